@@ -1,0 +1,75 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+# Each step is a file target, so a second run only does what is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+VENDOR := forms_service/static/vendor
+APT_PACKAGES := chromium fonts-liberation2 libharfbuzz-subset0
+
+.PHONY: run test unit integration e2e bench lint format check install assets system-deps db clean
+
+run: install assets db
+	@echo "Serving on http://127.0.0.1:$(PORT)/"
+	FORMS_SERVICE_ENV=$${FORMS_SERVICE_ENV:-development} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - "forms_service:create_app()"
+
+test: install assets system-deps
+	$(BIN)/ruff check .
+	$(BIN)/forms-service check form_definitions
+	$(BIN)/pytest
+
+unit: install
+	$(BIN)/pytest tests/unit
+
+e2e: install assets system-deps
+	$(BIN)/pytest tests/e2e
+
+bench: install assets
+	$(BIN)/python bench/run.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	$(BIN)/forms-service check form_definitions
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/govuk $(VENDOR)/autocomplete
+	cp -r node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	      node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+	      node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk/
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js \
+	   node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(VENDOR)/autocomplete/
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/
+	touch $@
+
+# Chromium for the browser tests and harfbuzz-subset for fast PDF font subsetting.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+db: install
+	FORMS_SERVICE_ENV=$${FORMS_SERVICE_ENV:-development} $(BIN)/forms-service init-db
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance

@@ -1,0 +1,52 @@
+"""The forms-service command: run the service, check definitions, manage the database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from forms_service import create_app
+from forms_service.config import PROJECT_ROOT
+from forms_service.definitions.loader import definition_files, load_definitions
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, set_debug_flag=False)
+def cli() -> None:
+    """forms-service: accessible online forms from YAML definitions."""
+
+
+@cli.command("check", with_appcontext=False)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Check form definitions and print every problem as file:line:col: message."""
+    targets = list(paths) or [PROJECT_ROOT / "form_definitions"]
+    missing = [p for p in targets if not p.exists()]
+    for path in missing:
+        click.echo(f"{path}: no such file or folder", err=True)
+    files = definition_files(p for p in targets if p.exists())
+    forms, problems = load_definitions(files)
+    for problem in problems:
+        click.echo(str(problem))
+    bad_files = len({p.file for p in problems})
+    click.echo(
+        f"{len(files)} file(s) checked: {len(forms)} form(s) ok, "
+        f"{len(problems)} problem(s) in {bad_files} file(s).",
+        err=True,
+    )
+    sys.exit(1 if problems or missing or not files else 0)
+
+
+@cli.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database tables that are missing. Safe to run again."""
+    current_app.extensions["store"].create_schema()
+    click.echo("Database ready.")
+
+
+def main() -> None:
+    cli(prog_name="forms-service")

@@ -1,0 +1,71 @@
+"""Settings from the environment, with safe defaults for local use.
+
+FORMS_SERVICE_ENV is `production` unless set, so a deployment that forgets a secret
+refuses to start rather than run with a made-up one. `make run` sets `development`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def load_config(environ: Mapping[str, str] | None = None, instance_path: Path | None = None,
+                **overrides: Any) -> dict[str, Any]:  # fmt: skip
+    env = os.environ if environ is None else environ
+    mode = env.get("FORMS_SERVICE_ENV", "production")
+    if mode not in ("production", "development", "test"):
+        raise ConfigError(f"FORMS_SERVICE_ENV must be production, development or test, not {mode!r}")
+    instance = Path(instance_path or env.get("FORMS_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'forms.db'}"
+    if database_url.startswith("postgres://"):  # Heroku-style URLs; SQLAlchemy wants the driver
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    config = {
+        "ENV_NAME": mode,
+        "INSTANCE_PATH": instance,
+        "SECRET_KEY": env.get("SECRET_KEY") or _local_secret(mode, instance),
+        "DATABASE_URL": database_url,
+        "FORMS_DEFINITIONS_DIR": Path(
+            env.get("FORMS_DEFINITIONS_DIR") or PROJECT_ROOT / "form_definitions"
+        ),
+        "SESSION_COOKIE_NAME": "forms_session",
+        "SESSION_COOKIE_SECURE": mode == "production",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "60")),
+        # CSRF tokens live as long as the session; a slow citizen must not be refused.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "SERVICE_NAME": env.get("SERVICE_NAME", "Justice forms"),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+    }
+    config.update(overrides)
+    return config
+
+
+def _local_secret(mode: str, instance: Path) -> str:
+    if mode == "production":
+        raise ConfigError(
+            "SECRET_KEY is not set. Set it in the environment to a long random value, e.g. "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if mode == "test":
+        return secrets.token_hex(32)
+    # Development: one key per checkout, kept so sessions survive a restart.
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,800 @@
+"""Load form definitions from YAML and report every mistake as file:line:col with a fix.
+
+Form authors are not programmers. The loader never stops at the first problem: it reads the
+whole file, collects every problem it can find, and only returns a Form when there are none.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forms_service.definitions.expressions import Expression, ExpressionError, parse
+from forms_service.definitions.keys import BadKeyValue
+from forms_service.definitions.model import (
+    Confirmation,
+    Declaration,
+    Form,
+    Option,
+    Page,
+    Question,
+    Section,
+    Text,
+    TextVariant,
+)
+from forms_service.definitions.yamlnodes import Node, YamlSyntaxError, from_plain, parse_yaml
+from forms_service.forms.types import ERROR_KINDS, REGISTRY
+
+LANGUAGES = {"en": "English", "cy": "Welsh"}
+# Form ids become the first part of URLs, so they must not shadow the service's own routes.
+RESERVED_FORM_IDS = frozenset(
+    {"static", "assets", "api", "staff", "admin", "login", "logout", "health", "healthz",
+     "resume", "session", "cookies", "accessibility", "privacy", "language", "forms", "help"}
+)  # fmt: skip
+RESERVED_PAGE_IDS = frozenset({"check-your-answers", "confirmation", "submit", "start"})
+# Field names the service itself uses on every page (see the contract's stable names).
+RESERVED_QUESTION_IDS = frozenset({"csrf_token", "action", "add_another", "declaration", "lang"})
+
+FORM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PAGE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+QUESTION_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+REFERENCE_PREFIX = re.compile(r"^[A-Z]{2,4}$")
+
+FORM_KEYS = (
+    "id", "version", "title", "languages", "organisation", "start", "reference_prefix",
+    "retention_days", "save_and_return", "navigation", "sla_working_days", "lists",
+    "sections", "pages", "check_answers", "declaration", "confirmation",
+)  # fmt: skip
+PAGE_KEYS = ("id", "type", "section", "title", "body", "when", "questions")
+COMMON_QUESTION_KEYS = ("id", "type", "label", "hint", "optional", "error_messages")
+OPTION_KEYS = ("value", "label", "hint", "reveal", "exclusive")
+PAGE_KINDS = {"questions": "questions", "content": "content", "exit": "exit"}
+NOT_YET = {
+    "repeat": "type: repeat (add-another groups)",
+    "rules": "page rules (cross-question checks)",
+    "task_list": "navigation: task_list",
+}
+EVERY_PAGE = 10**9  # scope for texts that may use any answer (declaration, confirmation)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a definition, printed as file:line:col: message."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class DefinitionError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class _Deferred:
+    """An expression or placeholder to check once every question in the form is known."""
+
+    node: Node
+    scope: int  # index of the page it belongs to: it may use answers from earlier pages
+    expression: Expression | None = None
+    placeholders: frozenset[str] = frozenset()
+    extra_names: frozenset[str] = frozenset()  # names besides questions, e.g. {reference}
+
+
+@dataclass
+class _Reader:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    deferred: list[_Deferred] = field(default_factory=list)
+    languages: tuple[str, ...] = ("en",)
+    lists: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+    section_ids: set[str] = field(default_factory=set)
+    question_at: dict[str, tuple[int, int]] = field(default_factory=dict)
+    scope: int = 0
+
+    # -- reporting -----------------------------------------------------------------------
+
+    def report(self, line: int, col: int, message: str) -> None:
+        message = message[:1].upper() + message[1:]
+        self.problems.append(Problem(self.file, line or 1, col or 1, message))
+
+    def at(self, node: Node, message: str) -> None:
+        self.report(node.line, node.col, message)
+
+    def at_key(self, node: Node, message: str) -> None:
+        line, col = (node.key_line, node.key_col) if node.key_line else (node.line, node.col)
+        self.report(line, col, message)
+
+    def mapping(
+        self, node: Node, what: str, allowed: Iterable[str], required: Iterable[str] = ()
+    ) -> bool:
+        """Check that node is a mapping with only allowed keys and all required ones."""
+        if not node.is_map:
+            self.at(node, f"{what} must be a set of 'key: value' lines, not {_describe(node)}.")
+            return False
+        allowed = tuple(allowed)
+        for key, line, col in node.duplicates:
+            self.problems.append(
+                Problem(self.file, line, col, f"'{key}' appears twice in {what}. Keep one.")
+            )
+        for key, child in node.value.items():
+            if key not in allowed:
+                self.at_key(child, f"Unknown key '{key}' in {what}. {_suggest(key, allowed)}")
+        for key in required:
+            if key not in node.value:
+                self.at(node, f"{what} is missing '{key}:'. Add it ({_REQUIRED_HELP[key]}).")
+        return True
+
+    # -- values --------------------------------------------------------------------------
+
+    def string(self, node: Node | None, what: str, pattern: re.Pattern | None = None,
+               rule: str = "") -> str | None:  # fmt: skip
+        if node is None:
+            return None
+        value = node.value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.at(node, f"{what} must be text, not {_describe(node)}.")
+            return None
+        if pattern and not pattern.match(value):
+            self.at(node, f"{what} '{value}' is not valid: {rule}.")
+            return None
+        return value
+
+    def integer(self, node: Node | None, what: str, minimum: int = 1) -> int | None:
+        if node is None:
+            return None
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.at(node, f"{what} must be a whole number of {minimum} or more, like 3.")
+            return None
+        return value
+
+    def boolean(self, node: Node | None, what: str, default: bool) -> bool:
+        if node is None:
+            return default
+        if not isinstance(node.value, bool):
+            self.at(node, f"{what} must be true or false, not {_describe(node)}.")
+            return default
+        return node.value
+
+    def text(self, node: Node | None, what: str, extra_names: Iterable[str] = ()) -> Text | None:
+        """Read a text: a string, a mapping of language to string, or a list of variants."""
+        if node is None:
+            return None
+        if node.is_seq:
+            text = self._variants(node, what)
+        elif node.is_map:
+            values = self._languages(node, what)
+            text = Text((TextVariant(None, values),)) if values else None
+        else:
+            value = self.string(node, what)
+            if value is None:
+                return None
+            if len(self.languages) > 1:
+                missing = ", ".join(_language_names(self.languages[1:]))
+                self.at(node, f"{what} is missing its {missing} translation. Write it as "
+                        f"{{{', '.join(f'{lang}: ...' for lang in self.languages)}}}.")  # fmt: skip
+            text = Text((TextVariant(None, {self.languages[0]: value}),))
+        if text is not None and (text.placeholders or text.conditions):
+            for variant, variant_node in zip(text.variants, _variant_nodes(node), strict=False):
+                self.deferred.append(
+                    _Deferred(variant_node, self.scope, variant.when,
+                              Text((variant,)).placeholders, frozenset(extra_names))  # fmt: skip
+                )
+        return text
+
+    def _languages(self, node: Node, what: str) -> dict[str, str] | None:
+        values: dict[str, str] = {}
+        for lang, child in node.value.items():
+            if lang == "when":
+                continue
+            if lang not in self.languages:
+                declared = ", ".join(self.languages)
+                self.at_key(child, f"'{lang}' in {what} is not one of the form's languages "
+                            f"({declared}). {_suggest(lang, self.languages)}")  # fmt: skip
+                continue
+            value = self.string(child, f"The {LANGUAGES.get(lang, lang)} text of {what}")
+            if value is not None:
+                values[lang] = value
+        missing = [lang for lang in self.languages if lang not in node.value]
+        if missing:
+            self.at(node, f"{what} is missing its {', '.join(_language_names(missing))} "
+                    f"text. Add {missing[0]}: ... to it.")  # fmt: skip
+        return values or None
+
+    def _variants(self, node: Node, what: str) -> Text | None:
+        variants: list[TextVariant] = []
+        items = node.value
+        if not items:
+            self.at(node, f"{what} is an empty list. Give at least one variant with no 'when:'.")
+            return None
+        for index, item in enumerate(items):
+            last = index == len(items) - 1
+            if not self.mapping(item, f"a variant of {what}", ("when", *self.languages)):
+                continue
+            when_node = item.get("when")
+            if last and when_node is not None:
+                self.at(when_node, f"The last variant of {what} must have no 'when:': it is "
+                        "used when no other variant applies. Add a final variant without it.")  # fmt: skip
+            if not last and when_node is None:
+                self.at(item, f"Only the last variant of {what} may leave out 'when:'. Add a "
+                        "condition, or move this variant to the end.")  # fmt: skip
+            when = self.expression(when_node, f"the condition of a variant of {what}")
+            values = self._languages(item, f"a variant of {what}")
+            if values:
+                variants.append(TextVariant(when, values))
+        return Text(tuple(variants)) if len(variants) == len(items) else None
+
+    def expression(self, node: Node | None, what: str, defer: bool = False) -> Expression | None:
+        if node is None:
+            return None
+        source = self.string(node, what.capitalize())
+        if source is None:
+            return None
+        try:
+            expression = parse(source)
+        except ExpressionError as exc:
+            line, col = _position_in(node, exc.offset)
+            self.report(line, col, f"In {what}: {exc.message}")
+            return None
+        if defer:
+            self.deferred.append(_Deferred(node, self.scope, expression))
+        return expression
+
+    # -- form parts ----------------------------------------------------------------------
+
+    def form(self, root: Node) -> Form | None:
+        if root.value is None:
+            self.at(root, "The file is empty. A form needs at least id:, version:, title: "
+                    "and pages:.")  # fmt: skip
+            return None
+        if not self.mapping(root, "the form", FORM_KEYS, ("id", "version", "title", "pages")):
+            return None
+        get = root.get
+        self.languages = self._form_languages(get("languages"))
+        form_id = self.string(get("id"), "The form id", FORM_ID,
+                              "use lowercase letters, digits and single hyphens, like "
+                              "prison-visit-booking")  # fmt: skip
+        if form_id in RESERVED_FORM_IDS:
+            self.at(get("id"), f"The form id '{form_id}' is used by the service itself for "
+                    f"/{form_id}/ pages. Choose another id, like {form_id}-form.")  # fmt: skip
+        version = self.integer(get("version"), "version")
+        title = self.text(get("title"), "the form title")
+        navigation = self.string(get("navigation"), "navigation") or "linear"
+        if navigation not in ("linear", "task_list"):
+            self.at(get("navigation"), "navigation must be linear or task_list.")
+        elif navigation in NOT_YET:
+            self.at(get("navigation"), _not_yet("task_list"))
+        self._lists(get("lists"))
+        sections = self._sections(get("sections"))
+        pages = self._pages(get("pages"))
+        self.scope = 0
+        start = self._start(get("start"))
+        self.scope = EVERY_PAGE
+        declaration = self._declaration(get("declaration"))
+        confirmation = self._confirmation(get("confirmation"))
+        prefix = self.string(get("reference_prefix"), "reference_prefix", REFERENCE_PREFIX,
+                             "use 2 to 4 capital letters, like PVB")  # fmt: skip
+        form = None
+        if pages:
+            self._check_deferred(pages)
+            self._check_reachable(pages)
+        if not self.problems:
+            form = Form(
+                id=form_id, version=version, title=title, pages=pages,
+                languages=self.languages,
+                organisation=self.text(get("organisation"), "organisation"),
+                start=start, reference_prefix=prefix,
+                retention_days=self.integer(get("retention_days"), "retention_days"),
+                save_and_return=self.boolean(get("save_and_return"), "save_and_return", True),
+                navigation=navigation,
+                sla_working_days=self.integer(get("sla_working_days"), "sla_working_days"),
+                sections=sections,
+                check_answers=self.boolean(get("check_answers"), "check_answers", True),
+                declaration=declaration, confirmation=confirmation,
+                source=self.file, snapshot=root.plain(),
+            )  # fmt: skip
+        else:  # still read the simple values so their problems are reported too
+            self.integer(get("retention_days"), "retention_days")
+            self.integer(get("sla_working_days"), "sla_working_days")
+            self.boolean(get("save_and_return"), "save_and_return", True)
+            self.boolean(get("check_answers"), "check_answers", True)
+            self.text(get("organisation"), "organisation")
+        return form if not self.problems else None
+
+    def _form_languages(self, node: Node | None) -> tuple[str, ...]:
+        if node is None:
+            return ("en",)
+        if not node.is_seq or not node.value:
+            self.at(node, "languages must be a list like [en, cy].")
+            return ("en",)
+        languages = []
+        for item in node.value:
+            if item.value not in LANGUAGES:
+                self.at(item, f"Unknown language '{item.value}'. Supported: "
+                        f"{', '.join(f'{c} ({n})' for c, n in LANGUAGES.items())}.")  # fmt: skip
+            elif item.value in languages:
+                self.at(item, f"Language '{item.value}' is listed twice.")
+            else:
+                languages.append(item.value)
+        return tuple(languages) or ("en",)
+
+    def _start(self, node: Node | None) -> Text | None:
+        if node is None or not self.mapping(node, "start", ("body",), ("body",)):
+            return None
+        return self.text(node.get("body"), "the start page body")
+
+    def _declaration(self, node: Node | None) -> Declaration | None:
+        if node is None:
+            return None
+        if not self.mapping(node, "declaration", ("body", "confirm_label"), ("body",)):
+            return None
+        body = self.text(node.get("body"), "the declaration body")
+        label = self.text(node.get("confirm_label"), "the declaration confirm_label")
+        return Declaration(body, label) if body else None
+
+    def _confirmation(self, node: Node | None) -> Confirmation | None:
+        if node is None or not self.mapping(node, "confirmation", ("title", "body"), ("title",)):
+            return None
+        names = ("reference",)
+        title = self.text(node.get("title"), "the confirmation title", names)
+        body = self.text(node.get("body"), "the confirmation body", names)
+        return Confirmation(title, body) if title else None
+
+    def _lists(self, node: Node | None) -> None:
+        if node is None or not self.mapping(node, "lists", node.value if node.is_map else ()):
+            return
+        for name, options in node.value.items():
+            self.lists[name] = self._options(options, f"list '{name}'", None)
+
+    def _sections(self, node: Node | None) -> tuple[Section, ...]:
+        if node is None:
+            return ()
+        if not node.is_seq:
+            self.at(node, "sections must be a list of '- {id: ..., title: ...}' items.")
+            return ()
+        sections = []
+        for item in node.value:
+            if not self.mapping(item, "a section", ("id", "title"), ("id", "title")):
+                continue
+            section_id = self.string(item.get("id"), "A section id", PAGE_ID,
+                                     "use lowercase letters, digits and hyphens")  # fmt: skip
+            if section_id in self.section_ids:
+                self.at(item.get("id"), f"Section id '{section_id}' is used twice. "
+                        "Section ids must be unique.")  # fmt: skip
+            title = self.text(item.get("title"), f"the title of section '{section_id}'")
+            if section_id and title:
+                self.section_ids.add(section_id)
+                sections.append(Section(section_id, title))
+        return tuple(sections)
+
+    def _pages(self, node: Node | None) -> tuple[Page, ...]:
+        if node is None:
+            return ()
+        if not node.is_seq or not node.value:
+            self.at(node, "pages must be a list with at least one page ('- id: ...').")
+            return ()
+        pages: list[Page] = []
+        seen: dict[str, int] = {}
+        for index, item in enumerate(node.value):
+            self.scope = index
+            page = self._page(item)
+            if page is None:
+                continue
+            if page.id in seen:
+                self.at(item.get("id"), f"Page id '{page.id}' is already used by the page on "
+                        f"line {seen[page.id]}. Page ids must be unique in the form.")  # fmt: skip
+            seen[page.id] = item.line
+            pages.append(page)
+        return tuple(pages)
+
+    def _page(self, node: Node) -> Page | None:
+        if not node.is_map:
+            self.at(node, f"Each page must be a set of keys (id:, questions: ...), not "
+                    f"{_describe(node)}.")  # fmt: skip
+            return None
+        kind_node = node.get("type")
+        kind = (kind_node.value if kind_node else None) or "questions"
+        if kind in NOT_YET:
+            self.at(kind_node, _not_yet(kind))
+            return None
+        if kind not in PAGE_KINDS:
+            self.at(kind_node, f"Unknown page type '{kind}'. {_suggest(kind, PAGE_KINDS)} "
+                    "Leave type: out for an ordinary question page.")  # fmt: skip
+            return None
+        allowed = PAGE_KEYS + (("rules",) if kind == "questions" else ())
+        required = ("id", "questions") if kind == "questions" else ("id", "title")
+        if not self.mapping(node, "a page", allowed, required):
+            return None
+        if node.get("rules") is not None:
+            self.at_key(node.get("rules"), _not_yet("rules"))
+        page_id = self.string(node.get("id"), "The page id", PAGE_ID,
+                              "use lowercase letters, digits and hyphens, like "
+                              "visitor-details")  # fmt: skip
+        if page_id in RESERVED_PAGE_IDS:
+            self.at(node.get("id"), f"The page id '{page_id}' is used by the service for its "
+                    f"own page. Choose another, like {page_id}-page.")  # fmt: skip
+        what = f"page '{page_id}'"
+        section = self.string(node.get("section"), f"The section of {what}")
+        if section is not None and section not in self.section_ids:
+            self.at(node.get("section"), f"Section '{section}' is not in sections:. "
+                    f"{_suggest(section, self.section_ids)}")  # fmt: skip
+        questions = self._questions(node.get("questions"), what, kind)
+        title = self.text(node.get("title"), f"the title of {what}")
+        body = self.text(node.get("body"), f"the body of {what}")
+        when = self.expression(node.get("when"), f"the condition of {what}", defer=True)
+        if kind == "questions" and title is None and len(questions) > 1:
+            self.at(node, f"{what.capitalize()} has {len(questions)} questions, so it needs a "
+                    "title: for its heading. Add title: ...")  # fmt: skip
+        if kind == "questions" and title is None and questions and questions[0].type == "content":
+            self.at(node, f"{what.capitalize()} has only guidance, so it needs a title:. Or "
+                    "make it type: content with a title and body.")  # fmt: skip
+        if page_id is None:
+            return None
+        return Page(page_id, kind, title, body, section, when, questions, node.line)
+
+    def _questions(self, node: Node | None, where: str, kind: str) -> tuple[Question, ...]:
+        if node is None:
+            return ()
+        if kind != "questions":
+            self.at_key(node, f"A {kind} page shows information only, so it cannot have "
+                        "questions. Move them to a page of their own.")  # fmt: skip
+            return ()
+        if not node.is_seq or not node.value:
+            self.at(node, f"questions of {where} must be a list with at least one question.")
+            return ()
+        questions = [self._question(item, where) for item in node.value]
+        return tuple(q for q in questions if q)
+
+    def _question(self, node: Node, where: str, revealed: bool = False) -> Question | None:
+        if not node.is_map:
+            self.at(node, f"Each question in {where} must be a set of keys (id:, type:, "
+                    f"label: ...), not {_describe(node)}.")  # fmt: skip
+            return None
+        type_node = node.get("type")
+        if type_node is None:
+            self.at(node, f"A question in {where} is missing 'type:'. Add one of: "
+                    f"{', '.join(REGISTRY)}.")  # fmt: skip
+            return None
+        qtype = REGISTRY.get(type_node.value) if isinstance(type_node.value, str) else None
+        if qtype is None:
+            self.at(type_node, f"Unknown question type '{type_node.value}'. "
+                    f"{_suggest(str(type_node.value), REGISTRY)}")  # fmt: skip
+            return None
+        allowed = (*COMMON_QUESTION_KEYS, *qtype.keys)
+        allowed += ("options",) if qtype.has_options else ()
+        allowed += ("body",) if qtype.name == "content" else ()
+        required = ("id", "body") if qtype.name == "content" else ("id", "label")
+        required += ("options",) if qtype.has_options else ()
+        if not self.mapping(node, f"question '{_peek_id(node)}'", allowed, required):
+            return None
+        qid = self._question_id(node.get("id"))
+        what = f"question '{qid}'"
+        settings = self._settings(node, qtype, what)
+        options = ()
+        if qtype.has_options and node.get("options") is not None:
+            options = self._question_options(node.get("options"), what, qtype, revealed)
+        question = Question(
+            id=qid or "",
+            type=qtype.name,
+            label=self.text(node.get("label"), f"the label of {what}"),
+            hint=self.text(node.get("hint"), f"the hint of {what}"),
+            optional=self.boolean(node.get("optional"), "optional", False),
+            error_messages=self._error_messages(node.get("error_messages"), what),
+            options=options,
+            body=self.text(node.get("body"), f"the body of {what}"),
+            settings=settings,
+            line=node.line,
+        )
+        return question if qid else None
+
+    def _question_id(self, node: Node | None) -> str | None:
+        qid = self.string(node, "The question id", QUESTION_ID,
+                          "use letters, digits and underscores, like date_of_birth")  # fmt: skip
+        if qid is None:
+            return None
+        if qid in RESERVED_QUESTION_IDS:
+            self.at(node, f"The question id '{qid}' is used by the service itself. Choose "
+                    f"another, like {qid}_answer.")  # fmt: skip
+        elif qid in self.question_at:
+            line, _ = self.question_at[qid]
+            self.at(node, f"Question id '{qid}' is already used on line {line}. Question ids "
+                    "must be unique in the whole form (they are the keys of the answers).")  # fmt: skip
+        else:
+            self.question_at[qid] = (node.line, node.col)
+        return qid
+
+    def _settings(self, node: Node, qtype: Any, what: str) -> dict[str, Any]:
+        settings: dict[str, Any] = {}
+        for key, spec in qtype.keys.items():
+            child = node.get(key)
+            if child is None:
+                continue
+            if spec.kind == "text":
+                settings[key] = self.text(child, f"{key} of {what}")
+                continue
+            try:
+                settings[key] = spec.convert(child.value)
+            except BadKeyValue as exc:
+                self.at(child, f"{key} of {what} {exc}.")
+        for low, high in (("min_length", "max_length"), ("min", "max"),
+                          ("min_selected", "max_selected"), ("not_before", "not_after")):  # fmt: skip
+            lo, hi = settings.get(low), settings.get(high)
+            if lo is not None and hi is not None and _bound_order(lo, hi) > 0:
+                self.at(node.get(low), f"{low} of {what} is more than its {high}: "
+                        f"swap them or correct one.")  # fmt: skip
+        return settings
+
+    def _question_options(self, node: Node, what: str, qtype: Any,
+                          revealed: bool) -> tuple[Option, ...]:  # fmt: skip
+        if isinstance(node.value, str):
+            if node.value not in self.lists:
+                self.at(node, f"options of {what} names a list '{node.value}' that is not "
+                        f"under lists:. {_suggest(node.value, self.lists)}")  # fmt: skip
+                return ()
+            options = self.lists[node.value]
+        else:
+            options = self._options(node, what, qtype, revealed)
+        minimum = 2 if qtype.name in ("radios", "select") else 1
+        if node.is_seq and len(options) < minimum:
+            self.at(node, f"{what} needs at least {minimum} options.")
+        return options
+
+    def _options(self, node: Node, what: str, qtype: Any,
+                 revealed: bool = False) -> tuple[Option, ...]:  # fmt: skip
+        if not node.is_seq:
+            self.at(node, f"options of {what} must be a list of '- {{value: ..., label: ...}}' "
+                    "items, or the name of a list under lists:.")  # fmt: skip
+            return ()
+        options: list[Option] = []
+        for item in node.value:
+            if not self.mapping(item, f"an option of {what}", OPTION_KEYS, ("value", "label")):
+                continue
+            value = self.string(item.get("value"), f"An option value of {what}")
+            if value is None:
+                continue
+            if any(o.value == value for o in options):
+                self.at(item.get("value"), f"Option value '{value}' appears twice in {what}.")
+            options.append(self._option(item, value, what, qtype, revealed))
+        return tuple(options)
+
+    def _option(self, item: Node, value: str, what: str, qtype: Any, revealed: bool) -> Option:
+        reveal: tuple[Question, ...] = ()
+        reveal_node = item.get("reveal")
+        if reveal_node is not None:
+            if qtype is not None and not qtype.allows_reveal:
+                self.at_key(reveal_node, f"reveal: works only on radios, checkboxes and "
+                            f"yes_no questions, not on {what}.")  # fmt: skip
+            elif revealed:
+                self.at_key(reveal_node, "A revealed question cannot reveal more questions. "
+                            "Put the follow-up question on its own page with a when: condition.")  # fmt: skip
+            elif not reveal_node.is_seq or not reveal_node.value:
+                self.at(reveal_node, "reveal: must be a list of questions.")
+            else:
+                found = [self._question(q, what, revealed=True) for q in reveal_node.value]
+                reveal = tuple(q for q in found if q)
+        exclusive = self.boolean(item.get("exclusive"), "exclusive", False)
+        if exclusive and qtype is not None and qtype.name != "checkboxes":
+            self.at(item.get("exclusive"), "exclusive: is only for checkboxes options.")
+        return Option(
+            value=value,
+            label=self.text(item.get("label"), f"the label of option '{value}' of {what}"),
+            hint=self.text(item.get("hint"), f"the hint of option '{value}' of {what}"),
+            reveal=reveal,
+            exclusive=exclusive,
+        )
+
+    def _error_messages(self, node: Node | None, what: str) -> dict[str, Text]:
+        if node is None or not self.mapping(node, f"error_messages of {what}", ERROR_KINDS):
+            return {}
+        messages = {}
+        for kind, child in node.value.items():
+            text = self.text(child, f"the {kind} error message of {what}")
+            if text is not None:
+                messages[kind] = text
+        return messages
+
+    # -- whole-form checks ---------------------------------------------------------------
+
+    def _check_deferred(self, pages: tuple[Page, ...]) -> None:
+        """Check conditions and placeholders against the questions asked before them."""
+        asked_on: dict[str, int] = {}
+        types: dict[str, Any] = {}
+        for index, page in enumerate(pages):
+            for question, _, _ in page.all_questions():
+                if question.id in asked_on:
+                    continue  # a duplicate id, reported already; the first one counts
+                asked_on[question.id] = index
+                types[question.id] = REGISTRY[question.type].expression_type(question)
+        for item in self.deferred:
+            env = {name: t for name, t in types.items() if asked_on[name] < item.scope}
+            if item.expression is not None:
+                self._check_expression(item, env, asked_on, pages)
+            for name in sorted(item.placeholders - set(env) - item.extra_names):
+                reason = _unknown(name, asked_on, item.scope, pages, env)
+                self.at(item.node, f"The placeholder {{{name}}} {reason}")
+
+    def _check_expression(self, item: _Deferred, env: dict[str, Any], asked_on: dict[str, int],
+                          pages: tuple[Page, ...]) -> None:  # fmt: skip
+        try:
+            item.expression.check_condition(env)
+        except ExpressionError as exc:
+            line, col = _position_in(item.node, exc.offset)
+            message = exc.message
+            if exc.name and exc.name in self.question_at and exc.name not in asked_on:
+                return  # its question could not be read; that problem is reported already
+            if exc.name and exc.name in asked_on:
+                message = f"'{exc.name}' {_unknown(exc.name, asked_on, item.scope, pages, env)}"
+            self.report(line, col, f"In this condition: {message}")
+
+    def _check_reachable(self, pages: tuple[Page, ...]) -> None:
+        for page, following in zip(pages, pages[1:], strict=False):
+            if page.is_exit and page.when is None:
+                self.problems.append(Problem(
+                    self.file, following.line, 1,
+                    f"Page '{following.id}' can never be reached: the exit page '{page.id}' "
+                    f"before it has no when: condition, so every journey stops there. Add a "
+                    f"when: to '{page.id}'.",
+                ))  # fmt: skip
+                return
+
+
+def _unknown(name: str, asked_on: dict[str, int], scope: int, pages: tuple[Page, ...],
+             env: dict[str, Any]) -> str:  # fmt: skip
+    if name in asked_on:
+        where = pages[asked_on[name]]
+        if asked_on[name] == scope:
+            return (f"is asked on this same page ('{where.id}'), so its answer is not known "
+                    "yet. Use a question from an earlier page, or move this to a later page.")  # fmt: skip
+        return (f"is asked later, on page '{where.id}' (line {where.line}). A condition or "
+                "placeholder can only use answers given before it.")  # fmt: skip
+    return f"names no question asked before it. {_suggest(name, env)}"
+
+
+_REQUIRED_HELP = {
+    "id": "a unique name of lowercase letters, digits and hyphens or underscores",
+    "version": "a whole number, like 1; bump it when questions change",
+    "title": "the text people see as the heading",
+    "pages": "a list of pages, each with id: and questions:",
+    "questions": "a list of questions, each with id:, type: and label:",
+    "label": "the question as the citizen reads it",
+    "body": "the text to show, Markdown allowed",
+    "options": "a list of '- {value: ..., label: ...}' items or the name of a list",
+    "value": "the value stored when this option is chosen",
+}
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    choices = sorted(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"Did you mean '{close[0]}'?"
+    if not choices:
+        return ""
+    if len(choices) > 12:
+        return f"Allowed here: {', '.join(choices[:12])}, ..."
+    return f"Allowed here: {', '.join(choices)}."
+
+
+def _not_yet(kind: str) -> str:
+    return (f"{NOT_YET[kind]} is not supported by this version of forms-service yet. "
+            "Remove it, or ask the service team for the version that adds it.")  # fmt: skip
+
+
+def _describe(node: Node) -> str:
+    if node.is_seq:
+        return "a list"
+    if node.is_map:
+        return "a set of keys"
+    if node.value is None:
+        return "empty"
+    return f"{type(node.value).__name__} {node.value!r}".replace("str ", "text ")
+
+
+def _peek_id(node: Node) -> str:
+    child = node.get("id")
+    return str(child.value) if child is not None else "?"
+
+
+def _language_names(codes: Iterable[str]) -> list[str]:
+    return [LANGUAGES.get(code, code) for code in codes]
+
+
+def _bound_order(low: Any, high: Any) -> int:
+    if isinstance(low, str) or isinstance(high, str):
+        return 0  # relative dates (today-18y) are compared at run time, not here
+    return (low > high) - (low < high)
+
+
+def _variant_nodes(node: Node) -> Iterator[Node]:
+    if node.is_seq:
+        for item in node.value:
+            yield item.get("when") or item
+    else:
+        yield node
+
+
+def _position_in(node: Node, offset: int) -> tuple[int, int]:
+    """Line and column of a character inside a scalar (exact for one-line scalars)."""
+    if node.style in ("|", ">"):
+        return node.line + 1, 1
+    quote = 1 if node.style in ("'", '"') else 0
+    return node.line or 1, (node.col or 1) + quote + max(offset, 0)
+
+
+# -- entry points ----------------------------------------------------------------------------
+
+
+def load_form_text(text: str, file: str) -> Form:
+    """Load one definition from YAML text; raise DefinitionError listing every problem."""
+    try:
+        root = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise DefinitionError([Problem(file, exc.line, exc.col, exc.message)]) from None
+    reader = _Reader(file)
+    form = reader.form(root)
+    if form is None:
+        problems = sorted(set(reader.problems), key=lambda p: (p.line, p.col, p.message))
+        raise DefinitionError(problems)
+    return form
+
+
+def load_form_file(path: Path) -> Form:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DefinitionError([Problem(str(path), 1, 1, f"The file is not UTF-8 text "
+                                       f"({exc.reason}). Save it as UTF-8.")]) from None  # fmt: skip
+    return load_form_text(text, str(path))
+
+
+def load_snapshot(snapshot: dict[str, Any]) -> Form:
+    """Rebuild a Form from the plain data stored with a draft or submission."""
+    reader = _Reader("<snapshot>")
+    form = reader.form(from_plain(snapshot))
+    if form is None:
+        raise DefinitionError(reader.problems)
+    return form
+
+
+def definition_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            files.append(path)
+    return files
+
+
+def load_definitions(paths: Iterable[Path]) -> tuple[dict[str, Form], list[Problem]]:
+    """Load every definition; a bad file is left out and its problems returned."""
+    forms: dict[str, Form] = {}
+    problems: list[Problem] = []
+    for path in definition_files(paths):
+        try:
+            form = load_form_file(path)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+            continue
+        except OSError as exc:
+            problems.append(Problem(str(path), 1, 1, f"Cannot read the file: {exc.strerror}."))
+            continue
+        if form.id in forms:
+            problems.append(Problem(str(path), 1, 1, f"Form id '{form.id}' is already used by "
+                                    f"{forms[form.id].source}. Each form needs its own id."))  # fmt: skip
+            continue
+        forms[form.id] = form
+    return forms, problems

@@ -1,0 +1,194 @@
+"""Validated, read-only form definitions: what the loader produces and everything else reads.
+
+Objects here are built once at start-up (or from a submission's stored snapshot) and never
+change afterwards, so they can be shared freely between requests and threads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from forms_service.definitions.expressions import Expression
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True, eq=False)
+class TextVariant:
+    when: Expression | None
+    values: Mapping[str, str]  # language code -> string
+
+
+@dataclass(frozen=True, eq=False)
+class Text:
+    """A human-readable value in every language of the form, possibly with variants.
+
+    `pick` returns the raw string (placeholders still in it); substituting answers, which
+    must be escaped, is the job of whoever renders it (see journey.Journey.text).
+    """
+
+    variants: tuple[TextVariant, ...]
+
+    def pick(self, language: str, answers: Mapping[str, Any] | None = None, today=None) -> str:
+        chosen = self.variants[-1]
+        if len(self.variants) > 1 and answers is not None:
+            for variant in self.variants:
+                if variant.when is None or variant.when.evaluate_condition(answers, today):
+                    chosen = variant
+                    break
+        values = chosen.values
+        return values.get(language) or next(iter(values.values()))
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        return frozenset(
+            name
+            for variant in self.variants
+            for value in variant.values.values()
+            for name in PLACEHOLDER.findall(value)
+        )
+
+    @property
+    def conditions(self) -> tuple[Expression, ...]:
+        return tuple(v.when for v in self.variants if v.when is not None)
+
+    @classmethod
+    def plain(cls, value: str, language: str = "en") -> Text:
+        return cls((TextVariant(None, {language: value}),))
+
+
+@dataclass(frozen=True, eq=False)
+class Option:
+    value: str
+    label: Text
+    hint: Text | None = None
+    reveal: tuple[Question, ...] = ()
+    exclusive: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    id: str
+    type: str
+    label: Text | None
+    hint: Text | None = None
+    optional: bool = False
+    error_messages: Mapping[str, Text] = field(default_factory=dict)
+    options: tuple[Option, ...] = ()
+    body: Text | None = None
+    # Type-specific keys (max_length, pattern, not_before...), already validated and converted.
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 0
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        return self.settings.get(key, default)
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    id: str
+    kind: str  # "questions", "content" or "exit"
+    title: Text | None = None
+    body: Text | None = None
+    section: str | None = None
+    when: Expression | None = None
+    questions: tuple[Question, ...] = ()
+    line: int = 0
+
+    @property
+    def is_exit(self) -> bool:
+        return self.kind == "exit"
+
+    @property
+    def answerable(self) -> tuple[Question, ...]:
+        """Top-level questions that take an answer (content blocks do not)."""
+        return tuple(q for q in self.questions if q.type != "content")
+
+    def all_questions(self) -> Iterator[tuple[Question, Question | None, Option | None]]:
+        """Every answerable question on the page with the question and option revealing it."""
+        for question in self.answerable:
+            yield question, None, None
+            for option in question.options:
+                for revealed in option.reveal:
+                    yield revealed, question, option
+
+    @property
+    def heading_question(self) -> Question | None:
+        """The question whose label is the page heading (one question, no title, no body)."""
+        answerable = self.answerable
+        if self.title is None and self.body is None and len(self.questions) == 1 and answerable:
+            return answerable[0]
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    id: str
+    title: Text
+
+
+@dataclass(frozen=True, eq=False)
+class Declaration:
+    body: Text
+    confirm_label: Text | None  # None: the service's own "I confirm..." wording
+
+
+@dataclass(frozen=True, eq=False)
+class Confirmation:
+    title: Text
+    body: Text | None
+
+
+@dataclass(frozen=True, eq=False)
+class Form:
+    id: str
+    version: int
+    title: Text
+    pages: tuple[Page, ...]
+    languages: tuple[str, ...] = ("en",)
+    organisation: Text | None = None
+    start: Text | None = None
+    reference_prefix: str | None = None
+    retention_days: int | None = None
+    save_and_return: bool = True
+    navigation: str = "linear"
+    sla_working_days: int | None = None
+    sections: tuple[Section, ...] = ()
+    check_answers: bool = True
+    declaration: Declaration | None = None
+    confirmation: Confirmation | None = None
+    source: str = ""
+    snapshot: Mapping[str, Any] = field(default_factory=dict)  # the definition as plain data
+
+    def __post_init__(self) -> None:
+        pages = {p.id: p for p in self.pages}
+        questions: dict[str, tuple[Question, Page]] = {}
+        for page in self.pages:
+            for question, _, _ in page.all_questions():
+                questions[question.id] = (question, page)
+        object.__setattr__(self, "_pages", pages)
+        object.__setattr__(self, "_questions", questions)
+
+    def page(self, page_id: str) -> Page | None:
+        return self._pages.get(page_id)  # type: ignore[attr-defined]
+
+    def question(self, question_id: str) -> Question | None:
+        found = self._questions.get(question_id)  # type: ignore[attr-defined]
+        return found[0] if found else None
+
+    def page_of(self, question_id: str) -> Page | None:
+        found = self._questions.get(question_id)  # type: ignore[attr-defined]
+        return found[1] if found else None
+
+    def section(self, section_id: str | None) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]

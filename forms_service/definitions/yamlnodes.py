@@ -1,0 +1,131 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Authors are told about mistakes by file, line and column, so the loader works on a tree of
+`Node`s rather than on plain Python values. Only PyYAML's composer (which builds nodes and
+never constructs arbitrary objects) and SafeConstructor's scalar resolution are used.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+
+@dataclass
+class Node:
+    """One YAML value with its position (1-based line and column)."""
+
+    value: Any  # scalar value, dict[str, Node] for mappings, list[Node] for sequences
+    line: int = 0
+    col: int = 0
+    # Where the *key* holding this value is, so an unknown key can be pointed at precisely.
+    key_line: int = 0
+    key_col: int = 0
+    style: str | None = None  # scalar style ('' plain, "'" or '"' quoted, '|' or '>' block)
+    kind: str = "scalar"  # scalar, map or seq
+    # For mappings: keys that appeared twice, with the position of the repeat.
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
+
+    @property
+    def is_map(self) -> bool:
+        return self.kind == "map"
+
+    @property
+    def is_seq(self) -> bool:
+        return self.kind == "seq"
+
+    def get(self, key: str) -> Node | None:
+        return self.value.get(key) if self.is_map else None
+
+    def plain(self) -> Any:
+        """The value as plain JSON-compatible data (used for definition snapshots)."""
+        if self.kind == "map":
+            return {k: v.plain() for k, v in self.value.items()}
+        if self.kind == "seq":
+            return [v.plain() for v in self.value]
+        if isinstance(self.value, datetime.date):
+            return self.value.isoformat()
+        return self.value
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, message: str, line: int, col: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def parse_yaml(text: str) -> Node:
+    """Parse one YAML document into a Node tree; raise YamlSyntaxError with a position."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlSyntaxError(_explain_syntax(problem), line, col) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+        raise YamlSyntaxError(str(exc), 1, 1) from None
+    if root is None:
+        return Node(value=None, line=1, col=1)
+    return _convert(root)
+
+
+def _explain_syntax(problem: str) -> str:
+    hints = {
+        "mapping values are not allowed here": (
+            "a value contains ': ' — put the whole value in quotes"
+        ),
+        "found character '\\t' that cannot start any token": (
+            "a tab character — indent with spaces only"
+        ),
+        "could not find expected ':'": "a line is missing the ':' after its key",
+    }
+    for needle, hint in hints.items():
+        if needle in problem:
+            return f"YAML syntax error: {problem}. Likely cause: {hint}."
+    return f"YAML syntax error: {problem}. Check the indentation and quoting on this line."
+
+
+def _convert(node: yaml.Node) -> Node:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.MappingNode):
+        _constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        items: dict[str, Node] = {}
+        out = Node(value=items, line=line, col=col, kind="map")
+        for key_node, value_node in node.value:
+            key = _constructor.construct_object(key_node) if isinstance(
+                key_node, yaml.ScalarNode
+            ) else None
+            key = str(key) if key is not None and not isinstance(key, str) else key
+            child = _convert(value_node)
+            child.key_line = key_node.start_mark.line + 1
+            child.key_col = key_node.start_mark.column + 1
+            if key is None:
+                key = f"<unsupported key at line {child.key_line}>"
+            if key in items:
+                out.duplicates.append((key, child.key_line, child.key_col))
+            items[key] = child
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return Node(value=[_convert(v) for v in node.value], line=line, col=col, kind="seq")
+    value = _constructor.construct_object(node)
+    return Node(value=value, line=line, col=col, style=node.style or "")
+
+
+def from_plain(data: Any) -> Node:
+    """Wrap already-parsed data (a stored snapshot) as Nodes without positions."""
+    if isinstance(data, dict):
+        return Node(value={str(k): from_plain(v) for k, v in data.items()}, kind="map")
+    if isinstance(data, list):
+        return Node(value=[from_plain(v) for v in data], kind="seq")
+    return Node(value=data, style="")

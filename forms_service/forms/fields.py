@@ -1,0 +1,406 @@
+"""Question pages as WTForms forms, rendered with the GOV.UK Frontend Jinja macros.
+
+One field class serves every question type: it reads the inputs the type names, asks the
+type (forms_service.forms.types) to clean them, and keeps what was typed so a page with an
+error shows it again. Rendering builds the `params` of the GOV.UK component named by the
+type's `component`; every text goes in as `text` (escaped by the macro), and only HTML built
+here from other components goes in as `html`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext, lazy_gettext
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import Field
+from wtforms.utils import unset_value
+
+from forms_service.definitions.model import Option, Page, Question
+from forms_service.forms import values as V
+from forms_service.forms.types import ERROR_KINDS, Invalid, question_type
+from forms_service.journey import Journey
+from forms_service.markdown import render_markdown
+
+AUTOCOMPLETE_AFTER = 15  # options; longer selects get the accessible autocomplete (JS on)
+WIDTH_CLASS = {
+    "full": "govuk-!-width-full", "three-quarters": "govuk-!-width-three-quarters",
+    "two-thirds": "govuk-!-width-two-thirds", "one-half": "govuk-!-width-one-half",
+    "one-third": "govuk-!-width-one-third", "one-quarter": "govuk-!-width-one-quarter",
+}  # fmt: skip
+_PLACEHOLDER = re.compile(r"\{(name|Name|max|min|date|decimals|option)\}")
+
+
+class QuestionField(Field):
+    """A question of any registered type; `raw` holds what was typed, `data` the answer."""
+
+    def __init__(self, *args: Any, question: Question, reveal_of: tuple[str, str] | None = None,
+                 **kwargs: Any):  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.qtype = question_type(question)
+        self.reveal_of = reveal_of  # (parent question id, option value) for revealed questions
+        self.raw: dict[str, Any] = {}
+        self.error_parts: tuple[str, ...] = ()
+
+    def input_name(self, part: str) -> str:
+        return f"{self.name}-{part}" if part else self.name
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        self.process_errors = []
+        self.object_data = None if data is unset_value else data
+        self.data = self.object_data
+        if formdata is not None:
+            self.raw = {
+                part: formdata.getlist(self.input_name(part)) if self.qtype.multiple
+                else formdata.get(self.input_name(part), "")
+                for part in self.qtype.input_parts(self.question)
+            }  # fmt: skip
+        else:
+            self.raw = self.qtype.to_raw(self.question, self.data)
+
+    def validate(self, form: PageForm, extra_validators: Any = ()) -> bool:
+        self.errors = []
+        self.error_parts = ()
+        try:
+            self.data = self.qtype.clean(self.question, self.raw, form.journey.today)
+        except Invalid as exc:
+            self.errors = [error_message(self.question, exc, form.journey)]
+            parts = exc.parts or self.qtype.input_parts(self.question)[:1]
+            self.error_parts = parts
+        return not self.errors
+
+    @property
+    def error_anchor(self) -> str:
+        """The id the error summary links to: the first input with the problem."""
+        parts = self.error_parts or self.qtype.input_parts(self.question)[:1]
+        return f"{self.id}-{parts[0]}" if parts and parts[0] else self.id
+
+
+class PageForm(FlaskForm):
+    journey: Journey
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate what the citizen sees: revealed questions only under a chosen option."""
+        ok = True
+        for field in self:
+            if not isinstance(field, QuestionField):
+                continue
+            if field.reveal_of and not self._revealed(field):
+                field.data, field.errors = None, []  # discarded, as the contract says
+                continue
+            ok = field.validate(self) and ok
+        return self._validate_csrf() and ok
+
+    def _validate_csrf(self) -> bool:
+        csrf = getattr(self, "csrf_token", None)
+        return csrf.validate(self) if csrf is not None else True
+
+    def _revealed(self, field: QuestionField) -> bool:
+        parent_id, value = field.reveal_of
+        parent = self[parent_id]
+        chosen = parent.data if isinstance(parent.data, list) else [parent.data]
+        return value in chosen
+
+    def answers(self) -> dict[str, Any]:
+        """The page's answers to store, keyed by question id (None where not answered)."""
+        return {f.name: f.data for f in self if isinstance(f, QuestionField)}
+
+    def question_fields(self) -> list[QuestionField]:
+        return [f for f in self if isinstance(f, QuestionField)]
+
+    def error_list(self) -> list[dict[str, str]]:
+        return [
+            {"text": f.errors[0], "href": f"#{f.error_anchor}"}
+            for f in self.question_fields()
+            if f.errors
+        ]
+
+
+def page_form(page: Page, journey: Journey, stored: dict[str, Any] | None,
+              formdata: Any = None) -> PageForm:  # fmt: skip
+    """Build the WTForms form for one page: a field per question, revealed ones included."""
+    attrs: dict[str, Any] = {}
+    for question, parent, option in page.all_questions():
+        reveal_of = (parent.id, option.value) if parent is not None else None
+        attrs[question.id] = QuestionField(question=question, reveal_of=reveal_of)
+    form_class = type(f"Page_{page.id}", (PageForm,), attrs)
+    kwargs: dict[str, Any] = {"data": dict(stored or {})}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    form = form_class(**kwargs)
+    form.journey = journey
+    return form
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+def _author_kind(kind: str) -> str:
+    """Which author-overridable message (error_messages:) covers an internal problem kind."""
+    if kind in ERROR_KINDS:
+        return kind
+    if kind.endswith("_required"):
+        return "required"
+    if kind.endswith("_too_long"):
+        return "too_long"
+    return {"negative": "too_small", "confirm_required": "mismatch"}.get(kind, "invalid")
+
+
+def error_message(question: Question, exc: Invalid, journey: Journey) -> str:
+    params = {key: _param(value, journey) for key, value in exc.params.items()}
+    label = journey.text(question.label).strip()
+    if label.endswith("?"):
+        name = gettext("your answer to ‘%(label)s’", label=label)
+    elif len(label) > 1 and label[1].isupper():
+        name = label  # an acronym such as "NHS number" keeps its capitals
+    else:
+        name = label[:1].lower() + label[1:]
+    params.update(name=name, Name=name[:1].upper() + name[1:])
+    override = question.error_messages.get(_author_kind(exc.kind))
+    if override is not None:
+        template = journey.text(override)
+    else:
+        messages = question_type(question).messages
+        template = gettext(exc.message or messages.get(exc.kind) or messages["invalid"])
+    return _PLACEHOLDER.sub(lambda m: str(params.get(m.group(1), m.group(0))), template)
+
+
+def _param(value: Any, journey: Journey) -> str:
+    if hasattr(value, "isoformat"):
+        return V.format_date(value, locale=journey.language)
+    if hasattr(value, "variants"):
+        return journey.text(value)
+    return str(value)
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def _macro(component: str, name: str) -> Callable[[dict], Markup]:
+    template = current_app.jinja_env.get_template(
+        f"govuk_frontend_jinja/components/{component}/macro.html"
+    )
+    return getattr(template.module, name)
+
+
+def render_field(field: QuestionField, form: PageForm, heading: bool = False) -> Markup:
+    """The GOV.UK component for one question, with its revealed questions inside it."""
+    renderer = _RENDERERS[field.qtype.component]
+    return renderer(field, form, heading)
+
+
+def _label(field: QuestionField, form: PageForm, heading: bool) -> dict[str, Any]:
+    text = form.journey.text(field.question.label)
+    if heading:
+        return {"text": text, "classes": "govuk-label--l", "isPageHeading": True}
+    return {"text": text, "classes": "" if field.reveal_of else "govuk-label--s"}
+
+
+def _legend(field: QuestionField, form: PageForm, heading: bool) -> dict[str, Any]:
+    text = form.journey.text(field.question.label)
+    if heading:
+        return {"legend": {"text": text, "classes": "govuk-fieldset__legend--l",
+                           "isPageHeading": True}}  # fmt: skip
+    return {"legend": {"text": text, "classes": "govuk-fieldset__legend--s"}}
+
+
+def _hint(field: QuestionField, form: PageForm) -> dict[str, str] | None:
+    text = form.journey.text(field.question.hint)
+    default = field.qtype.default_hint(field.question) if not text else None
+    text = text or (gettext(default) if default else "")
+    return {"text": text} if text else None
+
+
+def _error(field: QuestionField) -> dict[str, str] | None:
+    return {"text": field.errors[0]} if field.errors else None
+
+
+def _width(field: QuestionField, default: str | None = None) -> str:
+    width = field.question.setting("width") or field.qtype.input_attrs.get("width") or default
+    if width is None:
+        return ""
+    return WIDTH_CLASS.get(width) or f"govuk-input--width-{width}"
+
+
+def _input(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    attrs = field.qtype.input_attrs
+    params: dict[str, Any] = {
+        "id": field.id,
+        "name": field.name,
+        "label": _label(field, form, heading),
+        "hint": _hint(field, form),
+        "value": field.raw.get(""),
+        "errorMessage": _error(field) if "" in (field.error_parts or ("",)) else None,
+        "classes": _width(field),
+        "type": attrs.get("type", "text"),
+        "autocomplete": field.question.setting("autocomplete") or attrs.get("autocomplete"),
+        "inputmode": attrs.get("inputmode"),
+        "spellcheck": attrs.get("spellcheck"),
+    }
+    if attrs.get("prefix"):
+        params["prefix"] = {"text": attrs["prefix"]}
+    suffix = field.question.setting("suffix")
+    if suffix is not None:
+        params["suffix"] = {"text": form.journey.text(suffix)}
+    html = _macro("input", "govukInput")({k: v for k, v in params.items() if v is not None})
+    if "confirm" in field.qtype.input_parts(field.question):
+        html += _macro("input", "govukInput")({
+            "id": f"{field.id}-confirm", "name": field.input_name("confirm"),
+            "label": {"text": gettext("Confirm email address"), "classes": "govuk-label--s"},
+            "value": field.raw.get("confirm"), "type": "email", "autocomplete": "email",
+            "spellcheck": False,
+            "errorMessage": _error(field) if "confirm" in field.error_parts else None,
+        })  # fmt: skip
+    return html
+
+
+def _character_count(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    return _macro("character-count", "govukCharacterCount")({
+        "id": field.id, "name": field.name,
+        "maxlength": field.question.setting("max_length", 5000),
+        "label": _label(field, form, heading), "hint": _hint(field, form),
+        "value": field.raw.get(""), "errorMessage": _error(field),
+    })  # fmt: skip
+
+
+def _items(field: QuestionField, form: PageForm, selected: list[str]) -> list[dict[str, Any]]:
+    items = []
+    for option in field.question.options:
+        if option.exclusive:
+            items.append({"divider": gettext("or")})
+        item: dict[str, Any] = {
+            "value": option.value,
+            "text": form.journey.text(option.label),
+            "checked": option.value in selected,
+        }
+        if option.hint is not None:
+            item["hint"] = {"text": form.journey.text(option.hint)}
+        if option.exclusive:
+            item["behaviour"] = "exclusive"
+        if option.reveal:
+            item["conditional"] = {"html": _revealed_html(field, form, option)}
+        items.append(item)
+    return items
+
+
+def _revealed_html(field: QuestionField, form: PageForm, option: Option) -> Markup:
+    return Markup("").join(render_field(form[q.id], form) for q in option.reveal)
+
+
+def _choices(field: QuestionField, form: PageForm, heading: bool, macro: str,
+             selected: list[str], **extra: Any) -> Markup:  # fmt: skip
+    component = "radios" if macro == "govukRadios" else "checkboxes"
+    return _macro(component, macro)({
+        "idPrefix": field.id, "name": field.name,
+        "fieldset": _legend(field, form, heading), "hint": _hint(field, form),
+        "errorMessage": _error(field), "items": _items(field, form, selected), **extra,
+    })  # fmt: skip
+
+
+def _radios(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    return _choices(field, form, heading, "govukRadios", [field.raw.get("")])
+
+
+def _checkboxes(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    raw = field.raw.get("")
+    selected = raw if isinstance(raw, list) else [raw]
+    return _choices(field, form, heading, "govukCheckboxes", selected)
+
+
+def _yes_no(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    value = field.raw.get("")
+    return _macro("radios", "govukRadios")({
+        "idPrefix": field.id, "name": field.name, "classes": "govuk-radios--inline",
+        "fieldset": _legend(field, form, heading), "hint": _hint(field, form),
+        "errorMessage": _error(field),
+        "items": [{"value": "yes", "text": gettext("Yes"), "checked": value == "yes"},
+                  {"value": "no", "text": gettext("No"), "checked": value == "no"}],
+    })  # fmt: skip
+
+
+def _select(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    value = field.raw.get("")
+    items = [{"value": "", "text": gettext("Select an option"), "selected": not value}]
+    items += [
+        {"value": o.value, "text": form.journey.text(o.label), "selected": o.value == value}
+        for o in field.question.options
+    ]
+    attributes = {"data-module": "app-autocomplete"} if len(items) > AUTOCOMPLETE_AFTER else {}
+    return _macro("select", "govukSelect")({
+        "id": field.id, "name": field.name, "label": _label(field, form, heading),
+        "hint": _hint(field, form), "errorMessage": _error(field), "items": items,
+        "attributes": attributes,
+    })  # fmt: skip
+
+
+def _date(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    autocomplete = field.question.setting("autocomplete") == "bday"
+    labels = {"day": lazy_gettext("Day"), "month": lazy_gettext("Month"),
+              "year": lazy_gettext("Year")}  # fmt: skip
+    items = []
+    for part in field.qtype.input_parts(field.question):
+        classes = "govuk-input--width-4" if part == "year" else "govuk-input--width-2"
+        if part in field.error_parts:
+            classes += " govuk-input--error"
+        item = {"name": part, "label": str(labels[part]), "classes": classes,
+                "value": field.raw.get(part, "")}  # fmt: skip
+        if autocomplete:
+            item["autocomplete"] = f"bday-{part}"
+        items.append(item)
+    return _macro("date-input", "govukDateInput")({
+        "id": field.id, "namePrefix": field.name, "fieldset": _legend(field, form, heading),
+        "hint": _hint(field, form), "errorMessage": _error(field), "items": items,
+    })  # fmt: skip
+
+
+def _compound(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    hint = _hint(field, form)
+    html = Markup("")
+    if hint:
+        html += _macro("hint", "govukHint")({"id": f"{field.id}-hint", "text": hint["text"]})
+    optional = field.qtype.optional(field.question)
+    for part in field.qtype.input_parts(field.question):
+        label, autocomplete, width = field.qtype.part_labels[part]
+        text = gettext(label)
+        if part in optional:
+            text = gettext("%(label)s (optional)", label=text)
+        html += _macro("input", "govukInput")({
+            "id": f"{field.id}-{part}", "name": field.input_name(part),
+            "label": {"text": text}, "value": field.raw.get(part, ""),
+            "autocomplete": autocomplete, "classes": WIDTH_CLASS.get(width, width),
+            "errorMessage": _error(field) if part in field.error_parts else None,
+        })  # fmt: skip
+    return _macro("fieldset", "govukFieldset")({
+        **_legend(field, form, heading),
+        "describedBy": f"{field.id}-hint" if hint else None,
+        "html": html,
+    })
+
+
+def _content(field: QuestionField, form: PageForm, heading: bool) -> Markup:
+    return render_markdown_text(form.journey, field.question.body)
+
+
+def render_markdown_text(journey: Journey, text: Any) -> Markup:
+    """Markdown from the definition, with answers put into its placeholders escaped."""
+    from markupsafe import escape
+
+    return Markup(journey.fill(str(render_markdown(journey.pick(text))), escape=escape))
+
+
+_RENDERERS: dict[str, Callable[[QuestionField, PageForm, bool], Markup]] = {
+    "input": _input,
+    "character_count": _character_count,
+    "radios": _radios,
+    "checkboxes": _checkboxes,
+    "yes_no": _yes_no,
+    "select": _select,
+    "date": _date,
+    "compound": _compound,
+    "content": _content,
+}

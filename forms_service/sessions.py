@@ -1,0 +1,80 @@
+"""Server-side sessions: the cookie carries only a random id; the data stays in the database.
+
+The database key is a SHA-256 of the cookie value, so a copy of the database does not give
+anyone a working session. Sessions end after SESSION_IDLE_MINUTES without a request.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from werkzeug.datastructures import CallbackDict
+
+from forms_service.store import StoreError, utcnow
+
+REFRESH_AFTER = datetime.timedelta(minutes=1)  # don't write on every request just to extend
+
+
+def session_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(self, data: dict | None = None, token: str | None = None):
+        def on_update(_self: Any) -> None:
+            self.modified = True
+
+        super().__init__(data or {}, on_update)
+        self.token = token
+        self.modified = False
+        self.expired = False  # a cookie came with the request but its session had ended
+
+    @property
+    def key(self) -> str:
+        """The session's database key, creating the session id on first use."""
+        if self.token is None:
+            self.token = secrets.token_urlsafe(32)
+            self.modified = True
+        return session_key(self.token)
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        token = request.cookies.get(self.get_cookie_name(app))
+        if not token:
+            return ServerSession()
+        try:
+            data = app.extensions["store"].load_web_session(session_key(token), utcnow())
+        except StoreError:
+            data = None
+        if data is None:
+            session = ServerSession()
+            session.expired = True
+            return session
+        return ServerSession(data, token)
+
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        if session.token is None and not session.modified:
+            return  # nothing worth a session yet (no form, no CSRF token)
+        now = utcnow()
+        seen = session.get("_seen")
+        stale = seen is None or now - datetime.datetime.fromisoformat(seen) > REFRESH_AFTER
+        if not (session.modified or stale):
+            return
+        data = dict(session)
+        data["_seen"] = now.isoformat()
+        idle = datetime.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        app.extensions["store"].save_web_session(session.key, data, now + idle)
+        response.set_cookie(
+            self.get_cookie_name(app),
+            session.token,
+            httponly=True,
+            secure=app.config["SESSION_COOKIE_SECURE"],
+            samesite=app.config["SESSION_COOKIE_SAMESITE"],
+            path="/",
+        )
