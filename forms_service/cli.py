@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from forms_service import create_app
+from forms_service.app import create_app
 from forms_service.config import PROJECT_ROOT
 from forms_service.definitions.loader import definition_files, load_definitions
 

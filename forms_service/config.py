@@ -19,18 +19,21 @@ class ConfigError(RuntimeError):
     pass
 
 
-def load_config(environ: Mapping[str, str] | None = None, instance_path: Path | None = None,
-                **overrides: Any) -> dict[str, Any]:  # fmt: skip
+def load_config(
+    environ: Mapping[str, str] | None = None, instance_path: Path | None = None, **overrides: Any
+) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     mode = env.get("FORMS_SERVICE_ENV", "production")
     if mode not in ("production", "development", "test"):
-        raise ConfigError(f"FORMS_SERVICE_ENV must be production, development or test, not {mode!r}")
+        raise ConfigError(
+            f"FORMS_SERVICE_ENV must be production, development or test, not {mode!r}"
+        )
     instance = Path(instance_path or env.get("FORMS_INSTANCE_PATH") or PROJECT_ROOT / "instance")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'forms.db'}"
     if database_url.startswith("postgres://"):  # Heroku-style URLs; SQLAlchemy wants the driver
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     config = {
         "ENV_NAME": mode,
         "INSTANCE_PATH": instance,
@@ -49,6 +52,7 @@ def load_config(environ: Mapping[str, str] | None = None, instance_path: Path | 
         "BABEL_DEFAULT_LOCALE": "en",
         "SERVICE_NAME": env.get("SERVICE_NAME", "Justice forms"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "TEMPLATE_CACHE_DIR": env.get("TEMPLATE_CACHE_DIR"),
     }
     config.update(overrides)
     return config

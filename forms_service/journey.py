@@ -38,8 +38,15 @@ class SummarySection:
 class Journey:
     """Where one citizen is in one form, given what they have saved so far."""
 
-    def __init__(self, form: Form, saved: SavedAnswers, *, today: datetime.date,
-                 language: str | None = None, gettext: Callable[[str], str] = lambda s: s):  # fmt: skip
+    def __init__(
+        self,
+        form: Form,
+        saved: SavedAnswers,
+        *,
+        today: datetime.date,
+        language: str | None = None,
+        gettext: Callable[[str], str] = lambda s: s,
+    ):
         self.form = form
         self.saved = saved
         self.today = today
@@ -125,8 +132,12 @@ class Journey:
             return ""
         return text.pick(self.language, self.values, self.today)
 
-    def fill(self, template: str, escape: Callable[[str], str] = str,
-             extra: Mapping[str, str] | None = None) -> str:  # fmt: skip
+    def fill(
+        self,
+        template: str,
+        escape: Callable[[str], str] = str,
+        extra: Mapping[str, str] | None = None,
+    ) -> str:
         """Put answers into {question_id} placeholders, each passed through `escape`."""
 
         def replace(match: Any) -> str:

@@ -131,13 +131,15 @@ class Store:
                 return None
             return dict(row.data or {})
 
-    def save_web_session(self, key: str, data: Mapping[str, Any],
-                         expires_at: datetime.datetime) -> None:  # fmt: skip
+    def save_web_session(
+        self, key: str, data: Mapping[str, Any], expires_at: datetime.datetime
+    ) -> None:
         with self.sessions.begin() as db:
             row = db.get(WebSession, key)
             if row is None:
-                db.add(WebSession(key=key, data=dict(data), created_at=utcnow(),
-                                  expires_at=expires_at))  # fmt: skip
+                db.add(
+                    WebSession(key=key, data=dict(data), created_at=utcnow(), expires_at=expires_at)
+                )
             else:
                 row.data = dict(data)
                 row.expires_at = expires_at
@@ -152,26 +154,45 @@ class Store:
         with self.sessions() as db:
             return db.scalars(
                 select(Draft)
-                .where(Draft.session_key == session_key, Draft.form_id == form_id,
-                       Draft.submitted_at.is_(None))  # fmt: skip
+                .where(
+                    Draft.session_key == session_key,
+                    Draft.form_id == form_id,
+                    Draft.submitted_at.is_(None),
+                )
                 .order_by(Draft.id.desc())
             ).first()
 
-    def save_page(self, session_key: str, form_id: str, form_version: int, language: str,
-                  page_id: str, answers: Mapping[str, Any]) -> Draft:  # fmt: skip
+    def save_page(
+        self,
+        session_key: str,
+        form_id: str,
+        form_version: int,
+        language: str,
+        page_id: str,
+        answers: Mapping[str, Any],
+    ) -> Draft:
         """Save one page's answers into the session's draft, creating the draft if needed."""
         with self.sessions.begin() as db:
             draft = db.scalars(
                 select(Draft)
-                .where(Draft.session_key == session_key, Draft.form_id == form_id,
-                       Draft.submitted_at.is_(None))  # fmt: skip
+                .where(
+                    Draft.session_key == session_key,
+                    Draft.form_id == form_id,
+                    Draft.submitted_at.is_(None),
+                )
                 .order_by(Draft.id.desc())
                 .with_for_update()
             ).first()
             now = utcnow()
             if draft is None:
-                draft = Draft(session_key=session_key, form_id=form_id, form_version=form_version,
-                              language=language, answers={}, created_at=now)  # fmt: skip
+                draft = Draft(
+                    session_key=session_key,
+                    form_id=form_id,
+                    form_version=form_version,
+                    language=language,
+                    answers={},
+                    created_at=now,
+                )
                 db.add(draft)
             # Assign a new dict so SQLAlchemy sees the change to the JSON column.
             draft.answers = {**(draft.answers or {}), page_id: dict(answers)}
@@ -181,8 +202,13 @@ class Store:
 
     # -- submissions -----------------------------------------------------------------------
 
-    def submit(self, draft_id: int, *, make_reference: Callable[[], str],
-               build: Callable[[Draft], dict[str, Any]]) -> Submission:  # fmt: skip
+    def submit(
+        self,
+        draft_id: int,
+        *,
+        make_reference: Callable[[], str],
+        build: Callable[[Draft], dict[str, Any]],
+    ) -> Submission:
         """Turn a draft into its one submission; a second call returns the same submission."""
         for _attempt in range(5):
             try:
@@ -197,9 +223,12 @@ class Store:
                         raise StoreError(f"draft {draft_id} does not exist")
                     now = utcnow()
                     submission = Submission(
-                        reference=make_reference(), draft_id=draft.id, started_at=draft.created_at,
-                        submitted_at=now, **build(draft),
-                    )  # fmt: skip
+                        reference=make_reference(),
+                        draft_id=draft.id,
+                        started_at=draft.created_at,
+                        submitted_at=now,
+                        **build(draft),
+                    )
                     draft.submitted_at = now
                     db.add(submission)
                 return submission

@@ -14,9 +14,20 @@ from typing import Any
 from forms_service.forms.values import resolve_date_bound
 
 WIDTHS = {
-    "2", "3", "4", "5", "10", "20", "30",
-    "full", "three-quarters", "two-thirds", "one-half", "one-third", "one-quarter",
-}  # fmt: skip
+    "2",
+    "3",
+    "4",
+    "5",
+    "10",
+    "20",
+    "30",
+    "full",
+    "three-quarters",
+    "two-thirds",
+    "one-half",
+    "one-third",
+    "one-quarter",
+}
 
 
 class BadKeyValue(ValueError):
@@ -97,7 +108,17 @@ TEXT = Key("text")  # the loader reads these itself, in every language of the fo
 AUTOCOMPLETE = Key(
     "choice",
     choices=(
-        "off", "name", "given-name", "family-name", "honorific-prefix", "email", "tel",
-        "bday", "street-address", "postal-code", "organization", "country-name",
+        "off",
+        "name",
+        "given-name",
+        "family-name",
+        "honorific-prefix",
+        "email",
+        "tel",
+        "bday",
+        "street-address",
+        "postal-code",
+        "organization",
+        "country-name",
     ),
-)  # fmt: skip
+)

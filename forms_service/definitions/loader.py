@@ -32,12 +32,31 @@ from forms_service.forms.types import ERROR_KINDS, REGISTRY
 LANGUAGES = {"en": "English", "cy": "Welsh"}
 # Form ids become the first part of URLs, so they must not shadow the service's own routes.
 RESERVED_FORM_IDS = frozenset(
-    {"static", "assets", "api", "staff", "admin", "login", "logout", "health", "healthz",
-     "resume", "session", "cookies", "accessibility", "privacy", "language", "forms", "help"}
-)  # fmt: skip
+    {
+        "static",
+        "assets",
+        "api",
+        "staff",
+        "admin",
+        "login",
+        "logout",
+        "health",
+        "healthz",
+        "resume",
+        "session",
+        "cookies",
+        "accessibility",
+        "privacy",
+        "language",
+        "forms",
+        "help",
+    }
+)
 RESERVED_PAGE_IDS = frozenset({"check-your-answers", "confirmation", "submit", "start"})
 # Field names the service itself uses on every page (see the contract's stable names).
 RESERVED_QUESTION_IDS = frozenset({"csrf_token", "action", "add_another", "declaration", "lang"})
+# Words of the condition language: a question with one of these ids could not be referred to.
+EXPRESSION_WORDS = frozenset({"and", "or", "not", "in", "true", "false", "none", "today"})
 
 FORM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PAGE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -45,10 +64,24 @@ QUESTION_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REFERENCE_PREFIX = re.compile(r"^[A-Z]{2,4}$")
 
 FORM_KEYS = (
-    "id", "version", "title", "languages", "organisation", "start", "reference_prefix",
-    "retention_days", "save_and_return", "navigation", "sla_working_days", "lists",
-    "sections", "pages", "check_answers", "declaration", "confirmation",
-)  # fmt: skip
+    "id",
+    "version",
+    "title",
+    "languages",
+    "organisation",
+    "start",
+    "reference_prefix",
+    "retention_days",
+    "save_and_return",
+    "navigation",
+    "sla_working_days",
+    "lists",
+    "sections",
+    "pages",
+    "check_answers",
+    "declaration",
+    "confirmation",
+)
 PAGE_KEYS = ("id", "type", "section", "title", "body", "when", "questions")
 COMMON_QUESTION_KEYS = ("id", "type", "label", "hint", "optional", "error_messages")
 OPTION_KEYS = ("value", "label", "hint", "reveal", "exclusive")
@@ -137,8 +170,9 @@ class _Reader:
 
     # -- values --------------------------------------------------------------------------
 
-    def string(self, node: Node | None, what: str, pattern: re.Pattern | None = None,
-               rule: str = "") -> str | None:  # fmt: skip
+    def string(
+        self, node: Node | None, what: str, pattern: re.Pattern | None = None, rule: str = ""
+    ) -> str | None:
         if node is None:
             return None
         value = node.value
@@ -184,14 +218,22 @@ class _Reader:
                 return None
             if len(self.languages) > 1:
                 missing = ", ".join(_language_names(self.languages[1:]))
-                self.at(node, f"{what} is missing its {missing} translation. Write it as "
-                        f"{{{', '.join(f'{lang}: ...' for lang in self.languages)}}}.")  # fmt: skip
+                self.at(
+                    node,
+                    f"{what} is missing its {missing} translation. Write it as "
+                    f"{{{', '.join(f'{lang}: ...' for lang in self.languages)}}}.",
+                )
             text = Text((TextVariant(None, {self.languages[0]: value}),))
         if text is not None and (text.placeholders or text.conditions):
             for variant, variant_node in zip(text.variants, _variant_nodes(node), strict=False):
                 self.deferred.append(
-                    _Deferred(variant_node, self.scope, variant.when,
-                              Text((variant,)).placeholders, frozenset(extra_names))  # fmt: skip
+                    _Deferred(
+                        variant_node,
+                        self.scope,
+                        variant.when,
+                        Text((variant,)).placeholders,
+                        frozenset(extra_names),
+                    )
                 )
         return text
 
@@ -202,16 +244,22 @@ class _Reader:
                 continue
             if lang not in self.languages:
                 declared = ", ".join(self.languages)
-                self.at_key(child, f"'{lang}' in {what} is not one of the form's languages "
-                            f"({declared}). {_suggest(lang, self.languages)}")  # fmt: skip
+                self.at_key(
+                    child,
+                    f"'{lang}' in {what} is not one of the form's languages "
+                    f"({declared}). {_suggest(lang, self.languages)}",
+                )
                 continue
             value = self.string(child, f"The {LANGUAGES.get(lang, lang)} text of {what}")
             if value is not None:
                 values[lang] = value
         missing = [lang for lang in self.languages if lang not in node.value]
         if missing:
-            self.at(node, f"{what} is missing its {', '.join(_language_names(missing))} "
-                    f"text. Add {missing[0]}: ... to it.")  # fmt: skip
+            self.at(
+                node,
+                f"{what} is missing its {', '.join(_language_names(missing))} "
+                f"text. Add {missing[0]}: ... to it.",
+            )
         return values or None
 
     def _variants(self, node: Node, what: str) -> Text | None:
@@ -226,11 +274,17 @@ class _Reader:
                 continue
             when_node = item.get("when")
             if last and when_node is not None:
-                self.at(when_node, f"The last variant of {what} must have no 'when:': it is "
-                        "used when no other variant applies. Add a final variant without it.")  # fmt: skip
+                self.at(
+                    when_node,
+                    f"The last variant of {what} must have no 'when:': it is "
+                    "used when no other variant applies. Add a final variant without it.",
+                )
             if not last and when_node is None:
-                self.at(item, f"Only the last variant of {what} may leave out 'when:'. Add a "
-                        "condition, or move this variant to the end.")  # fmt: skip
+                self.at(
+                    item,
+                    f"Only the last variant of {what} may leave out 'when:'. Add a "
+                    "condition, or move this variant to the end.",
+                )
             when = self.expression(when_node, f"the condition of a variant of {what}")
             values = self._languages(item, f"a variant of {what}")
             if values:
@@ -257,19 +311,26 @@ class _Reader:
 
     def form(self, root: Node) -> Form | None:
         if root.value is None:
-            self.at(root, "The file is empty. A form needs at least id:, version:, title: "
-                    "and pages:.")  # fmt: skip
+            self.at(
+                root, "The file is empty. A form needs at least id:, version:, title: and pages:."
+            )
             return None
         if not self.mapping(root, "the form", FORM_KEYS, ("id", "version", "title", "pages")):
             return None
         get = root.get
         self.languages = self._form_languages(get("languages"))
-        form_id = self.string(get("id"), "The form id", FORM_ID,
-                              "use lowercase letters, digits and single hyphens, like "
-                              "prison-visit-booking")  # fmt: skip
+        form_id = self.string(
+            get("id"),
+            "The form id",
+            FORM_ID,
+            "use lowercase letters, digits and single hyphens, like prison-visit-booking",
+        )
         if form_id in RESERVED_FORM_IDS:
-            self.at(get("id"), f"The form id '{form_id}' is used by the service itself for "
-                    f"/{form_id}/ pages. Choose another id, like {form_id}-form.")  # fmt: skip
+            self.at(
+                get("id"),
+                f"The form id '{form_id}' is used by the service itself for "
+                f"/{form_id}/ pages. Choose another id, like {form_id}-form.",
+            )
         version = self.integer(get("version"), "version")
         title = self.text(get("title"), "the form title")
         navigation = self.string(get("navigation"), "navigation") or "linear"
@@ -285,27 +346,37 @@ class _Reader:
         self.scope = EVERY_PAGE
         declaration = self._declaration(get("declaration"))
         confirmation = self._confirmation(get("confirmation"))
-        prefix = self.string(get("reference_prefix"), "reference_prefix", REFERENCE_PREFIX,
-                             "use 2 to 4 capital letters, like PVB")  # fmt: skip
+        prefix = self.string(
+            get("reference_prefix"),
+            "reference_prefix",
+            REFERENCE_PREFIX,
+            "use 2 to 4 capital letters, like PVB",
+        )
         form = None
         if pages:
             self._check_deferred(pages)
             self._check_reachable(pages)
         if not self.problems:
             form = Form(
-                id=form_id, version=version, title=title, pages=pages,
+                id=form_id,
+                version=version,
+                title=title,
+                pages=pages,
                 languages=self.languages,
                 organisation=self.text(get("organisation"), "organisation"),
-                start=start, reference_prefix=prefix,
+                start=start,
+                reference_prefix=prefix,
                 retention_days=self.integer(get("retention_days"), "retention_days"),
                 save_and_return=self.boolean(get("save_and_return"), "save_and_return", True),
                 navigation=navigation,
                 sla_working_days=self.integer(get("sla_working_days"), "sla_working_days"),
                 sections=sections,
                 check_answers=self.boolean(get("check_answers"), "check_answers", True),
-                declaration=declaration, confirmation=confirmation,
-                source=self.file, snapshot=root.plain(),
-            )  # fmt: skip
+                declaration=declaration,
+                confirmation=confirmation,
+                source=self.file,
+                snapshot=root.plain(),
+            )
         else:  # still read the simple values so their problems are reported too
             self.integer(get("retention_days"), "retention_days")
             self.integer(get("sla_working_days"), "sla_working_days")
@@ -323,8 +394,11 @@ class _Reader:
         languages = []
         for item in node.value:
             if item.value not in LANGUAGES:
-                self.at(item, f"Unknown language '{item.value}'. Supported: "
-                        f"{', '.join(f'{c} ({n})' for c, n in LANGUAGES.items())}.")  # fmt: skip
+                self.at(
+                    item,
+                    f"Unknown language '{item.value}'. Supported: "
+                    f"{', '.join(f'{c} ({n})' for c, n in LANGUAGES.items())}.",
+                )
             elif item.value in languages:
                 self.at(item, f"Language '{item.value}' is listed twice.")
             else:
@@ -369,11 +443,14 @@ class _Reader:
         for item in node.value:
             if not self.mapping(item, "a section", ("id", "title"), ("id", "title")):
                 continue
-            section_id = self.string(item.get("id"), "A section id", PAGE_ID,
-                                     "use lowercase letters, digits and hyphens")  # fmt: skip
+            section_id = self.string(
+                item.get("id"), "A section id", PAGE_ID, "use lowercase letters, digits and hyphens"
+            )
             if section_id in self.section_ids:
-                self.at(item.get("id"), f"Section id '{section_id}' is used twice. "
-                        "Section ids must be unique.")  # fmt: skip
+                self.at(
+                    item.get("id"),
+                    f"Section id '{section_id}' is used twice. Section ids must be unique.",
+                )
             title = self.text(item.get("title"), f"the title of section '{section_id}'")
             if section_id and title:
                 self.section_ids.add(section_id)
@@ -394,16 +471,21 @@ class _Reader:
             if page is None:
                 continue
             if page.id in seen:
-                self.at(item.get("id"), f"Page id '{page.id}' is already used by the page on "
-                        f"line {seen[page.id]}. Page ids must be unique in the form.")  # fmt: skip
+                self.at(
+                    item.get("id"),
+                    f"Page id '{page.id}' is already used by the page on "
+                    f"line {seen[page.id]}. Page ids must be unique in the form.",
+                )
             seen[page.id] = item.line
             pages.append(page)
         return tuple(pages)
 
     def _page(self, node: Node) -> Page | None:
         if not node.is_map:
-            self.at(node, f"Each page must be a set of keys (id:, questions: ...), not "
-                    f"{_describe(node)}.")  # fmt: skip
+            self.at(
+                node,
+                f"Each page must be a set of keys (id:, questions: ...), not {_describe(node)}.",
+            )
             return None
         kind_node = node.get("type")
         kind = (kind_node.value if kind_node else None) or "questions"
@@ -411,8 +493,11 @@ class _Reader:
             self.at(kind_node, _not_yet(kind))
             return None
         if kind not in PAGE_KINDS:
-            self.at(kind_node, f"Unknown page type '{kind}'. {_suggest(kind, PAGE_KINDS)} "
-                    "Leave type: out for an ordinary question page.")  # fmt: skip
+            self.at(
+                kind_node,
+                f"Unknown page type '{kind}'. {_suggest(kind, PAGE_KINDS)} "
+                "Leave type: out for an ordinary question page.",
+            )
             return None
         allowed = PAGE_KEYS + (("rules",) if kind == "questions" else ())
         required = ("id", "questions") if kind == "questions" else ("id", "title")
@@ -420,27 +505,41 @@ class _Reader:
             return None
         if node.get("rules") is not None:
             self.at_key(node.get("rules"), _not_yet("rules"))
-        page_id = self.string(node.get("id"), "The page id", PAGE_ID,
-                              "use lowercase letters, digits and hyphens, like "
-                              "visitor-details")  # fmt: skip
+        page_id = self.string(
+            node.get("id"),
+            "The page id",
+            PAGE_ID,
+            "use lowercase letters, digits and hyphens, like visitor-details",
+        )
         if page_id in RESERVED_PAGE_IDS:
-            self.at(node.get("id"), f"The page id '{page_id}' is used by the service for its "
-                    f"own page. Choose another, like {page_id}-page.")  # fmt: skip
+            self.at(
+                node.get("id"),
+                f"The page id '{page_id}' is used by the service for its "
+                f"own page. Choose another, like {page_id}-page.",
+            )
         what = f"page '{page_id}'"
         section = self.string(node.get("section"), f"The section of {what}")
         if section is not None and section not in self.section_ids:
-            self.at(node.get("section"), f"Section '{section}' is not in sections:. "
-                    f"{_suggest(section, self.section_ids)}")  # fmt: skip
+            self.at(
+                node.get("section"),
+                f"Section '{section}' is not in sections:. {_suggest(section, self.section_ids)}",
+            )
         questions = self._questions(node.get("questions"), what, kind)
         title = self.text(node.get("title"), f"the title of {what}")
         body = self.text(node.get("body"), f"the body of {what}")
         when = self.expression(node.get("when"), f"the condition of {what}", defer=True)
         if kind == "questions" and title is None and len(questions) > 1:
-            self.at(node, f"{what.capitalize()} has {len(questions)} questions, so it needs a "
-                    "title: for its heading. Add title: ...")  # fmt: skip
+            self.at(
+                node,
+                f"{what.capitalize()} has {len(questions)} questions, so it needs a "
+                "title: for its heading. Add title: ...",
+            )
         if kind == "questions" and title is None and questions and questions[0].type == "content":
-            self.at(node, f"{what.capitalize()} has only guidance, so it needs a title:. Or "
-                    "make it type: content with a title and body.")  # fmt: skip
+            self.at(
+                node,
+                f"{what.capitalize()} has only guidance, so it needs a title:. Or "
+                "make it type: content with a title and body.",
+            )
         if page_id is None:
             return None
         return Page(page_id, kind, title, body, section, when, questions, node.line)
@@ -449,8 +548,11 @@ class _Reader:
         if node is None:
             return ()
         if kind != "questions":
-            self.at_key(node, f"A {kind} page shows information only, so it cannot have "
-                        "questions. Move them to a page of their own.")  # fmt: skip
+            self.at_key(
+                node,
+                f"A {kind} page shows information only, so it cannot have "
+                "questions. Move them to a page of their own.",
+            )
             return ()
         if not node.is_seq or not node.value:
             self.at(node, f"questions of {where} must be a list with at least one question.")
@@ -460,18 +562,29 @@ class _Reader:
 
     def _question(self, node: Node, where: str, revealed: bool = False) -> Question | None:
         if not node.is_map:
-            self.at(node, f"Each question in {where} must be a set of keys (id:, type:, "
-                    f"label: ...), not {_describe(node)}.")  # fmt: skip
+            self.at(
+                node,
+                f"Each question in {where} must be a set of keys (id:, type:, "
+                f"label: ...), not {_describe(node)}.",
+            )
             return None
         type_node = node.get("type")
+        if type_node is None or REGISTRY.get(str(type_node.value)) is None:
+            # Note the id anyway, so conditions naming it are not reported a second time.
+            self._question_id(node.get("id"))
         if type_node is None:
-            self.at(node, f"A question in {where} is missing 'type:'. Add one of: "
-                    f"{', '.join(REGISTRY)}.")  # fmt: skip
+            self.at(
+                node,
+                f"A question in {where} is missing 'type:'. Add one of: {', '.join(REGISTRY)}.",
+            )
             return None
         qtype = REGISTRY.get(type_node.value) if isinstance(type_node.value, str) else None
         if qtype is None:
-            self.at(type_node, f"Unknown question type '{type_node.value}'. "
-                    f"{_suggest(str(type_node.value), REGISTRY)}")  # fmt: skip
+            self.at(
+                type_node,
+                f"Unknown question type '{type_node.value}'. "
+                f"{_suggest(str(type_node.value), REGISTRY)}",
+            )
             return None
         allowed = (*COMMON_QUESTION_KEYS, *qtype.keys)
         allowed += ("options",) if qtype.has_options else ()
@@ -501,17 +614,33 @@ class _Reader:
         return question if qid else None
 
     def _question_id(self, node: Node | None) -> str | None:
-        qid = self.string(node, "The question id", QUESTION_ID,
-                          "use letters, digits and underscores, like date_of_birth")  # fmt: skip
+        qid = self.string(
+            node,
+            "The question id",
+            QUESTION_ID,
+            "use letters, digits and underscores, like date_of_birth",
+        )
         if qid is None:
             return None
-        if qid in RESERVED_QUESTION_IDS:
-            self.at(node, f"The question id '{qid}' is used by the service itself. Choose "
-                    f"another, like {qid}_answer.")  # fmt: skip
+        if qid in EXPRESSION_WORDS:
+            self.at(
+                node,
+                f"The question id '{qid}' is a word of the condition language, so "
+                f"conditions could not refer to it. Choose another, like {qid}_answer.",
+            )
+        elif qid in RESERVED_QUESTION_IDS:
+            self.at(
+                node,
+                f"The question id '{qid}' is used by the service itself. Choose "
+                f"another, like {qid}_answer.",
+            )
         elif qid in self.question_at:
             line, _ = self.question_at[qid]
-            self.at(node, f"Question id '{qid}' is already used on line {line}. Question ids "
-                    "must be unique in the whole form (they are the keys of the answers).")  # fmt: skip
+            self.at(
+                node,
+                f"Question id '{qid}' is already used on line {line}. Question ids "
+                "must be unique in the whole form (they are the keys of the answers).",
+            )
         else:
             self.question_at[qid] = (node.line, node.col)
         return qid
@@ -529,20 +658,30 @@ class _Reader:
                 settings[key] = spec.convert(child.value)
             except BadKeyValue as exc:
                 self.at(child, f"{key} of {what} {exc}.")
-        for low, high in (("min_length", "max_length"), ("min", "max"),
-                          ("min_selected", "max_selected"), ("not_before", "not_after")):  # fmt: skip
+        for low, high in (
+            ("min_length", "max_length"),
+            ("min", "max"),
+            ("min_selected", "max_selected"),
+            ("not_before", "not_after"),
+        ):
             lo, hi = settings.get(low), settings.get(high)
             if lo is not None and hi is not None and _bound_order(lo, hi) > 0:
-                self.at(node.get(low), f"{low} of {what} is more than its {high}: "
-                        f"swap them or correct one.")  # fmt: skip
+                self.at(
+                    node.get(low),
+                    f"{low} of {what} is more than its {high}: swap them or correct one.",
+                )
         return settings
 
-    def _question_options(self, node: Node, what: str, qtype: Any,
-                          revealed: bool) -> tuple[Option, ...]:  # fmt: skip
+    def _question_options(
+        self, node: Node, what: str, qtype: Any, revealed: bool
+    ) -> tuple[Option, ...]:
         if isinstance(node.value, str):
             if node.value not in self.lists:
-                self.at(node, f"options of {what} names a list '{node.value}' that is not "
-                        f"under lists:. {_suggest(node.value, self.lists)}")  # fmt: skip
+                self.at(
+                    node,
+                    f"options of {what} names a list '{node.value}' that is not "
+                    f"under lists:. {_suggest(node.value, self.lists)}",
+                )
                 return ()
             options = self.lists[node.value]
         else:
@@ -552,11 +691,15 @@ class _Reader:
             self.at(node, f"{what} needs at least {minimum} options.")
         return options
 
-    def _options(self, node: Node, what: str, qtype: Any,
-                 revealed: bool = False) -> tuple[Option, ...]:  # fmt: skip
+    def _options(
+        self, node: Node, what: str, qtype: Any, revealed: bool = False
+    ) -> tuple[Option, ...]:
         if not node.is_seq:
-            self.at(node, f"options of {what} must be a list of '- {{value: ..., label: ...}}' "
-                    "items, or the name of a list under lists:.")  # fmt: skip
+            self.at(
+                node,
+                f"options of {what} must be a list of '- {{value: ..., label: ...}}' "
+                "items, or the name of a list under lists:.",
+            )
             return ()
         options: list[Option] = []
         for item in node.value:
@@ -575,11 +718,17 @@ class _Reader:
         reveal_node = item.get("reveal")
         if reveal_node is not None:
             if qtype is not None and not qtype.allows_reveal:
-                self.at_key(reveal_node, f"reveal: works only on radios, checkboxes and "
-                            f"yes_no questions, not on {what}.")  # fmt: skip
+                self.at_key(
+                    reveal_node,
+                    f"reveal: works only on radios, checkboxes and "
+                    f"yes_no questions, not on {what}.",
+                )
             elif revealed:
-                self.at_key(reveal_node, "A revealed question cannot reveal more questions. "
-                            "Put the follow-up question on its own page with a when: condition.")  # fmt: skip
+                self.at_key(
+                    reveal_node,
+                    "A revealed question cannot reveal more questions. "
+                    "Put the follow-up question on its own page with a when: condition.",
+                )
             elif not reveal_node.is_seq or not reveal_node.value:
                 self.at(reveal_node, "reveal: must be a list of questions.")
             else:
@@ -626,8 +775,13 @@ class _Reader:
                 reason = _unknown(name, asked_on, item.scope, pages, env)
                 self.at(item.node, f"The placeholder {{{name}}} {reason}")
 
-    def _check_expression(self, item: _Deferred, env: dict[str, Any], asked_on: dict[str, int],
-                          pages: tuple[Page, ...]) -> None:  # fmt: skip
+    def _check_expression(
+        self,
+        item: _Deferred,
+        env: dict[str, Any],
+        asked_on: dict[str, int],
+        pages: tuple[Page, ...],
+    ) -> None:
         try:
             item.expression.check_condition(env)
         except ExpressionError as exc:
@@ -642,24 +796,33 @@ class _Reader:
     def _check_reachable(self, pages: tuple[Page, ...]) -> None:
         for page, following in zip(pages, pages[1:], strict=False):
             if page.is_exit and page.when is None:
-                self.problems.append(Problem(
-                    self.file, following.line, 1,
-                    f"Page '{following.id}' can never be reached: the exit page '{page.id}' "
-                    f"before it has no when: condition, so every journey stops there. Add a "
-                    f"when: to '{page.id}'.",
-                ))  # fmt: skip
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        following.line,
+                        1,
+                        f"Page '{following.id}' can never be reached: the exit page '{page.id}' "
+                        f"before it has no when: condition, so every journey stops there. Add a "
+                        f"when: to '{page.id}'.",
+                    )
+                )
                 return
 
 
-def _unknown(name: str, asked_on: dict[str, int], scope: int, pages: tuple[Page, ...],
-             env: dict[str, Any]) -> str:  # fmt: skip
+def _unknown(
+    name: str, asked_on: dict[str, int], scope: int, pages: tuple[Page, ...], env: dict[str, Any]
+) -> str:
     if name in asked_on:
         where = pages[asked_on[name]]
         if asked_on[name] == scope:
-            return (f"is asked on this same page ('{where.id}'), so its answer is not known "
-                    "yet. Use a question from an earlier page, or move this to a later page.")  # fmt: skip
-        return (f"is asked later, on page '{where.id}' (line {where.line}). A condition or "
-                "placeholder can only use answers given before it.")  # fmt: skip
+            return (
+                f"is asked on this same page ('{where.id}'), so its answer is not known "
+                "yet. Use a question from an earlier page, or move this to a later page."
+            )
+        return (
+            f"is asked later, on page '{where.id}' (line {where.line}). A condition or "
+            "placeholder can only use answers given before it."
+        )
     return f"names no question asked before it. {_suggest(name, env)}"
 
 
@@ -689,8 +852,10 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _not_yet(kind: str) -> str:
-    return (f"{NOT_YET[kind]} is not supported by this version of forms-service yet. "
-            "Remove it, or ask the service team for the version that adds it.")  # fmt: skip
+    return (
+        f"This version of forms-service does not support {NOT_YET[kind]} yet. "
+        "Remove it, or ask the service team for the version that adds it."
+    )
 
 
 def _describe(node: Node) -> str:
@@ -755,8 +920,13 @@ def load_form_file(path: Path) -> Form:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DefinitionError([Problem(str(path), 1, 1, f"The file is not UTF-8 text "
-                                       f"({exc.reason}). Save it as UTF-8.")]) from None  # fmt: skip
+        raise DefinitionError(
+            [
+                Problem(
+                    str(path), 1, 1, f"The file is not UTF-8 text ({exc.reason}). Save it as UTF-8."
+                )
+            ]
+        ) from None
     return load_form_text(text, str(path))
 
 
@@ -793,8 +963,15 @@ def load_definitions(paths: Iterable[Path]) -> tuple[dict[str, Form], list[Probl
             problems.append(Problem(str(path), 1, 1, f"Cannot read the file: {exc.strerror}."))
             continue
         if form.id in forms:
-            problems.append(Problem(str(path), 1, 1, f"Form id '{form.id}' is already used by "
-                                    f"{forms[form.id].source}. Each form needs its own id."))  # fmt: skip
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    f"Form id '{form.id}' is already used by "
+                    f"{forms[form.id].source}. Each form needs its own id.",
+                )
+            )
             continue
         forms[form.id] = form
     return forms, problems

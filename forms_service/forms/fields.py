@@ -28,24 +28,33 @@ from forms_service.markdown import render_markdown
 
 AUTOCOMPLETE_AFTER = 15  # options; longer selects get the accessible autocomplete (JS on)
 WIDTH_CLASS = {
-    "full": "govuk-!-width-full", "three-quarters": "govuk-!-width-three-quarters",
-    "two-thirds": "govuk-!-width-two-thirds", "one-half": "govuk-!-width-one-half",
-    "one-third": "govuk-!-width-one-third", "one-quarter": "govuk-!-width-one-quarter",
-}  # fmt: skip
+    "full": "govuk-!-width-full",
+    "three-quarters": "govuk-!-width-three-quarters",
+    "two-thirds": "govuk-!-width-two-thirds",
+    "one-half": "govuk-!-width-one-half",
+    "one-third": "govuk-!-width-one-third",
+    "one-quarter": "govuk-!-width-one-quarter",
+}
 _PLACEHOLDER = re.compile(r"\{(name|Name|max|min|date|decimals|option)\}")
 
 
 class QuestionField(Field):
     """A question of any registered type; `raw` holds what was typed, `data` the answer."""
 
-    def __init__(self, *args: Any, question: Question, reveal_of: tuple[str, str] | None = None,
-                 **kwargs: Any):  # fmt: skip
+    def __init__(
+        self,
+        *args: Any,
+        question: Question,
+        reveal_of: tuple[str, str] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.question = question
         self.qtype = question_type(question)
         self.reveal_of = reveal_of  # (parent question id, option value) for revealed questions
         self.raw: dict[str, Any] = {}
         self.error_parts: tuple[str, ...] = ()
+        self.part_errors: dict[str, str] = {}  # compound answers: a message per part
 
     def input_name(self, part: str) -> str:
         return f"{self.name}-{part}" if part else self.name
@@ -56,29 +65,36 @@ class QuestionField(Field):
         self.data = self.object_data
         if formdata is not None:
             self.raw = {
-                part: formdata.getlist(self.input_name(part)) if self.qtype.multiple
+                part: formdata.getlist(self.input_name(part))
+                if self.qtype.multiple
                 else formdata.get(self.input_name(part), "")
                 for part in self.qtype.input_parts(self.question)
-            }  # fmt: skip
+            }
         else:
             self.raw = self.qtype.to_raw(self.question, self.data)
 
     def validate(self, form: PageForm, extra_validators: Any = ()) -> bool:
-        self.errors = []
-        self.error_parts = ()
+        self.errors, self.error_parts, self.part_errors = [], (), {}
         try:
             self.data = self.qtype.clean(self.question, self.raw, form.journey.today)
         except Invalid as exc:
-            self.errors = [error_message(self.question, exc, form.journey)]
-            parts = exc.parts or self.qtype.input_parts(self.question)[:1]
-            self.error_parts = parts
+            self.error_parts = exc.parts or self.qtype.input_parts(self.question)[:1]
+            for problem in (exc, *exc.more):
+                message = error_message(self.question, problem, form.journey)
+                self.errors.append(message)
+                for part in problem.parts:
+                    self.part_errors.setdefault(part, message)
+            self.error_parts = tuple(self.part_errors) or self.error_parts
         return not self.errors
+
+    def anchor(self, part: str) -> str:
+        return f"{self.id}-{part}" if part else self.id
 
     @property
     def error_anchor(self) -> str:
         """The id the error summary links to: the first input with the problem."""
         parts = self.error_parts or self.qtype.input_parts(self.question)[:1]
-        return f"{self.id}-{parts[0]}" if parts and parts[0] else self.id
+        return self.anchor(parts[0] if parts else "")
 
 
 class PageForm(FlaskForm):
@@ -114,15 +130,22 @@ class PageForm(FlaskForm):
         return [f for f in self if isinstance(f, QuestionField)]
 
     def error_list(self) -> list[dict[str, str]]:
-        return [
-            {"text": f.errors[0], "href": f"#{f.error_anchor}"}
-            for f in self.question_fields()
-            if f.errors
-        ]
+        """The GOV.UK error summary: each problem once, linked to its first input."""
+        errors = []
+        for field in self.question_fields():
+            if field.qtype.component == "compound" and field.part_errors:
+                errors += [
+                    {"text": message, "href": f"#{field.anchor(part)}"}
+                    for part, message in field.part_errors.items()
+                ]
+            elif field.errors:
+                errors.append({"text": field.errors[0], "href": f"#{field.error_anchor}"})
+        return errors
 
 
-def page_form(page: Page, journey: Journey, stored: dict[str, Any] | None,
-              formdata: Any = None) -> PageForm:  # fmt: skip
+def page_form(
+    page: Page, journey: Journey, stored: dict[str, Any] | None, formdata: Any = None
+) -> PageForm:
     """Build the WTForms form for one page: a field per question, revealed ones included."""
     attrs: dict[str, Any] = {}
     for question, parent, option in page.all_questions():
@@ -204,8 +227,9 @@ def _label(field: QuestionField, form: PageForm, heading: bool) -> dict[str, Any
 def _legend(field: QuestionField, form: PageForm, heading: bool) -> dict[str, Any]:
     text = form.journey.text(field.question.label)
     if heading:
-        return {"legend": {"text": text, "classes": "govuk-fieldset__legend--l",
-                           "isPageHeading": True}}  # fmt: skip
+        return {
+            "legend": {"text": text, "classes": "govuk-fieldset__legend--l", "isPageHeading": True}
+        }
     return {"legend": {"text": text, "classes": "govuk-fieldset__legend--s"}}
 
 
@@ -249,23 +273,33 @@ def _input(field: QuestionField, form: PageForm, heading: bool) -> Markup:
         params["suffix"] = {"text": form.journey.text(suffix)}
     html = _macro("input", "govukInput")({k: v for k, v in params.items() if v is not None})
     if "confirm" in field.qtype.input_parts(field.question):
-        html += _macro("input", "govukInput")({
-            "id": f"{field.id}-confirm", "name": field.input_name("confirm"),
-            "label": {"text": gettext("Confirm email address"), "classes": "govuk-label--s"},
-            "value": field.raw.get("confirm"), "type": "email", "autocomplete": "email",
-            "spellcheck": False,
-            "errorMessage": _error(field) if "confirm" in field.error_parts else None,
-        })  # fmt: skip
+        html += _macro("input", "govukInput")(
+            {
+                "id": f"{field.id}-confirm",
+                "name": field.input_name("confirm"),
+                "label": {"text": gettext("Confirm email address"), "classes": "govuk-label--s"},
+                "value": field.raw.get("confirm"),
+                "type": "email",
+                "autocomplete": "email",
+                "spellcheck": False,
+                "errorMessage": _error(field) if "confirm" in field.error_parts else None,
+            }
+        )
     return html
 
 
 def _character_count(field: QuestionField, form: PageForm, heading: bool) -> Markup:
-    return _macro("character-count", "govukCharacterCount")({
-        "id": field.id, "name": field.name,
-        "maxlength": field.question.setting("max_length", 5000),
-        "label": _label(field, form, heading), "hint": _hint(field, form),
-        "value": field.raw.get(""), "errorMessage": _error(field),
-    })  # fmt: skip
+    return _macro("character-count", "govukCharacterCount")(
+        {
+            "id": field.id,
+            "name": field.name,
+            "maxlength": field.question.setting("max_length", 5000),
+            "label": _label(field, form, heading),
+            "hint": _hint(field, form),
+            "value": field.raw.get(""),
+            "errorMessage": _error(field),
+        }
+    )
 
 
 def _items(field: QuestionField, form: PageForm, selected: list[str]) -> list[dict[str, Any]]:
@@ -292,14 +326,26 @@ def _revealed_html(field: QuestionField, form: PageForm, option: Option) -> Mark
     return Markup("").join(render_field(form[q.id], form) for q in option.reveal)
 
 
-def _choices(field: QuestionField, form: PageForm, heading: bool, macro: str,
-             selected: list[str], **extra: Any) -> Markup:  # fmt: skip
+def _choices(
+    field: QuestionField,
+    form: PageForm,
+    heading: bool,
+    macro: str,
+    selected: list[str],
+    **extra: Any,
+) -> Markup:
     component = "radios" if macro == "govukRadios" else "checkboxes"
-    return _macro(component, macro)({
-        "idPrefix": field.id, "name": field.name,
-        "fieldset": _legend(field, form, heading), "hint": _hint(field, form),
-        "errorMessage": _error(field), "items": _items(field, form, selected), **extra,
-    })  # fmt: skip
+    return _macro(component, macro)(
+        {
+            "idPrefix": field.id,
+            "name": field.name,
+            "fieldset": _legend(field, form, heading),
+            "hint": _hint(field, form),
+            "errorMessage": _error(field),
+            "items": _items(field, form, selected),
+            **extra,
+        }
+    )
 
 
 def _radios(field: QuestionField, form: PageForm, heading: bool) -> Markup:
@@ -314,13 +360,20 @@ def _checkboxes(field: QuestionField, form: PageForm, heading: bool) -> Markup:
 
 def _yes_no(field: QuestionField, form: PageForm, heading: bool) -> Markup:
     value = field.raw.get("")
-    return _macro("radios", "govukRadios")({
-        "idPrefix": field.id, "name": field.name, "classes": "govuk-radios--inline",
-        "fieldset": _legend(field, form, heading), "hint": _hint(field, form),
-        "errorMessage": _error(field),
-        "items": [{"value": "yes", "text": gettext("Yes"), "checked": value == "yes"},
-                  {"value": "no", "text": gettext("No"), "checked": value == "no"}],
-    })  # fmt: skip
+    return _macro("radios", "govukRadios")(
+        {
+            "idPrefix": field.id,
+            "name": field.name,
+            "classes": "govuk-radios--inline",
+            "fieldset": _legend(field, form, heading),
+            "hint": _hint(field, form),
+            "errorMessage": _error(field),
+            "items": [
+                {"value": "yes", "text": gettext("Yes"), "checked": value == "yes"},
+                {"value": "no", "text": gettext("No"), "checked": value == "no"},
+            ],
+        }
+    )
 
 
 def _select(field: QuestionField, form: PageForm, heading: bool) -> Markup:
@@ -331,31 +384,50 @@ def _select(field: QuestionField, form: PageForm, heading: bool) -> Markup:
         for o in field.question.options
     ]
     attributes = {"data-module": "app-autocomplete"} if len(items) > AUTOCOMPLETE_AFTER else {}
-    return _macro("select", "govukSelect")({
-        "id": field.id, "name": field.name, "label": _label(field, form, heading),
-        "hint": _hint(field, form), "errorMessage": _error(field), "items": items,
-        "attributes": attributes,
-    })  # fmt: skip
+    return _macro("select", "govukSelect")(
+        {
+            "id": field.id,
+            "name": field.name,
+            "label": _label(field, form, heading),
+            "hint": _hint(field, form),
+            "errorMessage": _error(field),
+            "items": items,
+            "attributes": attributes,
+        }
+    )
 
 
 def _date(field: QuestionField, form: PageForm, heading: bool) -> Markup:
     autocomplete = field.question.setting("autocomplete") == "bday"
-    labels = {"day": lazy_gettext("Day"), "month": lazy_gettext("Month"),
-              "year": lazy_gettext("Year")}  # fmt: skip
+    labels = {
+        "day": lazy_gettext("Day"),
+        "month": lazy_gettext("Month"),
+        "year": lazy_gettext("Year"),
+    }
     items = []
     for part in field.qtype.input_parts(field.question):
         classes = "govuk-input--width-4" if part == "year" else "govuk-input--width-2"
         if part in field.error_parts:
             classes += " govuk-input--error"
-        item = {"name": part, "label": str(labels[part]), "classes": classes,
-                "value": field.raw.get(part, "")}  # fmt: skip
+        item = {
+            "name": part,
+            "label": str(labels[part]),
+            "classes": classes,
+            "value": field.raw.get(part, ""),
+        }
         if autocomplete:
             item["autocomplete"] = f"bday-{part}"
         items.append(item)
-    return _macro("date-input", "govukDateInput")({
-        "id": field.id, "namePrefix": field.name, "fieldset": _legend(field, form, heading),
-        "hint": _hint(field, form), "errorMessage": _error(field), "items": items,
-    })  # fmt: skip
+    return _macro("date-input", "govukDateInput")(
+        {
+            "id": field.id,
+            "namePrefix": field.name,
+            "fieldset": _legend(field, form, heading),
+            "hint": _hint(field, form),
+            "errorMessage": _error(field),
+            "items": items,
+        }
+    )
 
 
 def _compound(field: QuestionField, form: PageForm, heading: bool) -> Markup:
@@ -369,28 +441,35 @@ def _compound(field: QuestionField, form: PageForm, heading: bool) -> Markup:
         text = gettext(label)
         if part in optional:
             text = gettext("%(label)s (optional)", label=text)
-        html += _macro("input", "govukInput")({
-            "id": f"{field.id}-{part}", "name": field.input_name(part),
-            "label": {"text": text}, "value": field.raw.get(part, ""),
-            "autocomplete": autocomplete, "classes": WIDTH_CLASS.get(width, width),
-            "errorMessage": _error(field) if part in field.error_parts else None,
-        })  # fmt: skip
-    return _macro("fieldset", "govukFieldset")({
-        **_legend(field, form, heading),
-        "describedBy": f"{field.id}-hint" if hint else None,
-        "html": html,
-    })
-
-
-def _content(field: QuestionField, form: PageForm, heading: bool) -> Markup:
-    return render_markdown_text(form.journey, field.question.body)
+        html += _macro("input", "govukInput")(
+            {
+                "id": f"{field.id}-{part}",
+                "name": field.input_name(part),
+                "label": {"text": text},
+                "value": field.raw.get(part, ""),
+                "autocomplete": autocomplete,
+                "classes": WIDTH_CLASS.get(width, width),
+                "errorMessage": {"text": field.part_errors[part]}
+                if part in field.part_errors
+                else None,
+            }
+        )
+    return _macro("fieldset", "govukFieldset")(
+        {
+            **_legend(field, form, heading),
+            "describedBy": f"{field.id}-hint" if hint else None,
+            "html": html,
+        }
+    )
 
 
 def render_markdown_text(journey: Journey, text: Any) -> Markup:
     """Markdown from the definition, with answers put into its placeholders escaped."""
     from markupsafe import escape
 
-    return Markup(journey.fill(str(render_markdown(journey.pick(text))), escape=escape))
+    html = str(render_markdown(journey.pick(text)))  # every author text already escaped
+    # Safe: the only text put into that HTML is answers, each passed through escape().
+    return Markup(journey.fill(html, escape=escape))  # noqa: S704
 
 
 _RENDERERS: dict[str, Callable[[QuestionField, PageForm, bool], Markup]] = {
@@ -402,5 +481,4 @@ _RENDERERS: dict[str, Callable[[QuestionField, PageForm, bool], Markup]] = {
     "select": _select,
     "date": _date,
     "compound": _compound,
-    "content": _content,
 }

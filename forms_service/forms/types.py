@@ -27,9 +27,18 @@ if TYPE_CHECKING:
 Raw = dict[str, Any]  # what was typed: part name -> string (or list of strings for checkboxes)
 
 ERROR_KINDS = (
-    "required", "invalid", "too_long", "too_short", "too_small", "too_large",
-    "too_early", "too_late", "too_few", "too_many", "mismatch",
-)  # fmt: skip
+    "required",
+    "invalid",
+    "too_long",
+    "too_short",
+    "too_small",
+    "too_large",
+    "too_early",
+    "too_late",
+    "too_few",
+    "too_many",
+    "mismatch",
+)
 
 
 def N_(message: str) -> str:
@@ -40,13 +49,16 @@ def N_(message: str) -> str:
 class Invalid(Exception):
     """An answer that cannot be accepted: `kind` picks the message, `parts` the inputs to mark."""
 
-    def __init__(self, kind: str, parts: tuple[str, ...] = (), message: str | None = None,
-                 **params: Any):  # fmt: skip
+    def __init__(
+        self, kind: str, parts: tuple[str, ...] = (), message: str | None = None, **params: Any
+    ):
         super().__init__(kind)
         self.kind = kind
         self.parts = parts
         self.params = params
         self.message = message  # an exact default message for this problem, if any
+        # Further problems in other parts of the same answer (compound answers report all).
+        self.more: list[Invalid] = []
 
 
 @dataclass(frozen=True)
@@ -135,8 +147,13 @@ def _length_checks(question: Question, value: str, default_max: int) -> str:
 class TextType(QuestionType):
     name = "text"
     component = "input"
-    keys = {"max_length": K.POSITIVE_INT, "min_length": K.NON_NEGATIVE_INT,
-            "pattern": K.REGEX, "width": K.WIDTH, "autocomplete": K.AUTOCOMPLETE}  # fmt: skip
+    keys = {
+        "max_length": K.POSITIVE_INT,
+        "min_length": K.NON_NEGATIVE_INT,
+        "pattern": K.REGEX,
+        "width": K.WIDTH,
+        "autocomplete": K.AUTOCOMPLETE,
+    }
     messages = {
         **QuestionType.messages,
         "too_long": N_("{Name} must be {max} characters or less"),
@@ -168,8 +185,13 @@ class TextareaType(TextType):
 class NumberType(QuestionType):
     name = "number"
     component = "input"
-    keys = {"min": K.NUMBER, "max": K.NUMBER, "decimals": K.NON_NEGATIVE_INT,
-            "suffix": K.TEXT, "width": K.WIDTH}  # fmt: skip
+    keys = {
+        "min": K.NUMBER,
+        "max": K.NUMBER,
+        "decimals": K.NON_NEGATIVE_INT,
+        "suffix": K.TEXT,
+        "width": K.WIDTH,
+    }
     input_attrs = {"inputmode": "decimal", "spellcheck": False, "width": "10"}
     messages = {
         "required": N_("Enter {name}"),
@@ -256,9 +278,12 @@ class MoneyType(QuestionType):
 class DateType(QuestionType):
     name = "date"
     component = "date"
-    keys = {"not_before": K.DATE_BOUND, "not_after": K.DATE_BOUND,
-            "precision": K.Key("choice", choices=("day", "month")),
-            "autocomplete": K.Key("choice", choices=("bday", "off"))}  # fmt: skip
+    keys = {
+        "not_before": K.DATE_BOUND,
+        "not_after": K.DATE_BOUND,
+        "precision": K.Key("choice", choices=("day", "month")),
+        "autocomplete": K.Key("choice", choices=("bday", "off")),
+    }
     messages = {
         "required": N_("Enter {name}"),
         "invalid": N_("{Name} must be a real date"),
@@ -290,8 +315,9 @@ class DateType(QuestionType):
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
         precision = question.setting("precision", "day")
         try:
-            value = V.parse_date(raw.get("day", ""), raw.get("month", ""), raw.get("year", ""),
-                                 precision=precision)  # fmt: skip
+            value = V.parse_date(
+                raw.get("day", ""), raw.get("month", ""), raw.get("year", ""), precision=precision
+            )
         except V.InvalidValue as exc:
             raise Invalid(exc.kind, tuple(exc.parts or self.input_parts(question))) from None
         self._bounds(question, value, today)
@@ -334,8 +360,10 @@ class DateType(QuestionType):
 def _relative_message(spec: str, side: str) -> str | None:
     """GOV.UK wording for the common relative bounds ('must be in the past')."""
     if spec == "today":
-        return N_("{Name} must be today or in the past") if side == "late" else N_(
-            "{Name} must be today or in the future"
+        return (
+            N_("{Name} must be today or in the past")
+            if side == "late"
+            else N_("{Name} must be today or in the future")
         )
     if spec in ("today-1d", "yesterday") and side == "late":
         return N_("{Name} must be in the past")
@@ -492,8 +520,9 @@ class PhoneType(QuestionType):
     input_attrs = {"type": "tel", "autocomplete": "tel", "width": "20"}
     messages = {
         "required": N_("Enter {name}"),
-        "invalid": N_("Enter a telephone number, like 01632 960 001, 07700 900 982 or "
-                      "+44 808 157 0192"),  # fmt: skip
+        "invalid": N_(
+            "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+        ),
         "not_uk": N_("Enter a UK telephone number, like 01632 960 001 or 07700 900 982"),
     }
 
@@ -534,12 +563,15 @@ class NinoType(QuestionType):
     name = "national_insurance_number"
     component = "input"
     input_attrs = {"spellcheck": False, "width": "10"}
-    hint = N_("It’s on your National Insurance card, benefit letter, payslip or P60. "
-              "For example, ‘QQ 12 34 56 C’.")  # fmt: skip
+    hint = N_(
+        "It’s on your National Insurance card, benefit letter, payslip or P60. "
+        "For example, ‘QQ 12 34 56 C’."
+    )
     messages = {
         "required": N_("Enter {name}"),
-        "invalid": N_("Enter a National Insurance number in the correct format, like "
-                      "QQ 12 34 56 C"),  # fmt: skip
+        "invalid": N_(
+            "Enter a National Insurance number in the correct format, like QQ 12 34 56 C"
+        ),
     }
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
@@ -565,14 +597,24 @@ class CompoundType(QuestionType):
     def optional(self, question: Question) -> frozenset[str]:
         return self.optional_parts
 
+    def clean(self, question: Question, raw: Raw, today: datetime.date) -> Any:
+        # Even when every part is empty, say which parts are needed (GOV.UK address pattern).
+        if self.is_empty(question, raw) and question.optional:
+            return None
+        return self.parse(question, raw, today)
+
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> dict[str, str]:
         value = {part: _strip(raw.get(part)) or "" for part in self.input_parts(question)}
         maximum = question.setting("max_length", self.default_max)
+        problems = []
         for part in self.input_parts(question):
             if part not in self.optional(question) and not value[part]:
-                raise Invalid(f"{part}_required", (part,))
-            if len(value[part]) > maximum:
-                raise Invalid(f"{part}_too_long", (part,), max=maximum)
+                problems.append(Invalid(f"{part}_required", (part,)))
+            elif len(value[part]) > maximum:
+                problems.append(Invalid(f"{part}_too_long", (part,), max=maximum))
+        if problems:
+            problems[0].more = problems[1:]
+            raise problems[0]
         return self.normalise(question, value)
 
     def normalise(self, question: Question, value: dict[str, str]) -> dict[str, str]:
@@ -674,11 +716,24 @@ class ContentType(QuestionType):
 REGISTRY: dict[str, QuestionType] = {
     t.name: t
     for t in (
-        TextType(), TextareaType(), NumberType(), MoneyType(), DateType(), ChoiceType(),
-        CheckboxesType(), SelectType(), YesNoType(), EmailType(), PhoneType(), PostcodeType(),
-        AddressType(), NameType(), NinoType(), ContentType(),
+        TextType(),
+        TextareaType(),
+        NumberType(),
+        MoneyType(),
+        DateType(),
+        ChoiceType(),
+        CheckboxesType(),
+        SelectType(),
+        YesNoType(),
+        EmailType(),
+        PhoneType(),
+        PostcodeType(),
+        AddressType(),
+        NameType(),
+        NinoType(),
+        ContentType(),
     )
-}  # fmt: skip
+}
 
 
 def question_type(question: Question) -> QuestionType:

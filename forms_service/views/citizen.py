@@ -50,8 +50,7 @@ def load_journey(form: Form) -> tuple[Journey, dict[str, Any], int | None]:
     if session.token is not None:
         draft = store().find_draft(session.key, form.id)
     saved = dict(draft.answers or {}) if draft else {}
-    journey = Journey(form, saved, today=today(), language=session.get("language"),
-                      gettext=gettext)  # fmt: skip
+    journey = Journey(form, saved, today=today(), language=session.get("language"), gettext=gettext)
     g.language = journey.language
     return journey, saved, draft.id if draft else None
 
@@ -59,8 +58,9 @@ def load_journey(form: Form) -> tuple[Journey, dict[str, Any], int | None]:
 def page_url(form: Form, page: Page | None, change: bool = False) -> str:
     if page is None:
         return url_for("citizen.check_answers", form_id=form.id)
-    return url_for("citizen.question_page", form_id=form.id, page_id=page.id,
-                   change="1" if change else None)  # fmt: skip
+    return url_for(
+        "citizen.question_page", form_id=form.id, page_id=page.id, change="1" if change else None
+    )
 
 
 @bp.get("/")
@@ -78,9 +78,13 @@ def start(form_id: str):
     journey, _, _ = load_journey(form)
     if form.start is None:
         return redirect(page_url(form, journey.route[0] if journey.route else None))
-    return render_template("journey/start.html", form=form, journey=journey,
-                           body=render_markdown_text(journey, form.start),
-                           first=page_url(form, form.pages[0]))  # fmt: skip
+    return render_template(
+        "journey/start.html",
+        form=form,
+        journey=journey,
+        body=render_markdown_text(journey, form.start),
+        first=page_url(form, form.pages[0]),
+    )
 
 
 @bp.route("/<form_id>/<page_id>", methods=["GET", "POST"])
@@ -98,8 +102,9 @@ def question_page(form_id: str, page_id: str):
     page_form_ = page_form(page, journey, saved.get(page.id), formdata)
     if request.method == "POST" and not page.is_exit:
         if page_form_.validate():
-            draft = store().save_page(session.key, form.id, form.version, journey.language,
-                                      page.id, page_form_.answers())  # fmt: skip
+            draft = store().save_page(
+                session.key, form.id, form.version, journey.language, page.id, page_form_.answers()
+            )
             after = Journey(form, draft.answers, today=journey.today, language=journey.language)
             target = after.next_page if change else after.after(page.id)
             return redirect(page_url(form, target, change=change and target is not None))
@@ -117,20 +122,29 @@ def render_page(form: Form, page: Page, journey: Journey, page_form_: Any, chang
         back = url_for("citizen.start", form_id=form.id) if form.start else None
     heading_question = page.heading_question
     fields = [
-        render_field(page_form_[q.id], page_form_, heading=q is heading_question)
+        render_markdown_text(journey, q.body)
+        if q.type == "content"
+        else render_field(page_form_[q.id], page_form_, heading=q is heading_question)
         for q in page.questions
     ]
     section = form.section(page.section)
     return render_template(
         "journey/page.html",
-        form=form, page=page, journey=journey, page_form=page_form_, fields=fields,
-        errors=page_form_.error_list(), back=back, change=change,
-        heading=None if heading_question else journey.text(page.title or (
-            page.answerable[0].label if page.answerable else None)),
+        form=form,
+        page=page,
+        journey=journey,
+        page_form=page_form_,
+        fields=fields,
+        errors=page_form_.error_list(),
+        back=back,
+        change=change,
+        heading=None
+        if heading_question
+        else journey.text(page.title or (page.answerable[0].label if page.answerable else None)),
         body=render_markdown_text(journey, page.body) if page.body else None,
         caption=journey.text(section.title) if section else None,
         label_hidden=heading_question is None and page.title is None,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/<form_id>/check-your-answers", methods=["GET", "POST"])
@@ -153,11 +167,16 @@ def check_answers(form_id: str):
             return _submit(form, journey, draft_id)
         error = gettext("Confirm that you have read and agree with the declaration")
     return render_template(
-        "journey/check.html", form=form, journey=journey, summary=journey.summary(),
-        back=page_url(form, journey.route[-1]) if journey.route else None, error=error,
+        "journey/check.html",
+        form=form,
+        journey=journey,
+        summary=journey.summary(),
+        back=page_url(form, journey.route[-1]) if journey.route else None,
+        error=error,
         declaration=render_markdown_text(journey, form.declaration.body)
-        if form.declaration else None,
-    ), (422 if error else 200)  # fmt: skip
+        if form.declaration
+        else None,
+    ), (422 if error else 200)
 
 
 def _submit(form: Form, journey: Journey, draft_id: int):
@@ -167,12 +186,15 @@ def _submit(form: Form, journey: Journey, draft_id: int):
 
     def build(draft: Any) -> dict[str, Any]:
         return {
-            "form_id": form.id, "form_version": form.version, "definition": form.snapshot,
-            "answers": journey.answers, "language": journey.language, "channel": "online",
-        }  # fmt: skip
+            "form_id": form.id,
+            "form_version": form.version,
+            "definition": form.snapshot,
+            "answers": journey.answers,
+            "language": journey.language,
+            "channel": "online",
+        }
 
-    submission = store().submit(draft_id, make_reference=lambda: new_reference(prefix),
-                                build=build)  # fmt: skip
+    submission = store().submit(draft_id, make_reference=lambda: new_reference(prefix), build=build)
     session["submitted"] = {**session.get("submitted", {}), form.id: submission.reference}
     return redirect(url_for("citizen.confirmation", form_id=form.id))
 
@@ -191,5 +213,11 @@ def confirmation(form_id: str):
     if confirmation and confirmation.body:
         body = render_markdown_text(journey, confirmation.body)
         body = body.replace("{reference}", reference)
-    return render_template("journey/confirmation.html", form=form, journey=journey,
-                           reference=reference, title=title, body=body)  # fmt: skip
+    return render_template(
+        "journey/confirmation.html",
+        form=form,
+        journey=journey,
+        reference=reference,
+        title=title,
+        body=body,
+    )

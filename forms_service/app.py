@@ -1,0 +1,145 @@
+"""The Flask application: settings, templates, database, definitions, routes, error pages."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, render_template, request, send_from_directory, session
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, PackageLoader, PrefixLoader
+from sqlalchemy.exc import SQLAlchemyError
+
+from forms_service.config import load_config
+from forms_service.definitions.loader import load_definitions
+from forms_service.sessions import DatabaseSessionInterface
+from forms_service.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+LANGUAGES = ("en", "cy")
+VENDOR = Path(__file__).parent / "static" / "vendor"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, templates, database, definitions, routes."""
+    settings = load_config(**(config or {}))
+    app = Flask(__name__, instance_path=str(settings["INSTANCE_PATH"]))
+    app.config.update(settings)
+    _templates(app)
+    store = Store(app.config["DATABASE_URL"])
+    app.extensions["store"] = store
+    if app.config.get("CREATE_SCHEMA", app.config["ENV_NAME"] != "production"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        store.create_schema()
+    app.session_interface = DatabaseSessionInterface()
+    CSRFProtect(app)
+    Babel(app, locale_selector=_locale)
+    load_forms(app)
+    _security_headers(app)
+    _error_pages(app)
+
+    from forms_service.views import citizen
+
+    app.register_blueprint(citizen.bp)
+
+    @app.get("/assets/<path:filename>")
+    def assets(filename: str):  # the GOV.UK CSS refers to /assets/fonts and /assets/images
+        return send_from_directory(VENDOR / "govuk" / "assets", filename, max_age=31536000)
+
+    return app
+
+
+def load_forms(app: Flask) -> None:
+    """Load every definition once; a broken file is logged and left out, the rest are served."""
+    forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])])
+    for problem in problems:
+        log.error("form definition problem: %s", problem)
+    app.extensions["forms"] = forms
+    app.extensions["definition_problems"] = problems
+
+
+def _templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("forms_service"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    # Compiled templates are kept on disk: the GOV.UK macros take about a second to compile,
+    # which every new worker process (and every test app) would otherwise pay again.
+    cache = Path(app.config.get("TEMPLATE_CACHE_DIR") or Path(app.instance_path) / "template-cache")
+    cache.mkdir(parents=True, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _locale() -> str:
+    language = g.get("language") or session.get("language")
+    return language if language in LANGUAGES else "en"
+
+
+def _security_headers(app: Flask) -> None:
+    @app.before_request
+    def nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+        wanted = request.args.get("lang")
+        if wanted in LANGUAGES and session.get("language") != wanted:
+            session["language"] = wanted
+
+    @app.after_request
+    def headers(response):
+        nonce_value = g.get("csp_nonce", "")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self' 'nonce-{nonce_value}'; "
+            "img-src 'self' data:; style-src 'self'; font-src 'self'; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if response.mimetype == "text/html":
+            # Pages hold personal data: never keep them in shared or browser caches.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _error_pages(app: Flask) -> None:
+    def page(template: str, status: int):
+        return render_template(f"errors/{template}.html"), status
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page("not_found", 404)
+
+    @app.errorhandler(405)
+    def not_allowed(_error):
+        return page("not_found", 405)
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return page("too_large", 413)
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return page("session_ended", 400)
+
+    @app.errorhandler(SQLAlchemyError)
+    @app.errorhandler(StoreError)
+    def database_down(error):
+        log.exception("database error: %s", error)
+        return page("unavailable", 503)
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return page("unavailable", 500)

@@ -1,0 +1,82 @@
+"""Fixtures shared by the integration tests: an app on a fresh SQLite file per test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import html5lib
+import pytest
+from flask.testing import FlaskClient
+
+os.environ.setdefault("FORMS_SERVICE_ENV", "test")
+
+from forms_service import create_app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMS_DIR = ROOT / "form_definitions"
+
+
+class ParsingClient(FlaskClient):
+    """A test client that fails the test when an HTML response is not well-formed HTML."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and response.data:
+            parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+            try:
+                parser.parse(response.data)
+            except html5lib.html5parser.ParseError as exc:
+                raise AssertionError(f"invalid HTML from {args[:1]}: {exc}") from None
+        return response
+
+
+@pytest.fixture(scope="session")
+def template_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("template-cache")
+
+
+@pytest.fixture
+def make_app(tmp_path, template_cache):
+    def factory(definitions: Path = FORMS_DIR, **overrides):
+        config = {
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "DATABASE_URL": os.environ.get("TEST_DATABASE_URL")
+            or f"sqlite:///{tmp_path / 'forms.db'}",
+            "INSTANCE_PATH": tmp_path,
+            "FORMS_DEFINITIONS_DIR": definitions,
+            "TEMPLATE_CACHE_DIR": template_cache,
+            **overrides,
+        }
+        app = create_app(config)
+        app.test_client_class = ParsingClient
+        return app
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory, template_cache):
+    """One app for read-only tests (rendering pages), to avoid building one per case."""
+    folder = tmp_path_factory.mktemp("shared")
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "DATABASE_URL": f"sqlite:///{folder / 'forms.db'}",
+            "INSTANCE_PATH": folder,
+            "FORMS_DEFINITIONS_DIR": FORMS_DIR,
+            "TEMPLATE_CACHE_DIR": template_cache,
+        }
+    )
+    app.test_client_class = ParsingClient
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
