@@ -6,18 +6,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 VENDOR := forms_service/static/vendor
-APT_PACKAGES := chromium fonts-liberation2 libharfbuzz-subset0
+APT_PACKAGES := chromium fonts-liberation2 libharfbuzz-subset0 postgresql
 
 .PHONY: run test unit integration e2e bench lint format check install assets system-deps db clean
 
 run: install assets db
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
-	FORMS_SERVICE_ENV=$${FORMS_SERVICE_ENV:-development} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - "forms_service:create_app()"
+	FORMS_SERVICE_ENV=$${FORMS_SERVICE_ENV:-development} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --preload --workers 2 --threads 4 --access-logfile - "forms_service:create_app()"
 
+# Unit, integration and browser tests on SQLite, then the integration tests again on a
+# throwaway PostgreSQL server (the production database) on loopback.
 test: install assets system-deps
 	$(BIN)/ruff check .
 	$(BIN)/forms-service check form_definitions
 	$(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest tests --ignore=tests/unit --ignore=tests/e2e -p no:cacheprovider
 
 unit: install
 	$(BIN)/pytest tests/unit
@@ -60,7 +63,8 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/
 	touch $@
 
-# Chromium for the browser tests and harfbuzz-subset for fast PDF font subsetting.
+# Chromium for the browser tests, harfbuzz-subset for fast PDF font subsetting, and the
+# PostgreSQL server for testing against the production database.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

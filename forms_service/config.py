@@ -49,6 +49,8 @@ def load_config(
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "60")),
         # CSRF tokens live as long as the session; a slow citizen must not be refused.
         "WTF_CSRF_TIME_LIMIT": None,
+        # The service words its own messages; WTForms' catalogue would be reloaded per request.
+        "WTF_I18N_ENABLED": False,
         "BABEL_DEFAULT_LOCALE": "en",
         "SERVICE_NAME": env.get("SERVICE_NAME", "Justice forms"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,

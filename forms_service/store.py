@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import secrets
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -25,6 +26,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -117,6 +119,9 @@ class Store:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # gunicorn --preload forks after start-up: a worker must never reuse the parent's
+        # pooled connections (two processes on one socket corrupt the conversation).
+        os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
 
     def create_schema(self) -> None:
         """Create missing tables; safe to run again (release step)."""
@@ -248,10 +253,10 @@ class Store:
 
     def count_submissions(self, form_id: str | None = None) -> int:
         with self.sessions() as db:
-            query = select(Submission.id)
+            query = select(func.count(Submission.id))
             if form_id:
                 query = query.where(Submission.form_id == form_id)
-            return len(db.scalars(query).all())
+            return db.scalar(query) or 0
 
 
 def new_reference(prefix: str) -> str:

@@ -38,6 +38,8 @@ def template_cache(tmp_path_factory):
 
 @pytest.fixture
 def make_app(tmp_path, template_cache):
+    apps = []
+
     def factory(definitions: Path = FORMS_DIR, **overrides):
         config = {
             "SECRET_KEY": "test-secret-key-" + "x" * 32,
@@ -49,10 +51,20 @@ def make_app(tmp_path, template_cache):
             **overrides,
         }
         app = create_app(config)
+        if os.environ.get("TEST_DATABASE_URL"):
+            # One shared PostgreSQL database: start every test from empty tables.
+            from forms_service.store import Base
+
+            engine = app.extensions["store"].engine
+            Base.metadata.drop_all(engine)
+            Base.metadata.create_all(engine)
         app.test_client_class = ParsingClient
+        apps.append(app)
         return app
 
-    return factory
+    yield factory
+    for app in apps:
+        app.extensions["store"].engine.dispose()
 
 
 @pytest.fixture
@@ -74,7 +86,8 @@ def shared_app(tmp_path_factory, template_cache):
         }
     )
     app.test_client_class = ParsingClient
-    return app
+    yield app
+    app.extensions["store"].engine.dispose()
 
 
 @pytest.fixture

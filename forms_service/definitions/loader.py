@@ -767,8 +767,11 @@ class _Reader:
                     continue  # a duplicate id, reported already; the first one counts
                 asked_on[question.id] = index
                 types[question.id] = REGISTRY[question.type].expression_type(question)
+        envs: dict[int, dict[str, Any]] = {}  # answers known before each page, built once
         for item in self.deferred:
-            env = {name: t for name, t in types.items() if asked_on[name] < item.scope}
+            if item.scope not in envs:
+                envs[item.scope] = {n: t for n, t in types.items() if asked_on[n] < item.scope}
+            env = envs[item.scope]
             if item.expression is not None:
                 self._check_expression(item, env, asked_on, pages)
             for name in sorted(item.placeholders - set(env) - item.extra_names):

@@ -109,6 +109,10 @@ def question_page(form_id: str, page_id: str):
             target = after.next_page if change else after.after(page.id)
             return redirect(page_url(form, target, change=change and target is not None))
         return render_page(form, page, journey, page_form_, change), 422
+    if request.args.get("recheck") == "1":
+        # Sent back from check your answers: a saved answer no longer passes (a date bound
+        # moved with today). Show why, with what was saved.
+        page_form_.validate()
     return render_page(form, page, journey, page_form_, change)
 
 

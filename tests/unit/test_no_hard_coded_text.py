@@ -1,0 +1,38 @@
+"""Every sentence the service itself shows goes through gettext, so Welsh can be added."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "forms_service" / "templates"
+TAG = re.compile(r"<[^>]*>", re.S)
+ALLOWED = {"English", "Cymraeg"}  # language names are written in their own language
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
+def test_templates_have_no_untranslated_text(template: Path):
+    # Jinja's own lexer separates the template's literal text ("data") from its code.
+    env = Environment(extensions=["jinja2.ext.do"])
+    data = " ".join(value for _, kind, value in env.lex(template.read_text()) if kind == "data")
+    text = TAG.sub(" ", data)
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z’']+(?:\s+[A-Za-z’']+)*", text) if w not in ALLOWED]
+    assert words == [], f"wrap these in _() in {template.name}: {words}"
+
+
+def test_python_messages_are_marked_for_translation():
+    """Babel's extractor finds every default error message and part label of the registry."""
+    from babel.messages.extract import extract_from_file
+
+    from forms_service.forms.types import REGISTRY
+
+    source = TEMPLATES.parent / "forms" / "types.py"
+    found = {m[1] for m in extract_from_file("python", str(source), keywords={"N_": None})}
+    for qtype in REGISTRY.values():
+        wanted = set(qtype.messages.values()) | {
+            label for label, _, _ in getattr(qtype, "part_labels", {}).values()
+        }
+        assert wanted <= found, f"{qtype.name}: not marked with N_(): {wanted - found}"
