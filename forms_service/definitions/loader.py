@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forms_service.definitions.expressions import Expression, ExpressionError, parse
+from forms_service.definitions.expressions import Expression, ExpressionError, T, parse
 from forms_service.definitions.keys import BadKeyValue
 from forms_service.definitions.model import (
     Confirmation,
@@ -22,6 +22,7 @@ from forms_service.definitions.model import (
     Option,
     Page,
     Question,
+    Rule,
     Section,
     Text,
     TextVariant,
@@ -85,13 +86,22 @@ FORM_KEYS = (
 PAGE_KEYS = ("id", "type", "section", "title", "body", "when", "questions")
 COMMON_QUESTION_KEYS = ("id", "type", "label", "hint", "optional", "error_messages")
 OPTION_KEYS = ("value", "label", "hint", "reveal", "exclusive")
-PAGE_KINDS = {"questions": "questions", "content": "content", "exit": "exit"}
-NOT_YET = {
-    "repeat": "type: repeat (add-another groups)",
-    "rules": "page rules (cross-question checks)",
-    "task_list": "navigation: task_list",
-}
-EVERY_PAGE = 10**9  # scope for texts that may use any answer (declaration, confirmation)
+PAGE_KINDS = {"questions": "questions", "content": "content", "exit": "exit", "repeat": "repeat"}
+REPEAT_KEYS = (
+    "id",
+    "type",
+    "section",
+    "title",
+    "body",
+    "when",
+    "item_name",
+    "min",
+    "max",
+    "pages",
+    "rules",
+)
+RULE_KEYS = ("check", "message", "question")
+EVERY_PAGE = 10**9  # position of texts that may use any answer (declaration, confirmation)
 
 
 @dataclass(frozen=True)
@@ -118,10 +128,12 @@ class _Deferred:
     """An expression or placeholder to check once every question in the form is known."""
 
     node: Node
-    scope: int  # index of the page it belongs to: it may use answers from earlier pages
+    position: int  # of the page it belongs to: it may use answers from earlier pages
     expression: Expression | None = None
     placeholders: frozenset[str] = frozenset()
     extra_names: frozenset[str] = frozenset()  # names besides questions, e.g. {reference}
+    repeat: str | None = None  # inside this repeat, its item's answers are known too
+    inclusive: bool = False  # rules may also use the answers on their own page
 
 
 @dataclass
@@ -133,7 +145,9 @@ class _Reader:
     lists: dict[str, tuple[Option, ...]] = field(default_factory=dict)
     section_ids: set[str] = field(default_factory=set)
     question_at: dict[str, tuple[int, int]] = field(default_factory=dict)
-    scope: int = 0
+    position: int = 0  # of the page being read; every page, repeat pages too, has its own
+    repeat: str | None = None  # id of the repeat being read
+    positions: dict[str, int] = field(default_factory=dict)  # page id -> position
 
     # -- reporting -----------------------------------------------------------------------
 
@@ -229,10 +243,11 @@ class _Reader:
                 self.deferred.append(
                     _Deferred(
                         variant_node,
-                        self.scope,
+                        self.position,
                         variant.when,
                         Text((variant,)).placeholders,
                         frozenset(extra_names),
+                        repeat=self.repeat,
                     )
                 )
         return text
@@ -304,7 +319,7 @@ class _Reader:
             self.report(line, col, f"In {what}: {exc.message}")
             return None
         if defer:
-            self.deferred.append(_Deferred(node, self.scope, expression))
+            self.deferred.append(_Deferred(node, self.position, expression, repeat=self.repeat))
         return expression
 
     # -- form parts ----------------------------------------------------------------------
@@ -336,14 +351,12 @@ class _Reader:
         navigation = self.string(get("navigation"), "navigation") or "linear"
         if navigation not in ("linear", "task_list"):
             self.at(get("navigation"), "navigation must be linear or task_list.")
-        elif navigation in NOT_YET:
-            self.at(get("navigation"), _not_yet("task_list"))
         self._lists(get("lists"))
         sections = self._sections(get("sections"))
         pages = self._pages(get("pages"))
-        self.scope = 0
+        self.position, self.repeat = 0, None
         start = self._start(get("start"))
-        self.scope = EVERY_PAGE
+        self.position = EVERY_PAGE
         declaration = self._declaration(get("declaration"))
         confirmation = self._confirmation(get("confirmation"))
         prefix = self.string(
@@ -356,6 +369,8 @@ class _Reader:
         if pages:
             self._check_deferred(pages)
             self._check_reachable(pages)
+            if navigation == "task_list":
+                self._check_tasks(pages, get("navigation"))
         if not self.problems:
             form = Form(
                 id=form_id,
@@ -465,8 +480,7 @@ class _Reader:
             return ()
         pages: list[Page] = []
         seen: dict[str, int] = {}
-        for index, item in enumerate(node.value):
-            self.scope = index
+        for item in node.value:
             page = self._page(item)
             if page is None:
                 continue
@@ -487,11 +501,12 @@ class _Reader:
                 f"Each page must be a set of keys (id:, questions: ...), not {_describe(node)}.",
             )
             return None
+        self.position += 1
+        position = self.position
         kind_node = node.get("type")
         kind = (kind_node.value if kind_node else None) or "questions"
-        if kind in NOT_YET:
-            self.at(kind_node, _not_yet(kind))
-            return None
+        if kind == "repeat":
+            return self._repeat(node, position)
         if kind not in PAGE_KINDS:
             self.at(
                 kind_node,
@@ -503,31 +518,15 @@ class _Reader:
         required = ("id", "questions") if kind == "questions" else ("id", "title")
         if not self.mapping(node, "a page", allowed, required):
             return None
-        if node.get("rules") is not None:
-            self.at_key(node.get("rules"), _not_yet("rules"))
-        page_id = self.string(
-            node.get("id"),
-            "The page id",
-            PAGE_ID,
-            "use lowercase letters, digits and hyphens, like visitor-details",
-        )
-        if page_id in RESERVED_PAGE_IDS:
-            self.at(
-                node.get("id"),
-                f"The page id '{page_id}' is used by the service for its "
-                f"own page. Choose another, like {page_id}-page.",
-            )
+        page_id = self._page_id(node, position)
         what = f"page '{page_id}'"
-        section = self.string(node.get("section"), f"The section of {what}")
-        if section is not None and section not in self.section_ids:
-            self.at(
-                node.get("section"),
-                f"Section '{section}' is not in sections:. {_suggest(section, self.section_ids)}",
-            )
+        section = self._section_of(node, what)
         questions = self._questions(node.get("questions"), what, kind)
         title = self.text(node.get("title"), f"the title of {what}")
         body = self.text(node.get("body"), f"the body of {what}")
         when = self.expression(node.get("when"), f"the condition of {what}", defer=True)
+        on_page = {q.id for question in questions for q, _, _ in _with_revealed(question)}
+        rules = self._rules(node.get("rules"), what, on_page, position, inclusive=True)
         if kind == "questions" and title is None and len(questions) > 1:
             self.at(
                 node,
@@ -542,7 +541,136 @@ class _Reader:
             )
         if page_id is None:
             return None
-        return Page(page_id, kind, title, body, section, when, questions, node.line)
+        return Page(page_id, kind, title, body, section, when, questions, node.line, rules)
+
+    def _page_id(self, node: Node, position: int) -> str | None:
+        page_id = self.string(
+            node.get("id"),
+            "The page id",
+            PAGE_ID,
+            "use lowercase letters, digits and hyphens, like visitor-details",
+        )
+        if page_id in RESERVED_PAGE_IDS:
+            self.at(
+                node.get("id"),
+                f"The page id '{page_id}' is used by the service for its "
+                f"own page. Choose another, like {page_id}-page.",
+            )
+        if page_id is not None:
+            self.positions.setdefault(page_id, position)
+        return page_id
+
+    def _section_of(self, node: Node, what: str) -> str | None:
+        section = self.string(node.get("section"), f"The section of {what}")
+        if section is not None and section not in self.section_ids:
+            self.at(
+                node.get("section"),
+                f"Section '{section}' is not in sections:. {_suggest(section, self.section_ids)}",
+            )
+        return section
+
+    def _repeat(self, node: Node, position: int) -> Page | None:
+        """An "add another" group: its pages are asked once for each item."""
+        if not self.mapping(node, "a repeat page", REPEAT_KEYS, ("id", "item_name", "pages")):
+            return None
+        page_id = self._page_id(node, position)
+        what = f"repeat '{page_id}'"
+        if self.repeat is not None:
+            self.at(
+                node,
+                f"{what.capitalize()} is inside the repeat '{self.repeat}'. A repeat "
+                "cannot contain another one: make it a repeat of its own after it.",
+            )
+            return None
+        section = self._section_of(node, what)
+        title = self.text(node.get("title"), f"the title of {what}")
+        body = self.text(node.get("body"), f"the body of {what}")
+        when = self.expression(node.get("when"), f"the condition of {what}", defer=True)
+        item_name = self.text(node.get("item_name"), f"the item_name of {what}")
+        low = self.integer(node.get("min"), f"min of {what}", minimum=0) or 0
+        high = self.integer(node.get("max"), f"max of {what}")
+        if high is not None and high < low:
+            self.at(
+                node.get("max"),
+                f"max of {what} ({high}) is less than its min ({low}). "
+                "Make max at least as big as min.",
+            )
+        self.repeat = page_id
+        pages = self._repeat_pages(node.get("pages"), what, section)
+        self.repeat = None
+        inside = {q.id for page in pages for q, _, _ in page.all_questions()}
+        rules = self._rules(node.get("rules"), what, inside, self.position + 1, inclusive=False)
+        if page_id is None or not pages:
+            return None
+        return Page(
+            page_id,
+            "repeat",
+            title,
+            body,
+            section,
+            when,
+            (),
+            node.line,
+            rules,
+            pages,
+            item_name,
+            low,
+            high,
+        )
+
+    def _repeat_pages(self, node: Node | None, what: str, section: str | None) -> tuple[Page, ...]:
+        if node is None or not node.is_seq or not node.value:
+            if node is not None:
+                self.at(node, f"pages of {what} must be a list of the pages asked for each item.")
+            return ()
+        pages = []
+        for item in node.value:
+            page = self._page(item)
+            if page is None:
+                continue
+            if page.section not in (None, section):
+                self.at(
+                    item.get("section"),
+                    f"Page '{page.id}' is inside {what}, so it belongs "
+                    "to the repeat's section. Remove its section:.",
+                )
+            pages.append(page)
+        return tuple(pages)
+
+    def _rules(
+        self, node: Node | None, what: str, on_page: set[str], position: int, inclusive: bool
+    ) -> tuple[Rule, ...]:
+        if node is None:
+            return ()
+        if not node.is_seq or not node.value:
+            self.at(node, f"rules of {what} must be a list of '- {{check: ..., message: ...}}'.")
+            return ()
+        rules = []
+        for item in node.value:
+            if not self.mapping(item, f"a rule of {what}", RULE_KEYS, ("check", "message")):
+                continue
+            saved = self.position
+            self.position = position
+            check = self.expression(item.get("check"), f"the check of a rule of {what}")
+            if check is not None:
+                self.deferred.append(
+                    _Deferred(
+                        item.get("check"), position, check, repeat=self.repeat, inclusive=inclusive
+                    )
+                )
+            message = self.text(item.get("message"), f"the message of a rule of {what}")
+            self.position = saved
+            question = self.string(item.get("question"), f"The question of a rule of {what}")
+            if question is not None and question not in on_page:
+                self.at(
+                    item.get("question"),
+                    f"question: '{question}' of this rule is not a "
+                    f"question of {what}, so the error could not be shown next to it. "
+                    f"{_suggest(question, on_page)}",
+                )
+            if check is not None and message is not None:
+                rules.append(Rule(check, message, question, item.line))
+        return tuple(rules)
 
     def _questions(self, node: Node | None, where: str, kind: str) -> tuple[Question, ...]:
         if node is None:
@@ -758,43 +886,48 @@ class _Reader:
     # -- whole-form checks ---------------------------------------------------------------
 
     def _check_deferred(self, pages: tuple[Page, ...]) -> None:
-        """Check conditions and placeholders against the questions asked before them."""
-        asked_on: dict[str, int] = {}
-        types: dict[str, Any] = {}
-        for index, page in enumerate(pages):
-            for question, _, _ in page.all_questions():
-                if question.id in asked_on:
-                    continue  # a duplicate id, reported already; the first one counts
-                asked_on[question.id] = index
-                types[question.id] = REGISTRY[question.type].expression_type(question)
-        envs: dict[int, dict[str, Any]] = {}  # answers known before each page, built once
+        """Check conditions and placeholders against the answers known where they are."""
+        scope = _Scope.of(pages, self.positions)
         for item in self.deferred:
-            if item.scope not in envs:
-                envs[item.scope] = {n: t for n, t in types.items() if asked_on[n] < item.scope}
-            env = envs[item.scope]
+            env = scope.env(item.position, item.repeat, item.inclusive)
             if item.expression is not None:
-                self._check_expression(item, env, asked_on, pages)
+                self._check_expression(item, env, scope)
             for name in sorted(item.placeholders - set(env) - item.extra_names):
-                reason = _unknown(name, asked_on, item.scope, pages, env)
+                reason = scope.unknown(name, item, env)
                 self.at(item.node, f"The placeholder {{{name}}} {reason}")
 
-    def _check_expression(
-        self,
-        item: _Deferred,
-        env: dict[str, Any],
-        asked_on: dict[str, int],
-        pages: tuple[Page, ...],
-    ) -> None:
+    def _check_expression(self, item: _Deferred, env: dict[str, Any], scope: _Scope) -> None:
         try:
             item.expression.check_condition(env)
         except ExpressionError as exc:
             line, col = _position_in(item.node, exc.offset)
             message = exc.message
-            if exc.name and exc.name in self.question_at and exc.name not in asked_on:
+            if exc.name and exc.name in self.question_at and exc.name not in scope.asked_at:
                 return  # its question could not be read; that problem is reported already
-            if exc.name and exc.name in asked_on:
-                message = f"'{exc.name}' {_unknown(exc.name, asked_on, item.scope, pages, env)}"
+            if exc.name and (exc.name in scope.asked_at or exc.name in scope.repeats):
+                message = f"'{exc.name}' {scope.unknown(exc.name, item, env)}"
             self.report(line, col, f"In this condition: {message}")
+
+    def _check_tasks(self, pages: tuple[Page, ...], node: Node) -> None:
+        """In a task list every page after the first task belongs to a task (section)."""
+        if not any(page.section for page in pages):
+            self.at(
+                node,
+                "navigation: task_list makes each section a task, but no page has a "
+                "section:. Add sections: and give each page its section.",
+            )
+            return
+        started = False
+        for page in pages:
+            started = started or page.section is not None
+            if started and page.section is None and not page.is_exit:
+                self.report(
+                    page.line,
+                    1,
+                    f"Page '{page.id}' has no section:. In a task list "
+                    "form, every page after the first task belongs to a task: give it "
+                    "a section: (pages before the first task are asked first).",
+                )
 
     def _check_reachable(self, pages: tuple[Page, ...]) -> None:
         for page, following in zip(pages, pages[1:], strict=False):
@@ -812,21 +945,92 @@ class _Reader:
                 return
 
 
-def _unknown(
-    name: str, asked_on: dict[str, int], scope: int, pages: tuple[Page, ...], env: dict[str, Any]
-) -> str:
-    if name in asked_on:
-        where = pages[asked_on[name]]
-        if asked_on[name] == scope:
+@dataclass
+class _Scope:
+    """Where each question is asked, to know which answers an expression can use."""
+
+    asked_at: dict[str, tuple[int, str | None]]  # question id -> (position, repeat id)
+    types: dict[str, Any]
+    repeats: dict[str, tuple[int, int]]  # repeat id -> (first, last position of its pages)
+    page_at: dict[int, Page]
+    cache: dict[tuple, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, pages: tuple[Page, ...], positions: dict[str, int]) -> _Scope:
+        asked_at: dict[str, tuple[int, str | None]] = {}
+        types: dict[str, Any] = {}
+        repeats: dict[str, tuple[int, int]] = {}
+        page_at: dict[int, Page] = {}
+        for page in pages:
+            for inner, repeat in ((page, None), *((p, page.id) for p in page.pages)):
+                position = positions.get(inner.id, 0)
+                page_at.setdefault(position, inner)
+                for question, _, _ in inner.all_questions():
+                    if question.id in asked_at:
+                        continue  # a duplicate id, reported already; the first one counts
+                    asked_at[question.id] = (position, repeat)
+                    types[question.id] = REGISTRY[question.type].expression_type(question)
+            if page.is_repeat:
+                inner_positions = [positions.get(p.id, 0) for p in page.pages]
+                repeats[page.id] = (positions.get(page.id, 0), max(inner_positions, default=0))
+        return cls(asked_at, types, repeats, page_at)
+
+    def env(self, position: int, repeat: str | None, inclusive: bool) -> dict[str, Any]:
+        key = (position, repeat, inclusive)
+        if key not in self.cache:
+            env = {}
+            for name, (at, inside) in self.asked_at.items():
+                known = at < position or (inclusive and at == position)
+                if known and inside in (None, repeat):
+                    env[name] = self.types[name]
+            for name, (_, last) in self.repeats.items():
+                if name != repeat and last < position:
+                    item = {q: self.types[q] for q, (_, r) in self.asked_at.items() if r == name}
+                    env[name] = T.repeat(item)
+            self.cache[key] = env
+        return self.cache[key]
+
+    def unknown(self, name: str, item: _Deferred, env: dict[str, Any]) -> str:
+        """Why a name cannot be used here, in words an author can act on."""
+        if name in self.repeats:
+            if name == item.repeat:
+                return (
+                    f"is the repeat this is inside. Inside it, a question id means that "
+                    f"item's answer; the list of items is only complete after '{name}'."
+                )
             return (
-                f"is asked on this same page ('{where.id}'), so its answer is not known "
+                f"is a repeat asked later, on page '{name}'. A condition can only use "
+                "answers given before it."
+            )
+        if name not in self.asked_at:
+            return f"names no question asked before it. {_suggest(name, env)}"
+        at, inside = self.asked_at[name]
+        where = self.page_at.get(at)
+        where_id = where.id if where else "?"
+        if inside is not None and inside != item.repeat and at < item.position:
+            return (
+                f"is asked inside the repeat '{inside}', once for each item. Outside it, "
+                f"use count({inside}, ...), any({inside}, ...) or all({inside}, ...)."
+            )
+        if at == item.position:
+            return (
+                f"is asked on this same page ('{where_id}'), so its answer is not known "
                 "yet. Use a question from an earlier page, or move this to a later page."
             )
-        return (
-            f"is asked later, on page '{where.id}' (line {where.line}). A condition or "
-            "placeholder can only use answers given before it."
-        )
-    return f"names no question asked before it. {_suggest(name, env)}"
+        if at > item.position:
+            line = where.line if where else 0
+            return (
+                f"is asked later, on page '{where_id}' (line {line}). A condition or "
+                "placeholder can only use answers given before it."
+            )
+        return f"names no question asked before it. {_suggest(name, env)}"
+
+
+def _with_revealed(question: Question) -> Iterator[tuple[Question, Question | None, Any]]:
+    yield question, None, None
+    for option in question.options:
+        for revealed in option.reveal:
+            yield revealed, question, option
 
 
 _REQUIRED_HELP = {
@@ -839,6 +1043,9 @@ _REQUIRED_HELP = {
     "body": "the text to show, Markdown allowed",
     "options": "a list of '- {value: ..., label: ...}' items or the name of a list",
     "value": "the value stored when this option is chosen",
+    "item_name": "what one item is called, like visitor, for 'Visitor 2'",
+    "check": "a condition that must be true, like count(visitors) <= 6",
+    "message": "the error shown when the check is false",
 }
 
 
@@ -852,13 +1059,6 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     if len(choices) > 12:
         return f"Allowed here: {', '.join(choices[:12])}, ..."
     return f"Allowed here: {', '.join(choices)}."
-
-
-def _not_yet(kind: str) -> str:
-    return (
-        f"This version of forms-service does not support {NOT_YET[kind]} yet. "
-        "Remove it, or ask the service team for the version that adds it."
-    )
 
 
 def _describe(node: Node) -> str:

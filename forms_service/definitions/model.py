@@ -91,15 +91,35 @@ class Question:
 
 
 @dataclass(frozen=True, eq=False)
+class Rule:
+    """A cross-question check: when `check` is false, `message` is shown on `question`."""
+
+    check: Expression
+    message: Text
+    question: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
 class Page:
     id: str
-    kind: str  # "questions", "content" or "exit"
+    kind: str  # "questions", "content", "exit" or "repeat"
     title: Text | None = None
     body: Text | None = None
     section: str | None = None
     when: Expression | None = None
     questions: tuple[Question, ...] = ()
     line: int = 0
+    rules: tuple[Rule, ...] = ()
+    # A repeat ("add another" group): its pages are asked once per item.
+    pages: tuple[Page, ...] = ()
+    item_name: Text | None = None
+    min_items: int = 0
+    max_items: int | None = None
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.kind == "repeat"
 
     @property
     def is_exit(self) -> bool:
@@ -167,16 +187,34 @@ class Form:
     snapshot: Mapping[str, Any] = field(default_factory=dict)  # the definition as plain data
 
     def __post_init__(self) -> None:
-        pages = {p.id: p for p in self.pages}
+        pages: dict[str, Page] = {}
+        repeat_of: dict[str, Page] = {}  # page or question id inside a repeat -> the repeat
         questions: dict[str, tuple[Question, Page]] = {}
-        for page in self.pages:
+        for page, repeat in self.every_page():
+            pages[page.id] = page
+            if repeat is not None:
+                repeat_of[page.id] = repeat
             for question, _, _ in page.all_questions():
                 questions[question.id] = (question, page)
+                if repeat is not None:
+                    repeat_of[question.id] = repeat
         object.__setattr__(self, "_pages", pages)
         object.__setattr__(self, "_questions", questions)
+        object.__setattr__(self, "_repeat_of", repeat_of)
+
+    def every_page(self) -> Iterator[tuple[Page, Page | None]]:
+        """Every page with the repeat it belongs to (None at the top level), in order."""
+        for page in self.pages:
+            yield page, None
+            for inner in page.pages:
+                yield inner, page
 
     def page(self, page_id: str) -> Page | None:
         return self._pages.get(page_id)  # type: ignore[attr-defined]
+
+    def repeat_of(self, page_or_question_id: str) -> Page | None:
+        """The repeat a page or question belongs to, if any."""
+        return self._repeat_of.get(page_or_question_id)  # type: ignore[attr-defined]
 
     def question(self, question_id: str) -> Question | None:
         found = self._questions.get(question_id)  # type: ignore[attr-defined]

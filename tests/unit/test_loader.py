@@ -286,7 +286,7 @@ def test_a_language_key_that_is_not_declared():
         ),
         (("not_after: today}", "not_after: tomorrow}"), "Not_after of question 'date_of_birth'"),
         (("type: exit", "type: exits"), "Unknown page type 'exits'. Did you mean 'exit'?"),
-        (("type: exit", "type: repeat"), "does not support type: repeat (add-another groups) yet"),
+        (("type: exit", "type: repeat"), "A repeat page is missing 'item_name:'"),
     ],
 )
 def test_value_problems_are_reported(change, expected):
@@ -385,3 +385,129 @@ def test_variant_rules_last_without_when_others_with():
     assert any(
         "The last variant of the title of page 'too-young' must have no 'when:'" in p for p in found
     )
+
+
+REPEATS = """\
+id: visit
+version: 1
+title: Visit
+navigation: task_list
+sections:
+  - {id: prisoner, title: Prisoner}
+  - {id: visitors, title: Visitors}
+pages:
+  - id: eligibility
+    questions:
+      - {id: over_18, type: yes_no, label: Are you 18 or over?}
+  - id: prisoner
+    section: prisoner
+    questions:
+      - {id: prisoner_name, type: text, label: Prisoner name}
+  - id: visitors
+    type: repeat
+    section: visitors
+    item_name: visitor
+    min: 1
+    max: 6
+    pages:
+      - id: visitor-details
+        title: "Visitor details"
+        questions:
+          - {id: visitor_name, type: text, label: Name}
+          - {id: visitor_dob, type: date, label: Date of birth}
+        rules:
+          - check: "visitor_dob <= today"
+            message: Date of birth must be in the past
+            question: visitor_dob
+      - id: visitor-needs
+        when: "age(visitor_dob) < 18"
+        questions:
+          - {id: visitor_guardian, type: text, label: "Who is responsible for {visitor_name}?"}
+    rules:
+      - check: "count(visitors, age(visitor_dob) >= 18) <= 3"
+        message: You can book a maximum of 3 visitors aged 18 or over
+  - id: lead
+    section: visitors
+    when: "any(visitors, age(visitor_dob) >= 18)"
+    questions:
+      - id: lead_visitor
+        type: text
+        label: Which visitor leads the visit?
+"""
+
+
+def test_repeats_rules_and_task_lists_load():
+    form = load_form_text(REPEATS, "visit.yaml")
+    repeat = form.page("visitors")
+    assert repeat.is_repeat and (repeat.min_items, repeat.max_items) == (1, 6)
+    assert [p.id for p in repeat.pages] == ["visitor-details", "visitor-needs"]
+    assert form.repeat_of("visitor_dob") is repeat and form.repeat_of("visitor-needs") is repeat
+    assert form.repeat_of("lead_visitor") is None
+    assert form.page("visitor-details").rules[0].question == "visitor_dob"
+    assert repeat.rules[0].message.pick("en").startswith("You can book a maximum")
+    assert form.navigation == "task_list"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("max: 6", "max: 0"), "Max of repeat 'visitors' must be a whole number of 1 or more"),
+        (
+            ("min: 1\n    max: 6", "min: 3\n    max: 2"),
+            "Max of repeat 'visitors' (2) is less than its min (3)",
+        ),
+        (
+            ("question: visitor_dob", "question: visitor_dbo"),
+            "Question: 'visitor_dbo' of this rule is not a question of page 'visitor-details'",
+        ),
+        (
+            ('when: "any(visitors, age(visitor_dob) >= 18)"', 'when: "age(visitor_dob) >= 18"'),
+            "'visitor_dob' is asked inside the repeat 'visitors', once for each item. Outside it, use count(visitors, ...)",
+        ),
+        (
+            ('when: "age(visitor_dob) < 18"', 'when: "count(visitors) > 1"'),
+            "'visitors' is the repeat this is inside",
+        ),
+        (
+            ('when: "age(visitor_dob) < 18"', 'when: "age(visitor_dbo) < 18"'),
+            "Did you mean 'visitor_dob'?",
+        ),
+        (
+            (
+                'check: "count(visitors, age(visitor_dob) >= 18) <= 3"',
+                'check: "count(visitor_name) <= 3"',
+            ),
+            "'visitor_name' is asked inside the repeat 'visitors'",
+        ),
+        (
+            ('check: "visitor_dob <= today"', "check: \"visitor_guardian == 'x'\""),
+            "'visitor_guardian' is asked later, on page 'visitor-needs'",
+        ),
+        (
+            ("  - id: eligibility\n", "  - id: eligibility\n    section: nowhere\n"),
+            "Section 'nowhere' is not in sections:",
+        ),
+        (
+            ("    section: visitors\n    when:", "    when:"),
+            "Page 'lead' has no section:. In a task list form",
+        ),
+        (
+            (
+                "      - id: visitor-details\n",
+                "      - id: visitor-details\n        type: repeat\n        item_name: x\n        pages: []\n",
+            ),
+            "is inside the repeat 'visitors'. A repeat cannot contain another one",
+        ),
+    ],
+)
+def test_repeat_rule_and_task_list_problems(change, expected):
+    found = problems(REPEATS.replace(*change))
+    assert any(expected in p for p in found), found
+
+
+def test_a_rule_naming_an_unknown_question_points_into_the_check():
+    found = only_problem(
+        REPEATS.replace('check: "visitor_dob <= today"', 'check: "visitor_dbo <= today"')
+    )
+    assert found.startswith("form.yaml:29:21: In this condition:")
+    assert "visitor_dob" in found

@@ -19,7 +19,9 @@ def test_templates_have_no_untranslated_text(template: Path):
     env = Environment(extensions=["jinja2.ext.do"])
     data = " ".join(value for _, kind, value in env.lex(template.read_text()) if kind == "data")
     text = TAG.sub(" ", data)
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z’']+(?:\s+[A-Za-z’']+)*", text) if w not in ALLOWED]
+    words = [
+        w for w in re.findall(r"[A-Za-z][A-Za-z’']+(?:\s+[A-Za-z’']+)*", text) if w not in ALLOWED
+    ]
     assert words == [], f"wrap these in _() in {template.name}: {words}"
 
 
