@@ -5,126 +5,115 @@ the first page, a page whose `when` is false is skipped, an exit page ends the j
 the walk stops at the first page not yet answered. Only answers on the route are *live*: an
 answer left behind on a branch the citizen moved away from is kept in the draft (so it
 comes back if they return to that branch) but counts nowhere else.
+
+A repeat ("add another" group) is walked once per item, then its add-another page. In a
+task-list form each section is walked on its own, so tasks can be done in any order that
+the conditions allow.
+
+Saved answers (the draft) look like this:
+    {page_id: {question_id: answer},
+     repeat_id: {"items": [{"key": "k3m9", "pages": {page_id: {question_id: answer}}}],
+                 "done": bool}}
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
+import secrets
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from forms_service.definitions.model import PLACEHOLDER, Form, Page, Question, Text
+from forms_service.definitions.model import PLACEHOLDER, Form, Page, Question, Rule, Text
 from forms_service.forms.types import Display, Invalid, question_type
 
-SavedAnswers = Mapping[str, Mapping[str, Any]]  # page id -> question id -> stored answer
+SavedAnswers = Mapping[str, Any]
 
 INCOMPLETE, EXITED, COMPLETE = "incomplete", "exit", "complete"
+NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = (
+    "not_started",
+    "in_progress",
+    "completed",
+    "cannot_start",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One place in the journey: a page, a page of one repeat item, or a repeat's summary."""
+
+    page: Page
+    repeat: Page | None = None
+    item: int | None = None  # 0-based index of the repeat item
+    summary: bool = False  # the repeat's "add another" page
+
+    @property
+    def path(self) -> str:
+        """The URL path after /<form id>/ (item numbers count from 1, as people do)."""
+        if self.repeat is not None and not self.summary:
+            return f"{self.repeat.id}/{self.item + 1}/{self.page.id}"
+        return self.page.id
+
+    @property
+    def section(self) -> str | None:
+        return (self.repeat or self.page).section
 
 
 @dataclass(frozen=True)
 class SummaryRow:
     question: Question
-    page: Page
+    step: Step
     lines: list[str]
+
+    @property
+    def page(self) -> Page:
+        return self.step.page
+
+
+@dataclass
+class SummaryItem:
+    """One repeat item on check your answers: "Visitor 2" and its rows."""
+
+    repeat: Page
+    index: int
+    rows: list[SummaryRow] = field(default_factory=list)
 
 
 @dataclass
 class SummarySection:
     title: Text | None
-    rows: list[SummaryRow] = field(default_factory=list)
+    rows: list[SummaryRow | SummaryItem | Step] = field(default_factory=list)
 
 
-class Journey:
-    """Where one citizen is in one form, given what they have saved so far."""
+@dataclass
+class Task:
+    section: str
+    title: Text
+    status: str
+    steps: list[Step] = field(default_factory=list)
+    next_step: Step | None = None
+
+
+class Scope:
+    """Texts and answers as seen from one place: the whole form, or inside one repeat item."""
 
     def __init__(
         self,
         form: Form,
-        saved: SavedAnswers,
         *,
         today: datetime.date,
-        language: str | None = None,
-        gettext: Callable[[str], str] = lambda s: s,
+        language: str,
+        gettext: Callable[[str], str],
+        answers: dict[str, Any],
+        values: dict[str, Any],
     ):
         self.form = form
-        self.saved = saved
         self.today = today
-        self.language = language if language in form.languages else form.default_language
+        self.language = language
         self.gettext = gettext
-        self.route: list[Page] = []
-        self.answers: dict[str, Any] = {}  # live answers in storage shape
-        self.values: dict[str, Any] = {}  # live answers as conditions see them
-        self.outcome = COMPLETE
-        self._walk()
-
-    def _walk(self) -> None:
-        for page in self.form.pages:
-            if page.when is not None and not page.when.evaluate_condition(self.values, self.today):
-                continue
-            self.route.append(page)
-            if page.is_exit:
-                self.outcome = EXITED
-                return
-            if page.id not in self.saved:
-                self.outcome = INCOMPLETE
-                return
-            self._take_answers(page)
-
-    def _take_answers(self, page: Page) -> None:
-        stored = self.saved.get(page.id, {})
-        for question, parent, option in page.all_questions():
-            if parent is not None and not _chosen(self.answers.get(parent.id), option.value):
-                continue  # a revealed question whose option is not chosen: discarded
-            value = stored.get(question.id)
-            if value is None:
-                continue
-            self.answers[question.id] = value
-            self.values[question.id] = question_type(question).to_expression(question, value)
-
-    # -- where to go -----------------------------------------------------------------------
-
-    @property
-    def next_page(self) -> Page | None:
-        """The first page still needing an answer (or the exit page reached)."""
-        return self.route[-1] if self.outcome != COMPLETE else None
-
-    def can_visit(self, page_id: str) -> bool:
-        return any(p.id == page_id for p in self.route)
-
-    def previous(self, page_id: str) -> Page | None:
-        """The page before this one on the route, for the Back link."""
-        ids = [p.id for p in self.route]
-        index = ids.index(page_id) if page_id in ids else len(ids)
-        return self.route[index - 1] if index > 0 else None
-
-    def after(self, page_id: str) -> Page | None:
-        """Where to go once this page is saved: the next page on the route, or None for the end."""
-        ids = [p.id for p in self.route]
-        if page_id in ids and ids.index(page_id) + 1 < len(ids):
-            return self.route[ids.index(page_id) + 1]
-        return self.next_page
-
-    @property
-    def is_complete(self) -> bool:
-        return self.outcome == COMPLETE
-
-    def invalid_pages(self) -> list[tuple[Page, Question, Invalid]]:
-        """Saved answers that no longer pass their checks (a date bound moved with today)."""
-        problems = []
-        for page in self.route:
-            for question, parent, option in page.all_questions():
-                if parent is not None and not _chosen(self.answers.get(parent.id), option.value):
-                    continue
-                qtype = question_type(question)
-                raw = qtype.to_raw(question, self.answers.get(question.id))
-                try:
-                    qtype.clean(question, raw, self.today)
-                except Invalid as exc:
-                    problems.append((page, question, exc))
-        return problems
-
-    # -- texts -----------------------------------------------------------------------------
+        self.answers = answers  # live answers in storage shape
+        self.values = values  # live answers as conditions see them
 
     def pick(self, text: Text | None) -> str:
         """The text in the citizen's language and variant, placeholders not yet filled."""
@@ -154,32 +143,364 @@ class Journey:
     def text(self, text: Text | None, **extra: str) -> str:
         return self.fill(self.pick(text), extra=extra)
 
-    def display(self, question: Question) -> list[str]:
-        value = self.answers.get(question.id)
+    def display(self, question: Question, value: Any = None) -> list[str]:
+        if value is None:
+            value = self.answers.get(question.id)
         ctx = Display(self.language, self.pick, self.gettext)
         return question_type(question).display(question, value, ctx)
+
+    def check(self, rule: Rule, extra_values: Mapping[str, Any] | None = None) -> bool:
+        values = {**self.values, **(extra_values or {})}
+        return rule.check.evaluate_condition(values, self.today)
+
+
+class Journey(Scope):
+    """Where one citizen is in one form, given what they have saved so far."""
+
+    def __init__(
+        self,
+        form: Form,
+        saved: SavedAnswers,
+        *,
+        today: datetime.date,
+        language: str | None = None,
+        gettext: Callable[[str], str] = lambda s: s,
+    ):
+        language = language if language in form.languages else form.default_language
+        super().__init__(
+            form, today=today, language=language, gettext=gettext, answers={}, values={}
+        )
+        self.saved = saved
+        self.route: list[Step] = []
+        self.outcome = COMPLETE
+        self.stopped_at: Step | None = None  # first step needing an answer, or the exit
+        self.items: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+        self.tasks: list[Task] = []
+        self.preamble_done = True
+        if form.navigation == "task_list":
+            self._walk_tasks()
+        else:
+            self._walk(form.pages)
+
+    # -- walking ---------------------------------------------------------------------------
+
+    def _walk(self, pages: tuple[Page, ...]) -> None:
+        for page in pages:
+            step = self._visit(page, self.route)
+            if step is not None:
+                self.outcome = EXITED if step.page.is_exit else INCOMPLETE
+                self.stopped_at = step
+                return
+
+    def _visit(self, page: Page, route: list[Step]) -> Step | None:
+        """Walk one top-level page; return the step where the walk stops, if it does."""
+        if page.when is not None and not page.when.evaluate_condition(self.values, self.today):
+            return None
+        if page.is_repeat:
+            return self._visit_repeat(page, route)
+        step = Step(page)
+        route.append(step)
+        if page.is_exit or page.id not in self.saved:
+            return step
+        self._take(page, self.saved[page.id], self.answers, self.values)
+        return None
+
+    def _visit_repeat(self, repeat: Page, route: list[Step]) -> Step | None:
+        state = self.saved.get(repeat.id) or {}
+        items = state.get("items", [])
+        self.answers[repeat.id], self.values[repeat.id] = [], []
+        self.items[repeat.id] = []
+        for index, item in enumerate(items):
+            answers: dict[str, Any] = {}
+            values: dict[str, Any] = {}
+            for page in repeat.pages:
+                env = {**self.values, **values}
+                if page.when is not None and not page.when.evaluate_condition(env, self.today):
+                    continue
+                step = Step(page, repeat, index)
+                route.append(step)
+                if page.is_exit or page.id not in item.get("pages", {}):
+                    return step
+                self._take(page, item["pages"][page.id], answers, values)
+            self.answers[repeat.id].append(answers)
+            self.values[repeat.id].append(values)
+            self.items[repeat.id].append((answers, values))
+        if not items and repeat.min_items >= 1:
+            first = self.new_item_step(repeat)
+            route.append(first)
+            return first
+        summary = Step(repeat, summary=True)
+        route.append(summary)
+        if not state.get("done") or self.repeat_problems(repeat):
+            return summary
+        return None
+
+    def _take(
+        self, page: Page, stored: Mapping[str, Any], answers: dict[str, Any], values: dict[str, Any]
+    ) -> None:
+        for question, parent, option in page.all_questions():
+            if parent is not None and not _chosen(answers.get(parent.id), option.value):
+                continue  # a revealed question whose option is not chosen: discarded
+            value = stored.get(question.id)
+            if value is None:
+                continue
+            answers[question.id] = value
+            values[question.id] = question_type(question).to_expression(question, value)
+
+    def _walk_tasks(self) -> None:
+        """Walk the pages before the first task, then each task (section) on its own."""
+        pages = self.form.pages
+        first_task = next((i for i, p in enumerate(pages) if p.section), len(pages))
+        self._walk(pages[:first_task])
+        if self.outcome != COMPLETE:
+            self.preamble_done = False
+            return
+        unknown: set[str] = set()  # questions whose answers are not known yet
+        by_section: dict[str, Task] = {}
+        for page in pages[first_task:]:
+            section = page.section
+            task = by_section.get(section) if section else None
+            if section and task is None:
+                title = self.form.section(section).title
+                task = by_section[section] = Task(section, title, NOT_STARTED)
+            if task is not None and task.next_step is not None:
+                unknown |= _question_ids(page)
+                continue
+            if page.when is not None and page.when.names() & unknown:
+                unknown |= _question_ids(page)
+                if task is not None and task.status == NOT_STARTED and not task.steps:
+                    task.status = CANNOT_START
+                    task.next_step = Step(page)
+                continue
+            stop = self._visit(page, task.steps if task else self.route)
+            if stop is not None and stop.page.is_exit:
+                self.outcome, self.stopped_at = EXITED, stop
+                self.route.append(stop)
+                return
+            if stop is not None and task is not None:
+                task.next_step = stop
+                unknown |= _question_ids(page)
+                answered = any(s != stop for s in task.steps)
+                task.status = IN_PROGRESS if answered else NOT_STARTED
+        for task in by_section.values():
+            if task.next_step is None:
+                task.status = COMPLETED
+            if task.steps or task.status == CANNOT_START:
+                self.tasks.append(task)
+            self.route.extend(task.steps)
+        if any(task.status != COMPLETED for task in self.tasks):
+            self.outcome = INCOMPLETE
+
+    # -- repeats ---------------------------------------------------------------------------
+
+    def new_item_step(self, repeat: Page) -> Step:
+        """The first page of a new item (its `when` judged on an empty item)."""
+        index = len(self.saved.get(repeat.id, {}).get("items", []))
+        for page in repeat.pages:
+            if page.when is None or page.when.evaluate_condition(self.values, self.today):
+                return Step(page, repeat, index)
+        return Step(repeat.pages[0], repeat, index)
+
+    def item_count(self, repeat: Page) -> int:
+        return len(self.saved.get(repeat.id, {}).get("items", []))
+
+    def repeat_problems(self, repeat: Page) -> list[str]:
+        """Why the citizen cannot stop adding items yet (min, max and the repeat's rules)."""
+        count = self.item_count(repeat)
+        problems = []
+        if count < repeat.min_items:
+            problems.append(
+                self.gettext("You must add at least %(min)d %(item)s")
+                % {"min": repeat.min_items, "item": self.pick(repeat.item_name)}
+            )
+        problems += [self.text(rule.message) for rule in repeat.rules if not self.check(rule)]
+        return problems
+
+    def item_scope(self, repeat: Page, index: int) -> Scope:
+        """Texts and answers inside one item: its answers over the rest of the form's."""
+        answers, values = {}, {}
+        if index < len(self.items.get(repeat.id, [])):
+            answers, values = self.items[repeat.id][index]
+        elif index < self.item_count(repeat):  # an item not complete yet: what it has so far
+            item = self.saved[repeat.id]["items"][index]
+            for page in repeat.pages:
+                if page.id in item.get("pages", {}):
+                    self._take(page, item["pages"][page.id], answers, values)
+        return Scope(
+            self.form,
+            today=self.today,
+            language=self.language,
+            gettext=self.gettext,
+            answers={**self.answers, **answers},
+            values={**self.values, **values},
+        )
+
+    def scope_for(self, step: Step) -> Scope:
+        if step.repeat is not None and not step.summary:
+            return self.item_scope(step.repeat, step.item)
+        return self
+
+    def item_label(self, repeat: Page, index: int) -> str:
+        """What identifies an item in lists: its first answer ("Jo Bloggs")."""
+        scope = self.item_scope(repeat, index)
+        for page in repeat.pages:
+            for question in page.answerable:
+                shown = scope.display(question)
+                if shown and question.id in scope.answers:
+                    return shown[0]
+        return ""
+
+    # -- where to go -----------------------------------------------------------------------
+
+    @property
+    def next_step(self) -> Step | None:
+        """Where the citizen should be: the first step needing an answer, or the exit.
+
+        None when every page is done, or in a task list when the task list is the place.
+        """
+        if self.form.navigation == "task_list" and self.preamble_done:
+            return self.stopped_at if self.outcome == EXITED else None
+        return self.stopped_at
+
+    def find(self, path: str) -> Step | None:
+        """The step at this URL path, if the citizen may be there now."""
+        for step in self._visitable():
+            if step.path == path:
+                return step
+        return None
+
+    def _visitable(self) -> Iterator[Step]:
+        yield from self.route
+        for task in self.tasks:
+            if task.next_step is not None and task.status != CANNOT_START:
+                yield task.next_step
+        for step in list(self.route):
+            repeat = step.page if step.summary else None
+            if repeat is not None and (
+                repeat.max_items is None or self.item_count(repeat) < repeat.max_items
+            ):
+                yield self.new_item_step(repeat)
+
+    def steps_of(self, section: str | None) -> list[Step]:
+        """The steps walked one after the other: the whole route, or in a task list, one
+        task's steps (or the pages before the first task)."""
+        if self.form.navigation != "task_list":
+            return self.route
+        if section is None:
+            return [step for step in self.route if step.section is None]
+        task = next((t for t in self.tasks if t.section == section), None)
+        return task.steps if task is not None else []
+
+    def previous(self, step: Step) -> Step | None:
+        """The step before this one on its route, for the Back link."""
+        steps = self.steps_of(step.section)
+        paths = [s.path for s in steps]
+        index = paths.index(step.path) if step.path in paths else len(paths)
+        return steps[index - 1] if index > 0 else None
+
+    def after(self, step: Step) -> Step | None:
+        """Where to go once this step is saved: the next step on its route, or None (the end
+        of the journey, or of the task)."""
+        steps = self.steps_of(step.section)
+        paths = [s.path for s in steps]
+        if step.path in paths and paths.index(step.path) + 1 < len(paths):
+            return steps[paths.index(step.path) + 1]
+        if self.form.navigation == "task_list" and self.preamble_done:
+            return None
+        return self.next_step
+
+    @property
+    def is_complete(self) -> bool:
+        return self.outcome == COMPLETE
+
+    def invalid_steps(self) -> list[tuple[Step, Question, Invalid]]:
+        """Saved answers that no longer pass their checks (a date bound moved with today)."""
+        problems = []
+        for step in self.route:
+            if step.summary or step.page.kind != "questions":
+                continue
+            scope = self.scope_for(step)
+            for question, parent, option in step.page.all_questions():
+                if parent is not None and not _chosen(scope.answers.get(parent.id), option.value):
+                    continue
+                qtype = question_type(question)
+                raw = qtype.to_raw(question, scope.answers.get(question.id))
+                try:
+                    qtype.clean(question, raw, self.today)
+                except Invalid as exc:
+                    problems.append((step, question, exc))
+        return problems
 
     # -- check your answers ----------------------------------------------------------------
 
     def summary(self) -> list[SummarySection]:
-        """Live answers grouped by section in the order they were asked."""
+        """Live answers grouped by section in the order asked; repeats as numbered items."""
         sections: list[SummarySection] = []
-        current_id: object = object()
-        for page, question in self._answered_questions():
-            if page.section != current_id:
-                current_id = page.section
-                section = self.form.section(page.section)
+        current: object = object()
+        items: dict[tuple[str, int], SummaryItem] = {}
+        for step in self.route:
+            if not step.summary and step.page.kind != "questions":
+                continue  # content and exit pages have nothing to show
+            if step.section != current:
+                current = step.section
+                section = self.form.section(step.section)
                 sections.append(SummarySection(section.title if section else None))
-            sections[-1].rows.append(SummaryRow(question, page, self.display(question)))
+            rows = sections[-1].rows
+            if step.summary:
+                if not self.items.get(step.page.id):
+                    rows.append(step)  # a repeat with no items: "None added", with Change
+                continue
+            target: list = rows
+            if step.repeat is not None:
+                key = (step.repeat.id, step.item)
+                if key not in items:
+                    items[key] = SummaryItem(step.repeat, step.item)
+                    rows.append(items[key])
+                target = items[key].rows
+            scope = self.scope_for(step)
+            for question, parent, option in step.page.all_questions():
+                if parent is None or _chosen(scope.answers.get(parent.id), option.value):
+                    target.append(SummaryRow(question, step, scope.display(question)))
         return sections
 
-    def _answered_questions(self) -> Iterator[tuple[Page, Question]]:
-        for page in self.route:
-            if page.kind != "questions":
-                continue
-            for question, parent, option in page.all_questions():
-                if parent is None or _chosen(self.answers.get(parent.id), option.value):
-                    yield page, question
+
+# -- changing the saved answers (pure: each returns a new dict) ---------------------------------
+
+
+def with_answers(saved: SavedAnswers, step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The saved answers with one step's answers saved (a new item is added at the end)."""
+    new = copy.deepcopy(dict(saved))
+    if step.repeat is None:
+        new[step.page.id] = dict(answers)
+        return new
+    state = new.setdefault(step.repeat.id, {"items": [], "done": False})
+    items = state.setdefault("items", [])
+    if step.item >= len(items):
+        items.append({"key": secrets.token_hex(4), "pages": {}})
+        state["done"] = False  # a new item: ask "add another?" again
+    items[step.item]["pages"][step.page.id] = dict(answers)
+    return new
+
+
+def without_item(saved: SavedAnswers, repeat: Page, index: int) -> dict[str, Any]:
+    new = copy.deepcopy(dict(saved))
+    items = new.get(repeat.id, {}).get("items", [])
+    if 0 <= index < len(items):
+        del items[index]
+    return new
+
+
+def with_repeat_done(saved: SavedAnswers, repeat: Page, done: bool) -> dict[str, Any]:
+    new = copy.deepcopy(dict(saved))
+    new.setdefault(repeat.id, {"items": []})["done"] = done
+    return new
+
+
+def _question_ids(page: Page) -> set[str]:
+    ids = {q.id for q, _, _ in page.all_questions()}
+    for inner in page.pages:
+        ids |= {q.id for q, _, _ in inner.all_questions()}
+    return ids | ({page.id} if page.is_repeat else set())
 
 
 def _chosen(answer: Any, value: str) -> bool:

@@ -167,16 +167,19 @@ class Store:
                 .order_by(Draft.id.desc())
             ).first()
 
-    def save_page(
+    def update_draft(
         self,
         session_key: str,
         form_id: str,
         form_version: int,
         language: str,
-        page_id: str,
-        answers: Mapping[str, Any],
+        change: Callable[[dict], dict],
     ) -> Draft:
-        """Save one page's answers into the session's draft, creating the draft if needed."""
+        """Apply `change` to the session's draft answers (creating the draft if needed).
+
+        The draft row is locked while it changes, so two tabs saving at once cannot lose
+        each other's answers.
+        """
         with self.sessions.begin() as db:
             draft = db.scalars(
                 select(Draft)
@@ -200,7 +203,7 @@ class Store:
                 )
                 db.add(draft)
             # Assign a new dict so SQLAlchemy sees the change to the JSON column.
-            draft.answers = {**(draft.answers or {}), page_id: dict(answers)}
+            draft.answers = change(dict(draft.answers or {}))
             draft.language = language
             draft.updated_at = now
         return draft

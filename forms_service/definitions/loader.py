@@ -53,7 +53,9 @@ RESERVED_FORM_IDS = frozenset(
         "help",
     }
 )
-RESERVED_PAGE_IDS = frozenset({"check-your-answers", "confirmation", "submit", "start"})
+RESERVED_PAGE_IDS = frozenset(
+    {"check-your-answers", "confirmation", "submit", "start", "tasks", "remove"}
+)
 # Field names the service itself uses on every page (see the contract's stable names).
 RESERVED_QUESTION_IDS = frozenset({"csrf_token", "action", "add_another", "declaration", "lang"})
 # Words of the condition language: a question with one of these ids could not be referred to.

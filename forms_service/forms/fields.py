@@ -23,7 +23,7 @@ from wtforms.utils import unset_value
 from forms_service.definitions.model import Option, Page, Question
 from forms_service.forms import values as V
 from forms_service.forms.types import ERROR_KINDS, Invalid, question_type
-from forms_service.journey import Journey
+from forms_service.journey import Scope
 from forms_service.markdown import render_markdown
 
 AUTOCOMPLETE_AFTER = 15  # options; longer selects get the accessible autocomplete (JS on)
@@ -98,10 +98,17 @@ class QuestionField(Field):
 
 
 class PageForm(FlaskForm):
-    journey: Journey
+    """One page's questions. CSRF is checked for every POST by CSRFProtect in the app."""
+
+    class Meta:
+        csrf = False
+
+    journey: Scope  # the answers and texts as seen from this page (inside an item, its own)
+    page: Page
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Validate what the citizen sees: revealed questions only under a chosen option."""
+        """Validate what the citizen sees (revealed questions only under a chosen option),
+        then the page's rules, across its questions and earlier answers."""
         ok = True
         for field in self:
             if not isinstance(field, QuestionField):
@@ -110,11 +117,22 @@ class PageForm(FlaskForm):
                 field.data, field.errors = None, []  # discarded, as the contract says
                 continue
             ok = field.validate(self) and ok
-        return self._validate_csrf() and ok
+        return ok and self._check_rules()
 
-    def _validate_csrf(self) -> bool:
-        csrf = getattr(self, "csrf_token", None)
-        return csrf.validate(self) if csrf is not None else True
+    def _check_rules(self) -> bool:
+        fields = self.question_fields()
+        values = {
+            f.name: f.qtype.to_expression(f.question, f.data) for f in fields if f.data is not None
+        }
+        ok = True
+        for rule in self.page.rules:
+            if self.journey.check(rule, values):
+                continue
+            ok = False
+            field = self[rule.question] if rule.question else (fields[0] if fields else None)
+            if field is not None and not field.errors:
+                field.errors = [self.journey.text(rule.message)]
+        return ok
 
     def _revealed(self, field: QuestionField) -> bool:
         parent_id, value = field.reveal_of
@@ -144,7 +162,7 @@ class PageForm(FlaskForm):
 
 
 def page_form(
-    page: Page, journey: Journey, stored: dict[str, Any] | None, formdata: Any = None
+    page: Page, journey: Scope, stored: dict[str, Any] | None, formdata: Any = None
 ) -> PageForm:
     """Build the WTForms form for one page: a field per question, revealed ones included."""
     attrs: dict[str, Any] = {}
@@ -157,6 +175,7 @@ def page_form(
         kwargs["formdata"] = formdata
     form = form_class(**kwargs)
     form.journey = journey
+    form.page = page
     return form
 
 
@@ -174,7 +193,7 @@ def _author_kind(kind: str) -> str:
     return {"negative": "too_small", "confirm_required": "mismatch"}.get(kind, "invalid")
 
 
-def error_message(question: Question, exc: Invalid, journey: Journey) -> str:
+def error_message(question: Question, exc: Invalid, journey: Scope) -> str:
     params = {key: _param(value, journey) for key, value in exc.params.items()}
     label = journey.text(question.label).strip()
     if label.endswith("?"):
@@ -193,7 +212,7 @@ def error_message(question: Question, exc: Invalid, journey: Journey) -> str:
     return _PLACEHOLDER.sub(lambda m: str(params.get(m.group(1), m.group(0))), template)
 
 
-def _param(value: Any, journey: Journey) -> str:
+def _param(value: Any, journey: Scope) -> str:
     if hasattr(value, "isoformat"):
         return V.format_date(value, locale=journey.language)
     if hasattr(value, "variants"):
@@ -463,13 +482,13 @@ def _compound(field: QuestionField, form: PageForm, heading: bool) -> Markup:
     )
 
 
-def render_markdown_text(journey: Journey, text: Any) -> Markup:
+def render_markdown_text(journey: Scope, text: Any, **extra: str) -> Markup:
     """Markdown from the definition, with answers put into its placeholders escaped."""
     from markupsafe import escape
 
     html = str(render_markdown(journey.pick(text)))  # every author text already escaped
     # Safe: the only text put into that HTML is answers, each passed through escape().
-    return Markup(journey.fill(html, escape=escape))  # noqa: S704
+    return Markup(journey.fill(html, escape=escape, extra=extra))  # noqa: S704
 
 
 _RENDERERS: dict[str, Callable[[QuestionField, PageForm, bool], Markup]] = {

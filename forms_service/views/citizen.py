@@ -1,8 +1,10 @@
-"""The citizen's journey: start page, question pages, check your answers, confirmation."""
+"""The citizen's journey: start page, question pages, repeats, task list, check your answers,
+confirmation."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,11 +19,22 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
+from markupsafe import Markup
 
 from forms_service.definitions.model import Form, Page
 from forms_service.forms.fields import page_form, render_field, render_markdown_text
-from forms_service.journey import Journey
+from forms_service.journey import (
+    CANNOT_START,
+    COMPLETE,
+    Journey,
+    Step,
+    SummaryItem,
+    SummaryRow,
+    with_answers,
+    with_repeat_done,
+    without_item,
+)
 from forms_service.store import Store, new_reference
 
 bp = Blueprint("citizen", __name__)
@@ -44,23 +57,55 @@ def get_form(form_id: str) -> Form:
     return form
 
 
-def load_journey(form: Form) -> tuple[Journey, dict[str, Any], int | None]:
+def load_journey(form: Form) -> tuple[Journey, int | None]:
     """The citizen's journey through this form, from the draft saved for their session."""
     draft = None
     if session.token is not None:
         draft = store().find_draft(session.key, form.id)
     saved = dict(draft.answers or {}) if draft else {}
+    journey = make_journey(form, saved)
+    return journey, draft.id if draft else None
+
+
+def make_journey(form: Form, saved: dict[str, Any]) -> Journey:
     journey = Journey(form, saved, today=today(), language=session.get("language"), gettext=gettext)
     g.language = journey.language
-    return journey, saved, draft.id if draft else None
+    return journey
 
 
-def page_url(form: Form, page: Page | None, change: bool = False) -> str:
-    if page is None:
+def save(form: Form, journey: Journey, change: Callable[[dict], dict]) -> Journey:
+    """Apply a change to the draft in one transaction and return the journey after it."""
+    draft = store().update_draft(session.key, form.id, form.version, journey.language, change)
+    return make_journey(form, draft.answers)
+
+
+def step_url(form: Form, step: Step | None, change: bool = False, **args: str) -> str:
+    if step is None:
         return url_for("citizen.check_answers", form_id=form.id)
-    return url_for(
-        "citizen.question_page", form_id=form.id, page_id=page.id, change="1" if change else None
-    )
+    return f"/{form.id}/{step.path}" + (f"?change=1{_query(args)}" if change else _query(args, "?"))
+
+
+def _query(args: dict[str, str], first: str = "&") -> str:
+    return (first + "&".join(f"{k}={v}" for k, v in args.items())) if args else ""
+
+
+def where_next(form: Form, journey: Journey) -> str:
+    """Where a citizen with nothing else to do on this page should go."""
+    if journey.next_step is not None:
+        return step_url(form, journey.next_step)
+    if form.navigation == "task_list" and not journey.is_complete:
+        return url_for("citizen.task_list", form_id=form.id)
+    return url_for("citizen.check_answers", form_id=form.id)
+
+
+def after_saving(form: Form, journey: Journey, step: Step, change: bool) -> str:
+    if change:
+        if journey.is_complete:
+            return url_for("citizen.check_answers", form_id=form.id)
+        target = journey.after(step) if form.navigation == "task_list" else journey.next_step
+        return step_url(form, target, change=True) if target else where_next(form, journey)
+    target = journey.after(step)
+    return step_url(form, target) if target is not None else where_next(form, journey)
 
 
 @bp.get("/")
@@ -75,112 +120,379 @@ def index():
 @bp.get("/<form_id>/")
 def start(form_id: str):
     form = get_form(form_id)
-    journey, _, _ = load_journey(form)
+    journey, _ = load_journey(form)
     if form.start is None:
-        return redirect(page_url(form, journey.route[0] if journey.route else None))
+        return redirect(where_next(form, journey) if journey.route else step_url(form, None))
+    first = journey.route[0] if journey.route else None
     return render_template(
         "journey/start.html",
         form=form,
         journey=journey,
         body=render_markdown_text(journey, form.start),
-        first=page_url(form, form.pages[0]),
+        first=step_url(form, first) if first else where_next(form, journey),
     )
 
 
 @bp.route("/<form_id>/<page_id>", methods=["GET", "POST"])
 def question_page(form_id: str, page_id: str):
-    form = get_form(form_id)
-    page = form.page(page_id)
-    if page is None:
+    return _step(get_form(form_id), page_id)
+
+
+@bp.route("/<form_id>/<repeat_id>/<int:number>/<page_id>", methods=["GET", "POST"])
+def item_page(form_id: str, repeat_id: str, number: int, page_id: str):
+    return _step(get_form(form_id), f"{repeat_id}/{number}/{page_id}")
+
+
+def _step(form: Form, path: str):
+    if form.page(path.split("/")[-1]) is None:
         abort(404)
-    journey, saved, _ = load_journey(form)
-    if not journey.can_visit(page.id):
+    journey, _ = load_journey(form)
+    step = journey.find(path)
+    if step is None:
         # Not reachable with these answers (yet): go to where the citizen should be.
-        return redirect(page_url(form, journey.next_page))
+        return redirect(where_next(form, journey))
+    if step.summary:
+        return _repeat_summary(form, journey, step)
     change = request.args.get("change") == "1"
+    scope = journey.scope_for(step)
     formdata = request.form if request.method == "POST" else None
-    page_form_ = page_form(page, journey, saved.get(page.id), formdata)
-    if request.method == "POST" and not page.is_exit:
-        if page_form_.validate():
-            draft = store().save_page(
-                session.key, form.id, form.version, journey.language, page.id, page_form_.answers()
-            )
-            after = Journey(form, draft.answers, today=journey.today, language=journey.language)
-            target = after.next_page if change else after.after(page.id)
-            return redirect(page_url(form, target, change=change and target is not None))
-        return render_page(form, page, journey, page_form_, change), 422
+    page_form_ = page_form(step.page, scope, _stored(journey, step), formdata)
+    if request.method == "POST" and not step.page.is_exit:
+        if page_form_.validate() and not _breaks_repeat_rules(form, journey, step, page_form_):
+            answers = page_form_.answers()
+            after = save(form, journey, lambda saved: with_answers(saved, step, answers))
+            return redirect(after_saving(form, after, step, change))
+        return render_page(form, step, journey, page_form_, change), 422
     if request.args.get("recheck") == "1":
         # Sent back from check your answers: a saved answer no longer passes (a date bound
         # moved with today). Show why, with what was saved.
         page_form_.validate()
-    return render_page(form, page, journey, page_form_, change)
+    return render_page(form, step, journey, page_form_, change)
 
 
-def render_page(form: Form, page: Page, journey: Journey, page_form_: Any, change: bool) -> str:
-    previous = journey.previous(page.id)
+def _stored(journey: Journey, step: Step) -> dict[str, Any] | None:
+    if step.repeat is None:
+        return journey.saved.get(step.page.id)
+    items = journey.saved.get(step.repeat.id, {}).get("items", [])
+    if step.item < len(items):
+        return items[step.item]["pages"].get(step.page.id)
+    return None
+
+
+def _breaks_repeat_rules(form: Form, journey: Journey, step: Step, page_form_: Any) -> bool:
+    """Refuse an item whose answers break a rule of its repeat that held without them (the
+    4th adult visitor), with the rule's message on the page."""
+    if step.repeat is None or not step.repeat.rules:
+        return False
+    after = Journey(
+        form,
+        with_answers(journey.saved, step, page_form_.answers()),
+        today=journey.today,
+        language=journey.language,
+    )
+    broken = [rule for rule in step.repeat.rules if journey.check(rule) and not after.check(rule)]
+    if not broken:
+        return False
+    fields = page_form_.question_fields()
+    for rule in broken:
+        field = page_form_[rule.question] if rule.question in page_form_ else fields[0]
+        field.errors = [journey.text(rule.message)]
+    return True
+
+
+def render_page(form: Form, step: Step, journey: Journey, page_form_: Any, change: bool) -> str:
+    page = step.page
+    scope = journey.scope_for(step)
+    previous = journey.previous(step)
     if change:
         back = url_for("citizen.check_answers", form_id=form.id)
     elif previous is not None:
-        back = page_url(form, previous)
+        back = step_url(form, previous)
+    elif form.navigation == "task_list" and step.section is not None:
+        back = url_for("citizen.task_list", form_id=form.id)
     else:
         back = url_for("citizen.start", form_id=form.id) if form.start else None
     heading_question = page.heading_question
     fields = [
-        render_markdown_text(journey, q.body)
+        render_markdown_text(scope, q.body)
         if q.type == "content"
         else render_field(page_form_[q.id], page_form_, heading=q is heading_question)
         for q in page.questions
     ]
-    section = form.section(page.section)
+    section = form.section(step.section)
+    caption = scope.text(section.title) if section else None
+    if step.repeat is not None:
+        caption = gettext(
+            "%(item)s %(number)d",
+            item=_capital(journey.pick(step.repeat.item_name)),
+            number=step.item + 1,
+        )
     return render_template(
         "journey/page.html",
         form=form,
         page=page,
-        journey=journey,
+        journey=scope,
         page_form=page_form_,
         fields=fields,
         errors=page_form_.error_list(),
         back=back,
         change=change,
+        caption=caption,
         heading=None
         if heading_question
-        else journey.text(page.title or (page.answerable[0].label if page.answerable else None)),
-        body=render_markdown_text(journey, page.body) if page.body else None,
-        caption=journey.text(section.title) if section else None,
+        else scope.text(page.title or (page.answerable[0].label if page.answerable else None)),
+        body=render_markdown_text(scope, page.body) if page.body else None,
         label_hidden=heading_question is None and page.title is None,
     )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# -- repeats ---------------------------------------------------------------------------------
+
+
+def _repeat_summary(form: Form, journey: Journey, step: Step):
+    """The add-another page: the items so far, and "Do you need to add another ...?"."""
+    repeat = step.page
+    count = journey.item_count(repeat)
+    full = repeat.max_items is not None and count >= repeat.max_items
+    errors: list[str] = []
+    if request.method == "POST":
+        answer = "no" if full else request.form.get("add_another")
+        change = request.args.get("change") == "1"
+        if answer == "yes":
+            return redirect(step_url(form, journey.new_item_step(repeat), change=change))
+        if answer == "no":
+            done = Journey(
+                form,
+                with_repeat_done(journey.saved, repeat, True),
+                today=journey.today,
+                language=journey.language,
+                gettext=gettext,
+            )
+            errors = done.repeat_problems(repeat)
+            if not errors:
+                after = save(form, journey, lambda saved: with_repeat_done(saved, repeat, True))
+                return redirect(after_saving(form, after, step, change))
+        else:
+            errors = [
+                gettext(
+                    "Select yes if you need to add another %(item)s",
+                    item=journey.pick(repeat.item_name),
+                )
+            ]
+    item_name = journey.pick(repeat.item_name)
+    items = [
+        {
+            "number": i + 1,
+            "label": journey.item_label(repeat, i),
+            "change": step_url(form, _first_step_of_item(journey, repeat, i)),
+            "remove": url_for(
+                "citizen.remove_item", form_id=form.id, repeat_id=repeat.id, number=i + 1
+            ),
+        }
+        for i in range(count)
+    ]
+    previous = journey.previous(step)
+    return render_template(
+        "journey/repeat.html",
+        form=form,
+        journey=journey,
+        repeat=repeat,
+        items=items,
+        item_name=item_name,
+        full=full,
+        errors=errors,
+        error_list=[
+            {"text": e, "href": "#main-content" if full else "#add_another"} for e in errors
+        ],
+        heading=journey.text(repeat.title)
+        if repeat.title
+        else gettext("Add %(item)s details", item=item_name),
+        body=render_markdown_text(journey, repeat.body) if repeat.body else None,
+        back=step_url(form, previous) if previous else None,
+    ), (422 if errors else 200)
+
+
+def _first_step_of_item(journey: Journey, repeat: Page, index: int) -> Step:
+    for step in journey.route:
+        if step.repeat is repeat and step.item == index and not step.summary:
+            return step
+    return Step(repeat.pages[0], repeat, index)
+
+
+@bp.route("/<form_id>/<repeat_id>/<int:number>/remove", methods=["GET", "POST"])
+def remove_item(form_id: str, repeat_id: str, number: int):
+    form = get_form(form_id)
+    repeat = form.page(repeat_id)
+    journey, _ = load_journey(form)
+    if repeat is None or not repeat.is_repeat or not 1 <= number <= journey.item_count(repeat):
+        abort(404)
+    summary = step_url(form, Step(repeat, summary=True))
+    error = None
+    if request.method == "POST":
+        answer = request.form.get("remove")
+        if answer == "yes":
+            save(form, journey, lambda saved: without_item(saved, repeat, number - 1))
+            return redirect(summary)
+        if answer == "no":
+            return redirect(summary)
+        error = gettext(
+            "Select yes if you want to remove this %(item)s", item=journey.pick(repeat.item_name)
+        )
+    item_name = journey.pick(repeat.item_name)
+    return render_template(
+        "journey/remove.html",
+        form=form,
+        journey=journey,
+        error=error,
+        back=summary,
+        heading=gettext(
+            "Are you sure you want to remove %(item)s %(number)d?", item=item_name, number=number
+        ),
+        label=journey.item_label(repeat, number - 1),
+    ), (422 if error else 200)
+
+
+# -- task list, check your answers, submission -----------------------------------------------
+
+
+@bp.get("/<form_id>/tasks")
+def task_list(form_id: str):
+    form = get_form(form_id)
+    journey, _ = load_journey(form)
+    if form.navigation != "task_list":
+        abort(404)
+    if not journey.preamble_done or journey.next_step is not None:
+        return redirect(where_next(form, journey))
+    items = []
+    for task in journey.tasks:
+        first = task.steps[0] if task.steps else task.next_step
+        target = task.next_step if task.next_step is not None else first
+        items.append(
+            {
+                "title": {"text": journey.text(task.title)},
+                "href": step_url(form, target) if task.status != CANNOT_START else None,
+                "status": _task_status(task.status),
+            }
+        )
+    done = sum(task.next_step is None for task in journey.tasks)
+    return render_template(
+        "journey/tasks.html",
+        form=form,
+        journey=journey,
+        items=items,
+        done=done,
+        total=len(journey.tasks),
+        complete=journey.outcome == COMPLETE,
+    )
+
+
+def _task_status(status: str) -> dict[str, Any]:
+    if status == "completed":
+        return {"text": gettext("Completed")}
+    if status == CANNOT_START:
+        return {
+            "text": gettext("Cannot start yet"),
+            "classes": "govuk-task-list__status--cannot-start-yet",
+        }
+    text = gettext("In progress") if status == "in_progress" else gettext("Not yet started")
+    colour = "govuk-tag--light-blue" if status == "in_progress" else "govuk-tag--blue"
+    return {"tag": {"text": text, "classes": colour}}
 
 
 @bp.route("/<form_id>/check-your-answers", methods=["GET", "POST"])
 def check_answers(form_id: str):
     form = get_form(form_id)
-    journey, _, draft_id = load_journey(form)
+    journey, draft_id = load_journey(form)
     if draft_id is None and request.method == "POST":
         done = session.get("submitted", {}).get(form.id)
         if done:  # a second click on Submit after the first one went through
             return redirect(url_for("citizen.confirmation", form_id=form.id))
-    if not journey.is_complete or draft_id is None:
-        return redirect(page_url(form, journey.next_page or form.pages[0]))
+    if draft_id is None:
+        return redirect(url_for("citizen.start", form_id=form.id))
+    if not journey.is_complete:
+        return redirect(where_next(form, journey))
     error = None
     if request.method == "POST":
-        stale = journey.invalid_pages()
+        stale = journey.invalid_steps()
         if stale:
-            page, _question, _exc = stale[0]
-            return redirect(page_url(form, page, change=True) + "&recheck=1")
+            return redirect(step_url(form, stale[0][0], change=True, recheck="1"))
         if form.declaration is None or request.form.get("declaration") == "yes":
             return _submit(form, journey, draft_id)
         error = gettext("Confirm that you have read and agree with the declaration")
+    if form.navigation == "task_list":
+        back = url_for("citizen.task_list", form_id=form.id)
+    else:
+        back = step_url(form, journey.route[-1]) if journey.route else None
     return render_template(
         "journey/check.html",
         form=form,
         journey=journey,
-        summary=journey.summary(),
-        back=page_url(form, journey.route[-1]) if journey.route else None,
+        sections=summary_lists(form, journey),
+        back=back,
         error=error,
         declaration=render_markdown_text(journey, form.declaration.body)
         if form.declaration
         else None,
     ), (422 if error else 200)
+
+
+def summary_lists(form: Form, journey: Journey) -> list[dict[str, Any]]:
+    """Check your answers as GOV.UK summary lists: one per section, one per repeat item."""
+    sections = []
+    for section in journey.summary():
+        lists: list[dict[str, Any]] = [{"heading": None, "rows": []}]
+        seen_repeats: set[str] = set()
+        for entry in section.rows:
+            if isinstance(entry, SummaryRow):
+                lists[-1]["rows"].append(_row(form, journey, entry))
+                continue
+            repeat = entry.page if isinstance(entry, Step) else entry.repeat
+            if repeat.id not in seen_repeats:
+                seen_repeats.add(repeat.id)
+                lists[-1]["rows"].append(_repeat_row(form, journey, repeat))
+            if isinstance(entry, SummaryItem):
+                heading = gettext(
+                    "%(item)s %(number)d",
+                    number=entry.index + 1,
+                    item=_capital(journey.pick(repeat.item_name)),
+                )
+                rows = [_row(form, journey, row) for row in entry.rows]
+                lists.append({"heading": heading, "rows": rows})
+                lists.append({"heading": None, "rows": []})
+        title = journey.text(section.title) if section.title else None
+        sections.append({"title": title, "lists": [x for x in lists if x["rows"]]})
+    return sections
+
+
+def _row(form: Form, journey: Journey, row: SummaryRow) -> dict[str, Any]:
+    label = journey.scope_for(row.step).text(row.question.label)
+    value = Markup("<br>").join(row.lines) if row.lines else gettext("Not answered")
+    href = step_url(form, row.step, change=True) + f"#{row.question.id}"
+    return {
+        "key": {"text": label},
+        "value": {"html": value} if row.lines else {"text": value},
+        "actions": {
+            "items": [{"href": href, "text": gettext("Change"), "visuallyHiddenText": label}]
+        },
+    }
+
+
+def _repeat_row(form: Form, journey: Journey, repeat: Page) -> dict[str, Any]:
+    label = journey.text(repeat.title) if repeat.title else _capital(journey.pick(repeat.item_name))
+    count = journey.item_count(repeat)
+    value = ngettext("%(num)d added", "%(num)d added", count) if count else gettext("None added")
+    href = step_url(form, Step(repeat, summary=True), change=True)
+    return {
+        "key": {"text": label},
+        "value": {"text": value},
+        "actions": {
+            "items": [{"href": href, "text": gettext("Change"), "visuallyHiddenText": label}]
+        },
+    }
 
 
 def _submit(form: Form, journey: Journey, draft_id: int):
@@ -209,14 +521,15 @@ def confirmation(form_id: str):
     reference = session.get("submitted", {}).get(form.id)
     if not reference:
         return redirect(url_for("citizen.start", form_id=form.id))
-    journey = Journey(form, {}, today=today(), language=session.get("language"))
-    g.language = journey.language
-    confirmation = form.confirmation
-    title = journey.text(confirmation.title, reference=reference) if confirmation else None
+    submission = store().get_submission(reference)
+    saved_answers = submission.answers if submission else {}
+    journey = make_journey(form, {})
+    journey.answers, journey.values = saved_answers, {}
+    confirmation_ = form.confirmation
+    title = journey.text(confirmation_.title, reference=reference) if confirmation_ else None
     body = None
-    if confirmation and confirmation.body:
-        body = render_markdown_text(journey, confirmation.body)
-        body = body.replace("{reference}", reference)
+    if confirmation_ and confirmation_.body:
+        body = render_markdown_text(journey, confirmation_.body, reference=reference)
     return render_template(
         "journey/confirmation.html",
         form=form,

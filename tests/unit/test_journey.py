@@ -68,15 +68,15 @@ def journey(**pages) -> Journey:
 
 
 def ids(route) -> list[str]:
-    return [p.id for p in route]
+    return [step.path for step in route]
 
 
 def test_a_new_journey_starts_at_the_first_page():
     j = journey()
     assert j.outcome == INCOMPLETE
-    assert j.next_page.id == "who"
-    assert j.can_visit("who") and not j.can_visit("reported")
-    assert j.previous("who") is None
+    assert j.next_step.path == "who"
+    assert j.find("who") and not j.find("reported")
+    assert j.previous(j.find("who")) is None
 
 
 def test_skipped_pages_are_not_on_the_route():
@@ -84,15 +84,15 @@ def test_skipped_pages_are_not_on_the_route():
                 savings={"savings": 500_00})  # fmt: skip
     assert j.outcome == COMPLETE
     assert ids(j.route) == ["who", "reported", "intro", "savings"]
-    assert j.previous("savings").id == "intro"
-    assert j.after("savings") is None  # the end: check your answers
+    assert j.previous(j.find("savings")).path == "intro"
+    assert j.after(j.find("savings")) is None  # the end: check your answers
 
 
 def test_a_branch_taken_adds_its_pages():
     j = journey(who={"who_for": "someone-else", "their_name": "Sam"},
                 reported={"was_reported": True})  # fmt: skip
     assert ids(j.route) == ["who", "reported", "relationship"]
-    assert j.next_page.id == "relationship"
+    assert j.next_step.path == "relationship"
     label = FORM.question("relationship").label
     assert j.text(label) == "What is your relationship to Sam?"
 
@@ -100,15 +100,15 @@ def test_a_branch_taken_adds_its_pages():
 def test_an_exit_page_ends_the_journey():
     j = journey(who={"who_for": "myself"}, reported={"was_reported": False})
     assert j.outcome == EXITED
-    assert j.next_page.id == "not-reported"
-    assert not j.can_visit("savings")
+    assert j.next_step.path == "not-reported"
+    assert not j.find("savings")
 
 
 def test_money_conditions_compare_pounds():
     base = dict(who={"who_for": "myself"}, reported={"was_reported": True}, intro={})
     assert journey(**base, savings={"savings": 15_999_99}).outcome == COMPLETE
     big = journey(**base, savings={"savings": 16_000_00})
-    assert big.next_page.id == "big-savings"
+    assert big.next_step.path == "big-savings"
 
 
 def test_changing_an_answer_that_removes_a_branch_drops_its_answers():
@@ -147,8 +147,8 @@ def test_going_back_to_a_branch_brings_its_saved_answers_back():
 
 def test_after_saving_a_page_the_next_unanswered_page_follows():
     j = journey(who={"who_for": "myself"}, reported={"was_reported": True})
-    assert j.after("reported").id == "intro"
-    assert j.after("who").id == "reported"
+    assert j.after(j.find("reported")).path == "intro"
+    assert j.after(j.find("who")).path == "reported"
 
 
 def test_summary_groups_answers_by_section_in_order():
@@ -184,10 +184,10 @@ pages:
         "dates.yaml",
     )
     saved = {"visit": {"visit_date": "2026-11-26"}}
-    assert Journey(form, saved, today=TODAY).invalid_pages() == []
+    assert Journey(form, saved, today=TODAY).invalid_steps() == []
     later = Journey(form, saved, today=TODAY + datetime.timedelta(days=2))
-    [(page, question, problem)] = later.invalid_pages()
-    assert (page.id, question.id, problem.kind) == ("visit", "visit_date", "too_early")
+    [(step, question, problem)] = later.invalid_steps()
+    assert (step.path, question.id, problem.kind) == ("visit", "visit_date", "too_early")
 
 
 def test_the_journey_engine_does_not_import_flask():
