@@ -115,16 +115,23 @@ class Citizen:
             url = response.headers["Location"]
         else:
             url = f"/{form.id}/{form.pages[0].id}"
-        for _ in range(200):
+        for _ in range(400):
             page_id = url.rstrip("/").split("/")[-1].split("?")[0]
             if page_id == "check-your-answers" or page_id == until:
                 return url
+            if page_id == "tasks":
+                url = self.next_task(form)
+                continue
             page = form.page(page_id)
             assert page is not None, f"walked to an unknown page: {url}"
             self.get(url)
             if page.is_exit:
                 return url
-            response = self.post(url, page_fields(form, page_id, today, overrides or {}))
+            if page.is_repeat:  # the add-another page: the items so far are enough
+                fields = {"add_another": (overrides or {}).get(f"{page_id}:add_another", "no")}
+            else:
+                fields = page_fields(form, page_id, today, overrides or {})
+            response = self.post(url, fields)
             assert response.status_code == 302, (
                 f"{url} refused the answers ({response.status_code}): "
                 + " | ".join(
@@ -136,6 +143,16 @@ class Citizen:
             )
             url = response.headers["Location"]
         raise AssertionError("the walk did not end: a routing loop?")
+
+    def next_task(self, form: Form) -> str:
+        """From the task list: the first task not completed, or check your answers."""
+        html = self.get(f"/{form.id}/tasks").get_data(as_text=True)
+        for item in re.findall(r'<li class="govuk-task-list__item.*?</li>', html, re.S):
+            link = re.search(r'href="([^"]+)"', item)
+            if link and "Completed" not in item:
+                return link.group(1)
+        assert f'href="/{form.id}/check-your-answers"' in html, "no task to do, yet not done"
+        return f"/{form.id}/check-your-answers"
 
     def submit(self, form: Form) -> Any:
         url = f"/{form.id}/check-your-answers"
