@@ -93,6 +93,12 @@ class Task:
     status: str
     steps: list[Step] = field(default_factory=list)
     next_step: Step | None = None
+    # A later page of the task needs answers from a task not done yet: not complete.
+    waiting: Page | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.next_step is not None or self.waiting is not None
 
 
 class Scope:
@@ -263,32 +269,37 @@ class Journey(Scope):
             if section and task is None:
                 title = self.form.section(section).title
                 task = by_section[section] = Task(section, title, NOT_STARTED)
-            if task is not None and task.next_step is not None:
+            if task is not None and task.open:
                 unknown |= _question_ids(page)
                 continue
             if page.when is not None and page.when.names() & unknown:
                 unknown |= _question_ids(page)
-                if task is not None and task.status == NOT_STARTED and not task.steps:
-                    task.status = CANNOT_START
-                    task.next_step = Step(page)
+                if task is not None and not task.steps:
+                    task.status, task.next_step = CANNOT_START, Step(page)
+                elif task is not None:
+                    task.waiting, task.status = page, IN_PROGRESS
                 continue
             stop = self._visit(page, task.steps if task else self.route)
             if stop is not None and stop.page.is_exit:
+                # The journey ends here, but the tasks done so far stay open to change.
                 self.outcome, self.stopped_at = EXITED, stop
-                self.route.append(stop)
-                return
+                if task is not None:
+                    task.next_step, task.status = stop, IN_PROGRESS
+                else:
+                    self.route.append(stop)
+                break
             if stop is not None and task is not None:
                 task.next_step = stop
                 unknown |= _question_ids(page)
                 answered = any(s != stop for s in task.steps)
                 task.status = IN_PROGRESS if answered else NOT_STARTED
         for task in by_section.values():
-            if task.next_step is None:
+            if not task.open:
                 task.status = COMPLETED
             if task.steps or task.status == CANNOT_START:
                 self.tasks.append(task)
             self.route.extend(task.steps)
-        if any(task.status != COMPLETED for task in self.tasks):
+        if self.outcome != EXITED and any(t.status != COMPLETED for t in self.tasks):
             self.outcome = INCOMPLETE
 
     # -- repeats ---------------------------------------------------------------------------
@@ -341,14 +352,23 @@ class Journey(Scope):
         return self
 
     def item_label(self, repeat: Page, index: int) -> str:
-        """What identifies an item in lists: its first answer ("Jo Bloggs")."""
+        """What identifies an item in lists: its name ("Jo Bloggs"), else the text answers
+        of its first page that has any, else its first answer."""
         scope = self.item_scope(repeat, index)
-        for page in repeat.pages:
-            for question in page.answerable:
-                shown = scope.display(question)
-                if shown and question.id in scope.answers:
-                    return shown[0]
-        return ""
+        answered = [
+            (page, question)
+            for page in repeat.pages
+            for question in page.answerable
+            if question.id in scope.answers
+        ]
+        for _, question in answered:
+            if question.type == "name":
+                return " ".join(scope.display(question))
+        texts = [(p, q) for p, q in answered if q.type == "text"]
+        if texts:
+            first_page = texts[0][0]
+            return " ".join(scope.display(q)[0] for p, q in texts[:2] if p is first_page)
+        return next((scope.display(q)[0] for _, q in answered if scope.display(q)), "")
 
     # -- where to go -----------------------------------------------------------------------
 

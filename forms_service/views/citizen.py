@@ -259,6 +259,9 @@ def _repeat_summary(form: Form, journey: Journey, step: Step):
     count = journey.item_count(repeat)
     full = repeat.max_items is not None and count >= repeat.max_items
     errors: list[str] = []
+    if request.method == "GET" and journey.saved.get(repeat.id, {}).get("done"):
+        # Finished before, but a later change broke a rule or the minimum: say so now.
+        errors = journey.repeat_problems(repeat)
     if request.method == "POST":
         answer = "no" if full else request.form.get("add_another")
         change = request.args.get("change") == "1"

@@ -12,6 +12,7 @@ from forms_service.journey import (
     CANNOT_START,
     COMPLETE,
     COMPLETED,
+    EXITED,
     IN_PROGRESS,
     INCOMPLETE,
     NOT_STARTED,
@@ -199,3 +200,33 @@ def test_after_the_last_page_of_a_task_the_task_list_is_next():
 def test_each_task_has_its_own_back_links(answer):
     j = tasks(who_for={"who_for": answer}, name={"name": "Jo"})
     assert j.previous(j.find("name")) is None  # the first page of a task: back to the list
+
+
+def test_a_task_waiting_for_another_task_is_not_complete():
+    j = tasks(who_for={"who_for": "someone-else"}, crime_date={"crime_date": "2026-01-01"})
+    assert statuses(j)["crime"] == IN_PROGRESS
+    j = tasks(
+        who_for={"who_for": "someone-else"},
+        crime_date={"crime_date": "2026-01-01"},
+        name={"name": "Jo"},
+        relationship={"relationship": "parent"},
+    )
+    assert statuses(j)["crime"] == IN_PROGRESS and j.find("delay") is not None
+    assert j.tasks[1].next_step.path == "delay"
+
+
+def test_an_exit_inside_a_task_ends_the_journey_but_keeps_the_tasks_open():
+    j = tasks(
+        who_for={"who_for": "myself"},
+        name={"name": "Jo"},
+        crime_date={"crime_date": "2026-01-01"},
+        injured={"injured": False},
+    )
+    assert j.outcome == EXITED and j.next_step.path == "not-eligible"
+    assert j.find("name") is not None and j.find("injured") is not None
+    assert j.previous(j.find("not-eligible")).path == "injured"  # Back to change the answer
+
+
+def test_items_are_labelled_by_their_name_answers():
+    j = journey([item("Ann", ADULT)])
+    assert j.item_label(REPEAT, 0) == "Ann"
