@@ -190,3 +190,16 @@ def test_task_list_statuses_and_order(make_app):
     page = citizen.get("/claim/tasks").get_data(as_text=True)
     assert 'href="/claim/check-your-answers"' in page
     assert citizen.get("/claim/check-your-answers").status_code == 200
+
+
+def test_removing_an_item_from_check_your_answers_returns_there(citizen):
+    add_visitor(citizen, 1, "Ann", ADULT)
+    citizen.post("/visit/visitors", {"add_another": "yes"})
+    add_visitor(citizen, 2, "Ben", ADULT)
+    citizen.post("/visit/visitors", {"add_another": "no"})
+    page = citizen.get("/visit/visitors?change=1").get_data(as_text=True)
+    assert 'href="/visit/visitors/2/remove?change=1"' in page
+    response = citizen.post("/visit/visitors/2/remove?change=1", {"remove": "yes"})
+    assert response.headers["Location"] == "/visit/visitors?change=1"
+    response = citizen.post("/visit/visitors?change=1", {"add_another": "no"})
+    assert response.headers["Location"] == "/visit/check-your-answers"

@@ -293,7 +293,11 @@ def _repeat_summary(form: Form, journey: Journey, step: Step):
             "label": journey.item_label(repeat, i),
             "change": step_url(form, _first_step_of_item(journey, repeat, i)),
             "remove": url_for(
-                "citizen.remove_item", form_id=form.id, repeat_id=repeat.id, number=i + 1
+                "citizen.remove_item",
+                form_id=form.id,
+                repeat_id=repeat.id,
+                number=i + 1,
+                change="1" if request.args.get("change") == "1" else None,
             ),
         }
         for i in range(count)
@@ -333,7 +337,7 @@ def remove_item(form_id: str, repeat_id: str, number: int):
     journey, _ = load_journey(form)
     if repeat is None or not repeat.is_repeat or not 1 <= number <= journey.item_count(repeat):
         abort(404)
-    summary = step_url(form, Step(repeat, summary=True))
+    summary = step_url(form, Step(repeat, summary=True), change=request.args.get("change") == "1")
     error = None
     if request.method == "POST":
         answer = request.form.get("remove")
