@@ -27,7 +27,9 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
@@ -68,8 +70,44 @@ class Draft(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
     submitted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Kept until then (the form's retention_days after the last save), then purged.
+    expires_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime(timezone=True), index=True
+    )
+    resume_email: Mapped[str | None] = mapped_column(String(320), index=True)
 
     __table_args__ = (Index("ix_drafts_session_form", "session_key", "form_id"),)
+
+
+class ResumeToken(Base):
+    """A single-use "continue your application" link; only a hash of the token is kept."""
+
+    __tablename__ = "resume_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RateLimit(Base):
+    """Requests counted per key (an email hash, an IP address) in a fixed time window."""
+
+    __tablename__ = "rate_limits"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class FormVersion(Base):
+    """Every version of every definition the service has run, for answers saved against it."""
+
+    __tablename__ = "form_versions"
+    form_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[dict] = mapped_column(JsonType)
+    first_seen: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Submission(Base):
@@ -124,8 +162,22 @@ class Store:
         os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
 
     def create_schema(self) -> None:
-        """Create missing tables; safe to run again (release step)."""
+        """Create missing tables and add missing columns; safe to run again (release step).
+
+        New columns are added as nullable, which covers the additive changes this service
+        makes between releases without a migration tool.
+        """
         Base.metadata.create_all(self.engine)
+        existing = inspect(self.engine)
+        with self.engine.begin() as connection:
+            for table in Base.metadata.sorted_tables:
+                present = {c["name"] for c in existing.get_columns(table.name)}
+                for column in table.columns:
+                    if column.name not in present:
+                        kind = column.type.compile(dialect=self.engine.dialect)
+                        connection.execute(
+                            text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+                        )
 
     # -- browser sessions ------------------------------------------------------------------
 
@@ -174,6 +226,7 @@ class Store:
         form_version: int,
         language: str,
         change: Callable[[dict], dict],
+        retention_days: int = 28,
     ) -> Draft:
         """Apply `change` to the session's draft answers (creating the draft if needed).
 
@@ -205,8 +258,145 @@ class Store:
             # Assign a new dict so SQLAlchemy sees the change to the JSON column.
             draft.answers = change(dict(draft.answers or {}))
             draft.language = language
+            draft.form_version = form_version  # answers are migrated before any change
             draft.updated_at = now
+            draft.expires_at = now + datetime.timedelta(days=retention_days)
         return draft
+
+    # -- save and return -------------------------------------------------------------------
+
+    def set_resume_email(self, draft_id: int, email: str) -> None:
+        with self.sessions.begin() as db:
+            db.get(Draft, draft_id).resume_email = email.lower()
+
+    def issue_resume_token(
+        self, draft_id: int, token_hash: str, expires_at: datetime.datetime
+    ) -> None:
+        """Store a new link's hash; earlier unused links for the draft stop working."""
+        with self.sessions.begin() as db:
+            db.execute(
+                delete(ResumeToken).where(
+                    ResumeToken.draft_id == draft_id, ResumeToken.used_at.is_(None)
+                )
+            )
+            db.add(
+                ResumeToken(
+                    draft_id=draft_id,
+                    token_hash=token_hash,
+                    created_at=utcnow(),
+                    expires_at=expires_at,
+                )
+            )
+
+    def resume_token_status(
+        self, token_hash: str, now: datetime.datetime
+    ) -> tuple[str, Draft | None]:
+        """'ok', 'unknown', 'used', 'expired' or 'gone' (the draft was sent or deleted)."""
+        with self.sessions() as db:
+            token = db.scalars(
+                select(ResumeToken).where(ResumeToken.token_hash == token_hash)
+            ).first()
+            return _token_status(db, token, now)
+
+    def use_resume_token(
+        self, token_hash: str, session_key: str, now: datetime.datetime
+    ) -> tuple[str, Draft | None]:
+        """Spend a link: the draft moves to this browser session and no other can write it."""
+        with self.sessions.begin() as db:
+            token = db.scalars(
+                select(ResumeToken).where(ResumeToken.token_hash == token_hash).with_for_update()
+            ).first()
+            status, draft = _token_status(db, token, now)
+            if status != "ok":
+                return status, None
+            token.used_at = now
+            # Another draft of the same form in this browser would hide the resumed one.
+            for other in db.scalars(
+                select(Draft).where(
+                    Draft.session_key == session_key,
+                    Draft.form_id == draft.form_id,
+                    Draft.submitted_at.is_(None),
+                    Draft.id != draft.id,
+                )
+            ):
+                other.session_key = f"abandoned:{other.id}"
+            draft.session_key = session_key
+            draft.updated_at = now
+            return "ok", draft
+
+    def drafts_for_email(self, email: str, now: datetime.datetime) -> list[Draft]:
+        with self.sessions() as db:
+            return list(
+                db.scalars(
+                    select(Draft).where(
+                        Draft.resume_email == email.lower(),
+                        Draft.submitted_at.is_(None),
+                        Draft.expires_at > now,
+                    )
+                )
+            )
+
+    def hit(self, key: str, limit: int, window: datetime.timedelta) -> bool:
+        """Count one request for `key`; False when over `limit` in the current window."""
+        now = utcnow()
+        for _attempt in range(3):
+            try:
+                with self.sessions.begin() as db:
+                    row = db.get(RateLimit, key, with_for_update=True)
+                    if row is None:
+                        db.add(RateLimit(key=key, window_start=now, count=1))
+                        return True
+                    if _aware(row.window_start) + window <= now:
+                        row.window_start, row.count = now, 1
+                        return True
+                    row.count += 1
+                    return row.count <= limit
+            except IntegrityError:
+                continue  # two first requests at once: count again
+        return False
+
+    # -- definition versions ---------------------------------------------------------------
+
+    def record_form_versions(self, snapshots: Mapping[tuple[str, int], dict]) -> None:
+        """Keep each definition version the service runs, once."""
+        with self.sessions.begin() as db:
+            known = set(db.execute(select(FormVersion.form_id, FormVersion.version)).all())
+            for (form_id, version), snapshot in snapshots.items():
+                if (form_id, version) not in known:
+                    db.add(
+                        FormVersion(
+                            form_id=form_id,
+                            version=version,
+                            definition=snapshot,
+                            first_seen=utcnow(),
+                        )
+                    )
+
+    def form_version(self, form_id: str, version: int) -> dict | None:
+        with self.sessions() as db:
+            row = db.get(FormVersion, (form_id, version))
+            return row.definition if row else None
+
+    # -- retention -------------------------------------------------------------------------
+
+    def purge(self, now: datetime.datetime) -> dict[str, int]:
+        """Delete drafts past their retention (with their links), and ended sessions."""
+        with self.sessions.begin() as db:
+            old = select(Draft.id).where(Draft.submitted_at.is_(None), Draft.expires_at < now)
+            tokens = db.execute(delete(ResumeToken).where(ResumeToken.draft_id.in_(old)))
+            drafts = db.execute(
+                delete(Draft).where(Draft.submitted_at.is_(None), Draft.expires_at < now)
+            )
+            sessions = db.execute(delete(WebSession).where(WebSession.expires_at < now))
+            limits = db.execute(
+                delete(RateLimit).where(RateLimit.window_start < now - datetime.timedelta(days=1))
+            )
+        return {
+            "drafts": drafts.rowcount,
+            "resume links": tokens.rowcount,
+            "sessions": sessions.rowcount,
+            "rate limit counters": limits.rowcount,
+        }
 
     # -- submissions -----------------------------------------------------------------------
 
@@ -260,6 +450,21 @@ class Store:
             if form_id:
                 query = query.where(Submission.form_id == form_id)
             return db.scalar(query) or 0
+
+
+def _token_status(
+    db: Any, token: ResumeToken | None, now: datetime.datetime
+) -> tuple[str, Draft | None]:
+    if token is None:
+        return "unknown", None
+    if token.used_at is not None:
+        return "used", None
+    if _aware(token.expires_at) <= now:
+        return "expired", None
+    draft = db.get(Draft, token.draft_id)
+    if draft is None or draft.submitted_at is not None:
+        return "gone", None
+    return "ok", draft
 
 
 def new_reference(prefix: str) -> str:

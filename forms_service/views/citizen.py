@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from forms_service.definitions.model import Form, Page
 from forms_service.forms.fields import page_form, render_field, render_markdown_text
+from forms_service.forms.types import question_type
 from forms_service.journey import (
     CANNOT_START,
     COMPLETE,
@@ -291,7 +292,11 @@ def _repeat_summary(form: Form, journey: Journey, step: Step):
         {
             "number": i + 1,
             "label": journey.item_label(repeat, i),
-            "change": step_url(form, _first_step_of_item(journey, repeat, i)),
+            "change": step_url(
+                form,
+                _first_step_of_item(journey, repeat, i),
+                change=request.args.get("change") == "1",
+            ),
             "remove": url_for(
                 "citizen.remove_item",
                 form_id=form.id,
@@ -478,7 +483,11 @@ def summary_lists(form: Form, journey: Journey) -> list[dict[str, Any]]:
 def _row(form: Form, journey: Journey, row: SummaryRow) -> dict[str, Any]:
     label = journey.scope_for(row.step).text(row.question.label)
     value = Markup("<br>").join(row.lines) if row.lines else gettext("Not answered")
-    href = step_url(form, row.step, change=True) + f"#{row.question.id}"
+    first_part = question_type(row.question).input_parts(row.question)[:1]
+    anchor = (
+        f"{row.question.id}-{first_part[0]}" if first_part and first_part[0] else row.question.id
+    )
+    href = step_url(form, row.step, change=True) + f"#{anchor}"
     return {
         "key": {"text": label},
         "value": {"html": value} if row.lines else {"text": value},

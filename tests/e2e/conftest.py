@@ -1,0 +1,572 @@
+"""Browser end-to-end tests: a live server, system Chromium, axe-core and a citizen helper.
+
+Every test gets a fresh browser context (pytest-playwright's `page`), so each one is a new
+citizen with no session. The `citizen` helper drives the GOV.UK pages the way a person
+does (labels, radios, the Continue button) and runs axe-core on every page it reaches,
+error pages included, so an accessibility regression anywhere on a route fails the test
+that walked it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, expect
+from playwright.sync_api import Error as PlaywrightError
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+PROJECT = Path(__file__).resolve().parents[2]
+AXE_SOURCE = PROJECT / "forms_service" / "static" / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Loads the app's copy of axe-core once per page (a <script src> is allowed by the CSP where
+# inline code is not), then runs it: one round trip per page.
+RUN_AXE = """async ([url, options]) => {
+  if (typeof window.axe !== "object") {
+    await new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error("could not load " + url));
+      document.head.append(script);
+    });
+  }
+  return axe.run(document, options);
+}"""
+# Pages checked and known GOV.UK Frontend findings tolerated, for the end-of-run summary.
+AXE_STATS: dict[str, Any] = {"pages": 0, "tolerated": set()}
+REFERENCE = re.compile(r"^[A-Z]{2,4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if AXE_STATS["pages"]:
+        tolerated = sorted(AXE_STATS["tolerated"])
+        terminalreporter.write_line(
+            f"axe-core: {AXE_STATS['pages']} page views checked; tolerated the known GOV.UK "
+            f"Frontend aria-expanded finding (govuk-frontend#979) on {len(tolerated)} input(s)"
+        )
+
+
+# -- browser and server -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Always the system Chromium: Playwright cannot download its own browsers here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:  # errors are still logged
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The application under test, on a fresh SQLite database, serving the real forms."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    # Every page saved is a commit: keep the database in memory-backed /dev/shm when there
+    # is one (about 20 ms less per answer than on disk).
+    shm = Path("/dev/shm")
+    data = Path(tempfile.mkdtemp(prefix="forms-e2e-", dir=shm)) if shm.is_dir() else tmp
+    definitions = Path(os.environ.get("E2E_FORMS_DIR", PROJECT / "form_definitions"))
+    with pytest.MonkeyPatch.context() as mp:
+        # create_app reads FORMS_SERVICE_ENV: never let the suite start in production mode.
+        mp.setenv("FORMS_SERVICE_ENV", "test")
+        from forms_service import create_app
+
+        app = create_app({
+            "ENV_NAME": "test",
+            "SECRET_KEY": "x" * 32,
+            "DATABASE_URL": f"sqlite:///{data}/e2e.db",
+            "INSTANCE_PATH": tmp,
+            "FORMS_DEFINITIONS_DIR": definitions,
+            "SESSION_COOKIE_SECURE": False,
+        })  # fmt: skip
+    yield app
+    app.extensions["store"].engine.dispose()
+    if data != tmp:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: str) -> str:
+    """pytest-playwright gives every context this base URL: page.goto("/<form id>/")."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def today() -> datetime.date:
+    """Today, for answers near date bounds (the tests keep days of margin on each side)."""
+    return datetime.date.today()
+
+
+def require_form(app, form_id: str):
+    """The loaded form, or a failure that shows why the definition was left out."""
+    form = app.extensions["forms"].get(form_id)
+    if form is None:
+        problems = "\n".join(str(p) for p in app.extensions["definition_problems"])
+        pytest.fail(f"form {form_id!r} is not loaded. Definition problems:\n{problems or '-'}")
+    return form
+
+
+def stop_pages(app, form_id: str) -> set[str]:
+    """Ids of the form's stop pages (`type: exit`)."""
+    return {p.id for p in require_form(app, form_id).pages if p.is_exit}
+
+
+# -- axe-core --------------------------------------------------------------------------------
+
+
+class Axe:
+    """Runs axe-core 4.14 (the npm build the app vendors) on a page and fails on violations.
+
+    The pages' Content-Security-Policy refuses inline scripts, so `add_script_tag(path=...)`
+    is blocked; the same file is loaded from the app's own static folder instead (allowed as
+    'self', and compiled once thanks to the browser cache), or evaluated through the DevTools
+    protocol when the app does not serve it. The app's real headers stay in force.
+    A page shown with JavaScript off cannot run axe (its timers never fire), so its DOM is
+    copied, without scripts, into a JavaScript-on page on the same origin and checked there.
+    """
+
+    SERVED_AT = "/static/vendor/axe.min.js"
+
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        if not AXE_SOURCE.exists():
+            pytest.fail(f"{AXE_SOURCE} is missing: run `make assets` first")
+        self.browser = browser
+        self.base_url = base_url
+        self._url = ""
+        self._mirror: Page | None = None
+        self._mirror_context: BrowserContext | None = None
+        self._mirror_html = ""
+
+    def check(self, page: Page, *, javascript: bool = True) -> None:
+        self._url = page.url
+        target = page if javascript else self._mirror_of(page)
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        try:
+            results = target.evaluate(RUN_AXE, [self.SERVED_AT, options])
+        except PlaywrightError as error:
+            if "could not load" not in str(error):
+                raise
+            target.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+            results = target.evaluate(RUN_AXE, [self.SERVED_AT, options])
+        AXE_STATS["pages"] += 1
+        violations = [v for v in map(self._without_known, results["violations"]) if v["nodes"]]
+        if violations:
+            pytest.fail(format_violations(violations, page.url, page.title()), pytrace=False)
+
+    def _without_known(self, violation: dict[str, Any]) -> dict[str, Any]:
+        """Drop the one known, deliberate GOV.UK Frontend finding (see _govuk_conditional)."""
+        nodes = []
+        for node in violation["nodes"]:
+            if _govuk_conditional(violation["id"], node):
+                AXE_STATS["tolerated"].add(f"{urlsplit(self._url).path} {node['target'][0]}")
+            else:
+                nodes.append(node)
+        return {**violation, "nodes": nodes}
+
+    def _mirror_of(self, page: Page) -> Page:
+        self._mirror_html = re.sub(r"(?is)<script\b[^>]*>.*?</script\s*>", "", page.content())
+        if self._mirror is None:
+            self._mirror_context = self.browser.new_context(base_url=self.base_url)
+            self._mirror = self._mirror_context.new_page()
+            self._mirror.route(
+                "**/__axe_mirror__",
+                lambda route: route.fulfill(
+                    status=200, content_type="text/html; charset=utf-8", body=self._mirror_html
+                ),
+            )
+        self._mirror.goto("/__axe_mirror__")
+        return self._mirror
+
+    def close(self) -> None:
+        if self._mirror_context is not None:
+            self._mirror_context.close()
+
+
+def _govuk_conditional(rule: str, node: Mapping[str, Any]) -> bool:
+    """aria-expanded on a GOV.UK radio or checkbox that reveals a question, and nothing else.
+
+    GOV.UK Frontend's JavaScript sets aria-expanded on these inputs on purpose: screen
+    readers announce it and user research found it helps, although ARIA does not allow it on
+    role radio/checkbox (alphagov/govuk-frontend#979, #1991; the change was declined in
+    #2823). Any other attribute, rule or element still fails the test.
+    """
+    if rule != "aria-allowed-attr":
+        return False
+    html = node.get("html", "")
+    if (
+        not re.search(r'class="govuk-(radios|checkboxes)__input"', html)
+        or "aria-controls=" not in html
+    ):
+        return False
+    checks = [c for key in ("any", "all", "none") for c in node.get(key, [])]
+    allowed = re.compile(r'ARIA attribute is not allowed: aria-expanded="(true|false)"')
+    return bool(checks) and all(allowed.fullmatch(c.get("message", "")) for c in checks)
+
+
+def format_violations(violations: Sequence[Mapping[str, Any]], url: str, title: str) -> str:
+    lines = [f"axe-core: {len(violations)} accessibility violation(s) on {url} ({title!r})"]
+    for v in violations:
+        lines.append(f"- {v['id']} [{v.get('impact') or 'n/a'}]: {v['help']}")
+        lines.append(f"  {v.get('helpUrl', '')}")
+        for node in v["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            lines.append(f"  at {target}")
+            html = " ".join(str(node.get("html", "")).split())
+            lines.append(f"     {html[:240]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ").strip()
+            if summary:
+                lines.append(f"     {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe(browser: Browser, base_url: str) -> Iterator[Axe]:
+    checker = Axe(browser, base_url)
+    yield checker
+    checker.close()
+
+
+# -- the citizen ---------------------------------------------------------------------------------
+
+
+class Citizen:
+    """A person filling in a form in the browser, with axe-core on every page they see."""
+
+    def __init__(self, page: Page, axe: Axe, *, javascript: bool = True) -> None:
+        self.page = page
+        self.axe = axe
+        self.javascript = javascript
+        self.problems: list[str] = []
+        page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
+        page.on("console", self._console)
+        page.on("response", self._response)
+
+    def _console(self, message: Any) -> None:
+        # A 422 page (answers with errors) is logged as a failed load: not a problem.
+        # Failed subresources are caught by _response instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(f"console error on {self.page.url}: {message.text}")
+
+    def _response(self, response: Response) -> None:
+        if response.url.endswith(Axe.SERVED_AT):  # the test's own tool, with its fallback
+            return
+        if response.status >= 400 and not response.request.is_navigation_request():
+            self.problems.append(f"{response.status} for {response.url} on {self.page.url}")
+
+    # -- getting around ---------------------------------------------------------------------
+
+    def open(self, path: str) -> Response | None:
+        response = self.page.goto(path)
+        self.arrived(response)
+        return response
+
+    def follow(self, locator: Locator) -> Response | None:
+        """Click a link or button that loads a new page, then check that page."""
+        with self.page.expect_navigation() as navigation:
+            locator.click()
+        response = navigation.value
+        self.arrived(response)
+        return response
+
+    def arrived(self, response: Response | None) -> None:
+        """Every page the citizen sees: no server error, no script error, no axe violation."""
+        assert response is not None, f"no response for {self.page.url}"
+        assert response.status < 500, f"{response.status} from {response.url}"
+        assert not self.problems, "\n".join(self.problems)
+        # GOV.UK pages have exactly one main heading (axe's own rule is best practice only).
+        expect(self.heading, f"one <h1> on {self.page.url}").to_have_count(1)
+        self.axe.check(self.page, javascript=self.javascript)
+
+    def start(self, form_id: str, first_page: str | None = None) -> None:
+        """Open the form's start page and press Start now (or land on its first page).
+
+        With `first_page`, go straight to that page instead (tests that have already seen
+        the start page elsewhere save a page load).
+        """
+        if first_page is not None:
+            self.open(f"/{form_id}/{first_page}")
+            return
+        self.open(f"/{form_id}/")
+        start = self.page.get_by_role("button", name="Start now")
+        if start.count():
+            self.follow(start)
+
+    def expect_page(self, form_id: str, page_id: str) -> None:
+        expect(self.page).to_have_url(
+            re.compile(rf"/{re.escape(form_id)}/{re.escape(page_id)}(\?[^#]*)?(#.*)?$")
+        )
+
+    @property
+    def back_link(self) -> Locator:
+        return self.page.locator("a.govuk-back-link")
+
+    def back(self) -> None:
+        self.follow(self.back_link)
+
+    @property
+    def heading(self) -> Locator:
+        return self.page.locator("h1")
+
+    # -- answering ----------------------------------------------------------------------------
+
+    def answer(self, answers: Mapping[str, Any] | None = None, **more: Any) -> None:
+        """Fill in the page. Keys are field names (question ids) or visible labels.
+
+        Values: text; True/False for yes/no questions (or to tick a box found by label);
+        an option value for radios and selects; a list of values for checkboxes; a date for
+        a date question (a (month, year) pair for month precision); a mapping of parts for
+        name and address questions ({"first": ..., "last": ...}).
+        """
+        for key, value in {**(answers or {}), **more}.items():
+            self._answer(key, value)
+
+    def _answer(self, key: str, value: Any) -> None:
+        page = self.page
+        if isinstance(value, datetime.date):
+            value = {"day": value.day, "month": value.month, "year": value.year}
+        elif isinstance(value, tuple):
+            value = dict(zip(("month", "year"), value, strict=True))
+        if isinstance(value, Mapping):
+            for part, part_value in value.items():
+                page.locator(f'[name="{key}-{part}"]').fill(str(part_value))
+            return
+        by_name = page.locator(f'[name="{key}"]')
+        if by_name.count():
+            self._set(key, by_name, value)
+        else:
+            self._set(key, page.get_by_label(key, exact=True), value)
+
+    def _set(self, key: str, field: Locator, value: Any) -> None:
+        kind = field.first.evaluate("e => e.tagName === 'INPUT' ? e.type : e.tagName")
+        if kind == "radio" and field.count() > 1:
+            field.and_(self.page.locator(f'[value="{_option_value(value)}"]')).check()
+        elif kind == "checkbox" and field.count() > 1:
+            wanted = value if isinstance(value, list) else [_option_value(value)]
+            for box in field.all():
+                box.set_checked(box.get_attribute("value") in wanted)
+        elif kind in ("radio", "checkbox"):  # a single box, by name or by its label
+            own = field.get_attribute("value")
+            if isinstance(value, bool):
+                field.set_checked(value)
+            else:
+                field.set_checked(own in value if isinstance(value, list) else own == value)
+        elif kind == "SELECT":
+            self._select(key, field, str(value))
+        else:
+            field.fill(str(value))
+
+    def _select(self, key: str, select: Locator, value: str) -> None:
+        if select.is_visible():
+            select.select_option(value)
+            return
+        # JavaScript on: the long list is an accessible autocomplete that replaces the select.
+        label = select.locator(f'option[value="{value}"]').inner_text().strip()
+        combobox = self.page.locator(f'input[id="{key}"][role="combobox"]')
+        combobox.fill(label)
+        self.page.get_by_role("option", name=label, exact=True).click()
+        expect(select).to_have_value(value)
+
+    def continue_(self) -> Response | None:
+        return self.follow(self.page.get_by_role("button", name="Continue", exact=True))
+
+    def walk(self, form_id: str, steps: Sequence[tuple[str, Mapping[str, Any] | str]]) -> None:
+        """Answer page after page, checking that each one is the page expected there.
+
+        A step is (page path, answers): the path after /<form id>/, so a repeat's pages are
+        "visitors/2/visitor-details" and its add-another page "visitors" (answer
+        {"add_another": False} to stop adding). ("tasks", "Task title") opens a task from
+        the task list.
+        """
+        for page_id, answers in steps:
+            self.expect_page(form_id, page_id)
+            if isinstance(answers, str):
+                self.open_task(answers)
+                continue
+            self.answer(answers)
+            self.continue_()
+
+    def open_task(self, title: str) -> None:
+        """On the task list, follow the link of one task."""
+        self.follow(
+            self.page.locator(".govuk-task-list").get_by_role("link", name=title, exact=True)
+        )
+
+    def task_statuses(self) -> dict[str, str]:
+        """The task list as {task title: status shown}."""
+        statuses = {}
+        for item in self.page.locator(".govuk-task-list__item").all():
+            name = item.locator(".govuk-task-list__name-and-hint").inner_text().strip()
+            statuses[name] = item.locator(".govuk-task-list__status").inner_text().strip()
+        return statuses
+
+    # -- errors ---------------------------------------------------------------------------------
+
+    def expect_errors(self, **expected: str | None) -> list[tuple[str, str]]:
+        """The GOV.UK error pattern: "Error:" title, focused summary, links to the fields.
+
+        Keyword arguments name the questions expected in the summary, each with a piece of
+        its message (or None). Returns the summary's (message, href) pairs.
+        """
+        page = self.page
+        assert page.title().startswith("Error: "), f"title {page.title()!r} on {page.url}"
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_be_visible()
+        expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+        if self.javascript:
+            expect(summary).to_be_focused()
+        links = summary.locator(".govuk-error-summary__list a")
+        pairs = [(a.inner_text().strip(), a.get_attribute("href") or "") for a in links.all()]
+        named: dict[str, list[str]] = {}
+        for text, href in pairs:
+            assert href.startswith("#"), f"error link {href!r} is not a link into the page"
+            target = page.locator(f'[id="{href[1:]}"]')
+            expect(target, f"error link {href} has no target").to_have_count(1)
+            # Ids are the question id, then "-part" for dates, names and addresses.
+            named.setdefault(href[1:].split("-")[0], []).append(text)
+            # The same message is shown by the field (GOV.UK error message component).
+            group = page.locator(".govuk-form-group--error").filter(has=target).last
+            expect(group.locator(".govuk-error-message").first).to_contain_text(text)
+        assert set(named) == set(expected), f"error summary names {named}, expected {expected}"
+        for question, fragment in expected.items():
+            if fragment is not None:
+                assert any(fragment in text for text in named[question]), (
+                    f"{question}: {named[question]} has no {fragment!r}"
+                )
+        if self.javascript and pairs:
+            # Following a summary link puts the cursor in the field with the problem.
+            links.first.click()
+            expect(page.locator(f'[id="{pairs[0][1][1:]}"]')).to_be_focused()
+        return pairs
+
+    # -- check your answers and after -------------------------------------------------------
+
+    def expect_check_answers(self, form_id: str) -> dict[str, str]:
+        expect(self.page).to_have_url(re.compile(rf"/{re.escape(form_id)}/check-your-answers$"))
+        expect(self.heading).to_have_text("Check your answers before sending")
+        return self.answers_shown()
+
+    def answers_shown(self) -> dict[str, str]:
+        """Check your answers as {question label: answer shown}.
+
+        Rows of a repeat item are keyed "<item heading>: <label>" ("Visitor 1: First name").
+        """
+        rows = self.page.evaluate(
+            """() => [...document.querySelectorAll("main .govuk-summary-list")].flatMap(list => {
+                const before = list.previousElementSibling;
+                const heading = before && before.tagName === "H3" ? before.innerText.trim() : "";
+                return [...list.querySelectorAll(".govuk-summary-list__row")].map(row => [
+                    heading,
+                    row.querySelector(".govuk-summary-list__key").innerText.trim(),
+                    row.querySelector(".govuk-summary-list__value").innerText.trim(),
+                ]);
+            })"""
+        )
+        shown: dict[str, str] = {}
+        for heading, label, value in rows:
+            key = f"{heading}: {label}" if heading else label
+            assert key not in shown, f"two answers shown as {key!r}"
+            shown[key] = value
+        return shown
+
+    def change(self, label: str) -> None:
+        """Follow the Change link of one answer on check your answers."""
+        row = self.page.locator(".govuk-summary-list__row").filter(
+            has=self.page.locator(
+                ".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")
+            )
+        )
+        expect(row).to_have_count(1)
+        link = row.get_by_role("link", name=f"Change {label}", exact=True)
+        fragment = (link.get_attribute("href") or "").partition("#")[2]
+        self.follow(link)
+        if fragment:  # the link lands on the question itself, not just its page
+            expect(self.page.locator(f'[id="{fragment}"]')).to_have_count(1)
+
+    def accept_and_send(self, form_id: str, *, try_without_ticking: bool = False) -> str:
+        """Agree to the declaration, send, and return the reference on the confirmation page."""
+        send = self.page.get_by_role("button", name="Accept and send")
+        if try_without_ticking:
+            self.follow(send)
+            pairs = self.expect_errors(declaration="Confirm that you have read")
+            assert pairs[0][1] == "#declaration"
+        self.page.locator('input[name="declaration"]').check()
+        self.follow(send)
+        expect(self.page).to_have_url(re.compile(rf"/{re.escape(form_id)}/confirmation$"))
+        reference = self.page.locator(".govuk-panel__body strong").inner_text().strip()
+        assert REFERENCE.match(reference), f"reference {reference!r}"
+        return reference
+
+    def expect_stop_page(self, form_id: str, page_id: str, title: str) -> None:
+        """A stop page: its own heading, no way on, and no way round it to submit."""
+        self.expect_page(form_id, page_id)
+        expect(self.heading).to_have_text(title)
+        assert self.page.title().startswith(title)
+        expect(self.page.get_by_role("button", name="Continue")).to_have_count(0)
+        # No way round it: check your answers sends the citizen back here, and there is no
+        # confirmation (asked with the browser's own cookies, without rendering the pages).
+        here = urlsplit(self.page.url).path
+        check = self.page.request.get(f"/{form_id}/check-your-answers", max_redirects=0)
+        assert check.status == 302, f"check your answers: {check.status}"
+        assert urlsplit(check.headers["location"]).path == here, check.headers["location"]
+        done = self.page.request.get(f"/{form_id}/confirmation", max_redirects=0)
+        assert done.status == 302, f"confirmation: {done.status}"
+        assert not done.headers["location"].endswith("/confirmation")
+
+
+def _option_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@pytest.fixture
+def citizen(page: Page, axe: Axe) -> Citizen:
+    """A citizen with JavaScript on, in a fresh browser context."""
+    return Citizen(page, axe)
+
+
+@pytest.fixture
+def citizen_without_js(new_context, axe: Axe) -> Citizen:
+    """A citizen whose browser has JavaScript turned off."""
+    context = new_context(java_script_enabled=False)
+    return Citizen(context.new_page(), axe, javascript=False)
