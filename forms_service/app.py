@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template, request, send_from_directory, session
+from flask import (
+    Flask,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, PackageLoader, PrefixLoader
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forms_service.config import load_config
 from forms_service.definitions.loader import load_definitions
@@ -20,6 +31,14 @@ from forms_service.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("en", "cy")
+JOURNEY_ENDPOINTS = {
+    "citizen.question_page",
+    "citizen.item_page",
+    "citizen.check_answers",
+    "citizen.task_list",
+    "citizen.remove_item",
+    "resume.save_progress",
+}
 VENDOR = Path(__file__).parent / "static" / "vendor"
 
 
@@ -41,9 +60,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _security_headers(app)
     _error_pages(app)
 
-    from forms_service.views import citizen
+    from forms_service import mailer
+    from forms_service.views import citizen, resume
 
+    mailer.init_app(app)
+    redact_access_logs()
     app.register_blueprint(citizen.bp)
+    app.register_blueprint(resume.bp)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer: take the client address from X-Forwarded-For (rate limits).
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"], x_proto=app.config["TRUSTED_PROXIES"]
+        )
 
     @app.get("/assets/<path:filename>")
     def assets(filename: str):  # the GOV.UK CSS refers to /assets/fonts and /assets/images
@@ -52,13 +80,46 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+class RedactResumeTokens(logging.Filter):
+    """Access logs record request paths; a resume link's token must never be written down."""
+
+    TOKEN = re.compile(r"(/resume/)[A-Za-z0-9_-]{16,}")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.TOKEN.sub(r"\1[redacted]", str(record.msg))
+        if isinstance(record.args, dict):
+            record.args = {k: self._clean(v) for k, v in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(self._clean(v) for v in record.args)
+        return True
+
+    def _clean(self, value: Any) -> Any:
+        return self.TOKEN.sub(r"\1[redacted]", value) if isinstance(value, str) else value
+
+
+def redact_access_logs() -> None:
+    for name in ("gunicorn.access", "werkzeug"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactResumeTokens) for f in logger.filters):
+            logger.addFilter(RedactResumeTokens())
+
+
 def load_forms(app: Flask) -> None:
-    """Load every definition once; a broken file is logged and left out, the rest are served."""
+    """Load every definition once; a broken file is logged and left out, the rest are served.
+
+    Each version is also kept in the database, for drafts started on an older version.
+    """
     forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])])
     for problem in problems:
         log.error("form definition problem: %s", problem)
     app.extensions["forms"] = forms
     app.extensions["definition_problems"] = problems
+    try:
+        app.extensions["store"].record_form_versions(
+            {(form.id, form.version): form.snapshot for form in forms.values()}
+        )
+    except SQLAlchemyError:
+        log.warning("could not record form versions: run forms-service init-db")
 
 
 def _templates(app: Flask) -> None:
@@ -95,6 +156,11 @@ def _security_headers(app: Flask) -> None:
         wanted = request.args.get("lang")
         if wanted in LANGUAGES and session.get("language") != wanted:
             session["language"] = wanted
+        if getattr(session, "expired", False) and request.endpoint in JOURNEY_ENDPOINTS:
+            # The browser's session ended while the citizen was away: say so, once.
+            session.expired = False
+            return redirect(url_for("resume.session_ended"))
+        return None
 
     @app.after_request
     def headers(response):

@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from forms_service.app import create_app
 from forms_service.config import PROJECT_ROOT
 from forms_service.definitions.loader import definition_files, load_definitions
+from forms_service.store import utcnow
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, set_debug_flag=False)
@@ -46,6 +47,19 @@ def init_db() -> None:
     """Create the database tables that are missing. Safe to run again."""
     current_app.extensions["store"].create_schema()
     click.echo("Database ready.")
+
+
+@cli.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Delete drafts past their retention, their links, and ended sessions.
+
+    Safe to run from cron at any time, also while the service is in use: each kind of
+    record is deleted in one statement, and only records already past their date.
+    """
+    counts = current_app.extensions["store"].purge(utcnow())
+    for what, count in counts.items():
+        click.echo(f"{what}: {count}")
 
 
 def main() -> None:

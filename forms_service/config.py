@@ -55,6 +55,21 @@ def load_config(
         "SERVICE_NAME": env.get("SERVICE_NAME", "Justice forms"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "TEMPLATE_CACHE_DIR": env.get("TEMPLATE_CACHE_DIR"),
+        # Email for "save and come back later"; with no SMTP_HOST, messages go to
+        # instance/outbox/ so the service runs with nothing else installed.
+        "SMTP_HOST": env.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_SECURITY": env.get("SMTP_SECURITY", ""),
+        "SMTP_FROM": env.get("SMTP_FROM", "Justice forms <no-reply@localhost>"),
+        # Rate limits, counted in the database so they hold across workers.
+        "RESUME_LINKS_PER_EMAIL": int(env.get("RESUME_LINKS_PER_EMAIL", "5")),  # an hour
+        "RESUME_LINKS_PER_IP": int(env.get("RESUME_LINKS_PER_IP", "30")),  # an hour
+        "RESUME_TOKEN_ATTEMPTS_PER_IP": int(
+            env.get("RESUME_TOKEN_ATTEMPTS_PER_IP", "20")
+        ),  # 10 min
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
     }
     config.update(overrides)
     return config

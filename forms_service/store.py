@@ -30,6 +30,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
@@ -272,19 +273,17 @@ class Store:
     def issue_resume_token(
         self, draft_id: int, token_hash: str, expires_at: datetime.datetime
     ) -> None:
-        """Store a new link's hash; earlier unused links for the draft stop working."""
+        """Store a new link's hash; earlier unused links for the draft expire now."""
+        now = utcnow()
         with self.sessions.begin() as db:
             db.execute(
-                delete(ResumeToken).where(
-                    ResumeToken.draft_id == draft_id, ResumeToken.used_at.is_(None)
-                )
+                update(ResumeToken)
+                .where(ResumeToken.draft_id == draft_id, ResumeToken.used_at.is_(None))
+                .values(expires_at=now)
             )
             db.add(
                 ResumeToken(
-                    draft_id=draft_id,
-                    token_hash=token_hash,
-                    created_at=utcnow(),
-                    expires_at=expires_at,
+                    draft_id=draft_id, token_hash=token_hash, created_at=now, expires_at=expires_at
                 )
             )
 

@@ -51,6 +51,9 @@ RESERVED_FORM_IDS = frozenset(
         "language",
         "forms",
         "help",
+        "save",
+        "saved",
+        "session-ended",
     }
 )
 RESERVED_PAGE_IDS = frozenset(

@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from forms_service.definitions.model import Form, Page
 from forms_service.forms.fields import page_form, render_field, render_markdown_text
@@ -32,14 +33,18 @@ from forms_service.journey import (
     Step,
     SummaryItem,
     SummaryRow,
+    migrate,
+    typed_on,
     with_answers,
     with_repeat_done,
+    with_typed,
     without_item,
 )
 from forms_service.store import Store, new_reference
 
 bp = Blueprint("citizen", __name__)
 LONDON = ZoneInfo("Europe/London")
+DEFAULT_RETENTION_DAYS = 28
 
 
 def today() -> datetime.date:
@@ -59,13 +64,32 @@ def get_form(form_id: str) -> Form:
 
 
 def load_journey(form: Form) -> tuple[Journey, int | None]:
-    """The citizen's journey through this form, from the draft saved for their session."""
+    """The citizen's journey through this form, from the draft saved for their session.
+
+    A draft started on another version of the form is fitted to this one first.
+    """
     draft = None
     if session.token is not None:
         draft = store().find_draft(session.key, form.id)
     saved = dict(draft.answers or {}) if draft else {}
+    if draft is not None and draft.form_version != form.version:
+        migrated = migrate(form, saved, today())
+        draft = store().update_draft(
+            session.key,
+            form.id,
+            form.version,
+            draft.language,
+            lambda _old: migrated,
+            retention_days=retention(form),
+        )
+        saved = dict(draft.answers)
+        session["form_changed"] = form.id
     journey = make_journey(form, saved)
     return journey, draft.id if draft else None
+
+
+def retention(form: Form) -> int:
+    return form.retention_days or DEFAULT_RETENTION_DAYS
 
 
 def make_journey(form: Form, saved: dict[str, Any]) -> Journey:
@@ -76,7 +100,9 @@ def make_journey(form: Form, saved: dict[str, Any]) -> Journey:
 
 def save(form: Form, journey: Journey, change: Callable[[dict], dict]) -> Journey:
     """Apply a change to the draft in one transaction and return the journey after it."""
-    draft = store().update_draft(session.key, form.id, form.version, journey.language, change)
+    draft = store().update_draft(
+        session.key, form.id, form.version, journey.language, change, retention_days=retention(form)
+    )
     return make_journey(form, draft.answers)
 
 
@@ -156,8 +182,11 @@ def _step(form: Form, path: str):
         return _repeat_summary(form, journey, step)
     change = request.args.get("change") == "1"
     scope = journey.scope_for(step)
-    formdata = request.form if request.method == "POST" else None
+    typed = typed_on(journey.saved, step)
+    formdata = request.form if request.method == "POST" else (MultiDict(typed) if typed else None)
     page_form_ = page_form(step.page, scope, _stored(journey, step), formdata)
+    if request.method == "POST" and request.form.get("action") == "save" and form.save_and_return:
+        return _save_for_later(form, journey, step, page_form_)
     if request.method == "POST" and not step.page.is_exit:
         if page_form_.validate() and not _breaks_repeat_rules(form, journey, step, page_form_):
             answers = page_form_.answers()
@@ -169,6 +198,22 @@ def _step(form: Form, path: str):
         # moved with today). Show why, with what was saved.
         page_form_.validate()
     return render_page(form, step, journey, page_form_, change)
+
+
+def _save_for_later(form: Form, journey: Journey, step: Step, page_form_: Any):
+    """Save the page as it is: its answers if they pass, otherwise exactly what was typed."""
+    if page_form_.validate() and not _breaks_repeat_rules(form, journey, step, page_form_):
+        answers = page_form_.answers()
+        save(form, journey, lambda saved: with_answers(saved, step, answers))
+    else:
+        names = {
+            f.input_name(part)
+            for f in page_form_.question_fields()
+            for part in f.qtype.input_parts(f.question)
+        }
+        typed = {k: v for k, v in request.form.lists() if k in names}
+        save(form, journey, lambda saved: with_typed(saved, step, typed))
+    return redirect(url_for("resume.save_progress", form_id=form.id))
 
 
 def _stored(journey: Journey, step: Step) -> dict[str, Any] | None:
@@ -244,6 +289,7 @@ def render_page(form: Form, step: Step, journey: Journey, page_form_: Any, chang
         else scope.text(page.title or (page.answerable[0].label if page.answerable else None)),
         body=render_markdown_text(scope, page.body) if page.body else None,
         label_hidden=heading_question is None and page.title is None,
+        form_changed=session.pop("form_changed", None) == form.id,
     )
 
 
