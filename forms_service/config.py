@@ -47,6 +47,8 @@ def load_config(
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "60")),
+        # With JavaScript on, a warning dialog opens this long before the session ends.
+        "SESSION_WARNING_SECONDS": int(env.get("SESSION_WARNING_SECONDS", "120")),
         # CSRF tokens live as long as the session; a slow citizen must not be refused.
         "WTF_CSRF_TIME_LIMIT": None,
         # The service words its own messages; WTForms' catalogue would be reloaded per request.
@@ -72,6 +74,8 @@ def load_config(
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
     }
     config.update(overrides)
+    # Seconds are what the code uses; tests may set them directly for short sessions.
+    config.setdefault("SESSION_IDLE_SECONDS", config["SESSION_IDLE_MINUTES"] * 60)
     return config
 
 

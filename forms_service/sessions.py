@@ -17,7 +17,8 @@ from werkzeug.datastructures import CallbackDict
 
 from forms_service.store import StoreError, utcnow
 
-REFRESH_AFTER = datetime.timedelta(minutes=1)  # don't write on every request just to extend
+# Don't write on every request just to extend the session (capped for short test sessions).
+REFRESH_AFTER = datetime.timedelta(minutes=1)
 
 
 def session_key(token: str) -> str:
@@ -63,12 +64,15 @@ class DatabaseSessionInterface(SessionInterface):
             return  # nothing worth a session yet (no form, no CSRF token)
         now = utcnow()
         seen = session.get("_seen")
-        stale = seen is None or now - datetime.datetime.fromisoformat(seen) > REFRESH_AFTER
+        refresh = min(
+            REFRESH_AFTER, datetime.timedelta(seconds=app.config["SESSION_IDLE_SECONDS"] / 4)
+        )
+        stale = seen is None or now - datetime.datetime.fromisoformat(seen) > refresh
         if not (session.modified or stale):
             return
         data = dict(session)
         data["_seen"] = now.isoformat()
-        idle = datetime.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        idle = datetime.timedelta(seconds=app.config["SESSION_IDLE_SECONDS"])
         app.extensions["store"].save_web_session(session.key, data, now + idle)
         response.set_cookie(
             self.get_cookie_name(app),

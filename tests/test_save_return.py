@@ -269,3 +269,25 @@ def test_a_new_form_version_keeps_compatible_answers(make_app, tmp_path):
     assert "This form has changed since you started" in page
     assert 'value="Sample answer"' in page  # the prisoner's name was kept
     assert 'value="A1234BC"' not in page  # a different question now
+
+
+def test_an_ended_session_says_so_and_extend_needs_csrf(app):
+    from forms_service.store import WebSession
+
+    citizen = Citizen(app.test_client())
+    citizen.post(f"/{FORM}/prisoner", PRISONER)
+    assert citizen.client.post("/session/extend").status_code == 400  # no CSRF token
+    assert (
+        citizen.client.post("/session/extend", headers={"X-CSRFToken": citizen.token}).status_code
+        == 204
+    )
+    with app.extensions["store"].sessions.begin() as db:
+        for row in db.query(WebSession):
+            row.expires_at = utcnow() - datetime.timedelta(seconds=1)
+    response = citizen.client.get(f"/{FORM}/visit-first-choice")
+    assert response.headers["Location"] == "/session-ended"
+    page = citizen.client.get("/session-ended").get_data(as_text=True)
+    assert "Your session has ended" in page and "60 minutes" in page
+    # The draft is kept (until its retention ends); only this browser lost its way back.
+    with app.extensions["store"].sessions() as db:
+        assert db.query(Draft).count() == 1

@@ -10,3 +10,80 @@ if (autocomplete) {
     autocomplete.enhanceSelectElement({ selectElement: select, defaultValue: "", showAllValues: true, dropdownArrow: () => "" });
   });
 }
+
+// Session timeout warning: opens before the server ends an idle session. Continue (or
+// Escape) extends it; if nothing happens the citizen is taken to "Your session has ended".
+function startTimeoutWarning(dialog) {
+  if (typeof dialog.showModal !== "function") return;
+  const idle = Number(dialog.dataset.idleSeconds) * 1000;
+  const warning = Math.min(Number(dialog.dataset.warningSeconds) * 1000, idle / 2);
+  const words = document.getElementById("app-timeout-words").dataset;
+  const countdown = dialog.querySelector(".app-timeout-countdown");
+  const announce = dialog.querySelector("#app-timeout-announce");
+  let endsAt = 0;
+  let warnTimer = 0;
+  let tick = 0;
+  let lastAnnounced = "";
+
+  const phrase = (ms) => {
+    const seconds = Math.max(0, Math.ceil(ms / 1000));
+    if (seconds >= 60) {
+      const minutes = Math.ceil(seconds / 60);
+      return minutes === 1 ? words.minute : words.minutes.replace("{n}", minutes);
+    }
+    return seconds === 1 ? words.second : words.seconds.replace("{n}", seconds);
+  };
+  const update = () => {
+    const left = endsAt - Date.now();
+    if (left <= 0) {
+      window.location.href = dialog.dataset.endedUrl;
+      return;
+    }
+    countdown.textContent = phrase(left);
+    // Screen readers hear the time when the dialog opens, then at each whole minute and
+    // at 40, 20 and 10 seconds: often enough to act on, not so often as to drown the page.
+    const seconds = Math.ceil(left / 1000);
+    const milestone = seconds % 60 === 0 || [40, 20, 10].includes(seconds);
+    if (lastAnnounced === "" || (milestone && phrase(left) !== lastAnnounced)) {
+      lastAnnounced = phrase(left);
+      announce.textContent = words.announce.replace("{time}", lastAnnounced);
+    }
+  };
+  const open = () => {
+    lastAnnounced = "";
+    update();
+    dialog.showModal();
+    dialog.querySelector("#app-timeout-title").focus();
+    tick = window.setInterval(update, 1000);
+  };
+  const restart = () => {
+    window.clearTimeout(warnTimer);
+    window.clearInterval(tick);
+    endsAt = Date.now() + idle;
+    warnTimer = window.setTimeout(open, idle - warning);
+  };
+  const extend = async () => {
+    try {
+      const response = await fetch(dialog.dataset.extendUrl, {
+        method: "POST",
+        headers: { "X-CSRFToken": dialog.dataset.csrfToken },
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(String(response.status));
+    } catch (error) {
+      window.location.href = dialog.dataset.endedUrl;
+      return;
+    }
+    if (dialog.open) dialog.close();
+    restart();
+  };
+
+  dialog.querySelector('[data-action="continue"]').addEventListener("click", extend);
+  dialog.addEventListener("cancel", (event) => {  // Escape: stay, as Continue does
+    event.preventDefault();
+    extend();
+  });
+  restart();
+}
+
+document.querySelectorAll('[data-module="app-timeout"]').forEach(startTimeoutWarning);
