@@ -61,6 +61,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js \
 	   node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(VENDOR)/autocomplete/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/
+	mkdir -p $(VENDOR)/moj && cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css $(VENDOR)/moj/
 	touch $@
 
 # Chromium for the browser tests, harfbuzz-subset for fast PDF font subsetting, and the

@@ -17,10 +17,13 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     UniqueConstraint,
     create_engine,
@@ -28,6 +31,7 @@ from sqlalchemy import (
     event,
     func,
     inspect,
+    or_,
     select,
     text,
     update,
@@ -37,6 +41,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
+RECEIVED = "received"
+STATUSES = ("received", "in_progress", "more_information_needed", "accepted", "rejected")
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -78,6 +84,76 @@ class Draft(Base):
     resume_email: Mapped[str | None] = mapped_column(String(320), index=True)
 
     __table_args__ = (Index("ix_drafts_session_form", "session_key", "form_id"),)
+
+
+class StaffUser(Base):
+    """A member of staff. Passwords are argon2 hashes; sso_subject is for single sign-on."""
+
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))  # caseworker, assisted_digital, admin
+    forms: Mapped[list] = mapped_column(JsonType, default=list)  # form ids; admins see all
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    sso_subject: Mapped[str | None] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SubmissionEvent(Base):
+    """The timeline of one submission: received, status changes, notes, assignment."""
+
+    __tablename__ = "submission_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))  # received, status, assigned, note
+    detail: Mapped[dict] = mapped_column(JsonType, default=dict)
+
+
+class AuditEvent(Base):
+    """Append-only record of access to personal data: who, what, when, from where.
+
+    Never holds answers; nothing in the service updates or deletes these rows.
+    """
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200))  # "staff:3 jo@x", "api:2 case system"
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str | None] = mapped_column(String(200))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JsonType, default=dict)
+
+
+class ApiToken(Base):
+    """A bearer token for other systems; only its hash is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    forms: Mapped[list] = mapped_column(JsonType, default=list)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StoredPdf(Base):
+    """A submission's PDF, made once; the hash says which rendition code made it."""
+
+    __tablename__ = "stored_pdfs"
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ResumeToken(Base):
@@ -126,6 +202,11 @@ class Submission(Base):
     channel: Mapped[str] = mapped_column(String(20))
     started_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     submitted_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Caseworking: where it is in the workflow, who has it, and when a decision is due.
+    status: Mapped[str | None] = mapped_column(String(30), index=True, default=RECEIVED)
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    due_on: Mapped[datetime.date | None] = mapped_column(Date, index=True)
+    applicant_name: Mapped[str | None] = mapped_column(String(200), index=True)
 
     # One submission per draft: a double-clicked Submit cannot create two.
     __table_args__ = (UniqueConstraint("draft_id", name="uq_submissions_draft"),)
@@ -143,11 +224,267 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, default=_json_default, ensure_ascii=False)
 
 
+class CaseworkStore:
+    """Staff, caseworking, audit and API queries: mixed into Store, kept apart for reading."""
+
+    sessions: Any
+
+    # -- staff -----------------------------------------------------------------------------
+
+    def create_user(
+        self, email: str, name: str, role: str, forms: list[str], password_hash: str | None
+    ) -> StaffUser:
+        with self.sessions.begin() as db:
+            user = StaffUser(
+                email=email.lower(),
+                name=name,
+                role=role,
+                forms=list(forms),
+                password_hash=password_hash,
+                active=True,
+                failed_sign_ins=0,
+                created_at=utcnow(),
+            )
+            db.add(user)
+        return user
+
+    def user(self, user_id: int) -> StaffUser | None:
+        with self.sessions() as db:
+            return db.get(StaffUser, user_id)
+
+    def user_by_email(self, email: str) -> StaffUser | None:
+        with self.sessions() as db:
+            return db.scalars(select(StaffUser).where(StaffUser.email == email.lower())).first()
+
+    def users(self) -> list[StaffUser]:
+        with self.sessions() as db:
+            return list(db.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+    def update_user(self, user_id: int, **changes: Any) -> None:
+        with self.sessions.begin() as db:
+            user = db.get(StaffUser, user_id)
+            for key, value in changes.items():
+                setattr(user, key, value)
+
+    def record_sign_in(
+        self,
+        user_id: int,
+        ok: bool,
+        now: datetime.datetime,
+        max_failures: int,
+        lock_for: datetime.timedelta,
+    ) -> None:
+        """Count failures; lock the account for a while after too many in a row."""
+        with self.sessions.begin() as db:
+            user = db.get(StaffUser, user_id, with_for_update=True)
+            if ok:
+                user.failed_sign_ins, user.locked_until, user.last_sign_in_at = 0, None, now
+                return
+            user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+            if user.failed_sign_ins >= max_failures:
+                user.locked_until, user.failed_sign_ins = now + lock_for, 0
+
+    # -- caseworking -----------------------------------------------------------------------
+
+    def find_submissions(
+        self,
+        *,
+        forms: list[str] | None,
+        status: str | None = None,
+        submitted_from: datetime.date | None = None,
+        submitted_to: datetime.date | None = None,
+        assigned_to: int | None = None,
+        query: str | None = None,
+        overdue_on: datetime.date | None = None,
+        sort: str = "submitted",
+        descending: bool = True,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[Submission], int]:
+        """A page of submissions for the inbox, and how many match in all."""
+        where = []
+        if forms is not None:
+            where.append(Submission.form_id.in_(forms))
+        if status:
+            where.append(Submission.status == status)
+        if submitted_from:
+            where.append(Submission.submitted_at >= _day_start(submitted_from))
+        if submitted_to:
+            where.append(
+                Submission.submitted_at < _day_start(submitted_to + datetime.timedelta(days=1))
+            )
+        if assigned_to:
+            where.append(Submission.assigned_to == assigned_to)
+        if overdue_on:
+            where += [
+                Submission.due_on < overdue_on,
+                Submission.status.in_(("received", "in_progress", "more_information_needed")),
+            ]
+        if query:
+            text_ = query.strip()
+            where.append(
+                or_(
+                    Submission.reference == text_.upper(),
+                    Submission.applicant_name.ilike(f"%{_like(text_)}%", escape="\\"),
+                )
+            )
+        columns = {
+            "submitted": Submission.submitted_at,
+            "reference": Submission.reference,
+            "form": Submission.form_id,
+            "status": Submission.status,
+            "due": Submission.due_on,
+            "name": Submission.applicant_name,
+        }
+        column = columns.get(sort, Submission.submitted_at)
+        order = column.desc() if descending else column.asc()
+        with self.sessions() as db:
+            total = db.scalar(select(func.count(Submission.id)).where(*where)) or 0
+            rows = db.scalars(
+                select(Submission)
+                .where(*where)
+                .order_by(order, Submission.id.desc())
+                .offset(offset)
+                .limit(limit)
+            ).all()
+        return list(rows), total
+
+    def submission_for(self, reference: str, forms: list[str] | None) -> Submission | None:
+        """A submission by reference, only if it belongs to one of these forms (None: any)."""
+        with self.sessions() as db:
+            query = select(Submission).where(Submission.reference == reference)
+            if forms is not None:
+                query = query.where(Submission.form_id.in_(forms))
+            return db.scalars(query).first()
+
+    def change_status(
+        self, submission_id: int, status: str, note: str, actor_id: int | None, actor: str
+    ) -> None:
+        with self.sessions.begin() as db:
+            row = db.get(Submission, submission_id, with_for_update=True)
+            before = row.status or RECEIVED
+            row.status = status
+            db.add(
+                SubmissionEvent(
+                    submission_id=row.id,
+                    at=utcnow(),
+                    actor_id=actor_id,
+                    actor=actor,
+                    kind="status",
+                    detail={"from": before, "to": status, "note": note},
+                )
+            )
+
+    def assign(
+        self, submission_id: int, user_id: int | None, actor_id: int | None, actor: str
+    ) -> None:
+        with self.sessions.begin() as db:
+            row = db.get(Submission, submission_id, with_for_update=True)
+            row.assigned_to = user_id
+            db.add(
+                SubmissionEvent(
+                    submission_id=row.id,
+                    at=utcnow(),
+                    actor_id=actor_id,
+                    actor=actor,
+                    kind="assigned",
+                    detail={"to": user_id},
+                )
+            )
+
+    def add_note(self, submission_id: int, note: str, actor_id: int | None, actor: str) -> None:
+        with self.sessions.begin() as db:
+            db.add(
+                SubmissionEvent(
+                    submission_id=submission_id,
+                    at=utcnow(),
+                    actor_id=actor_id,
+                    actor=actor,
+                    kind="note",
+                    detail={"note": note},
+                )
+            )
+
+    def events(self, submission_id: int) -> list[SubmissionEvent]:
+        with self.sessions() as db:
+            return list(
+                db.scalars(
+                    select(SubmissionEvent)
+                    .where(SubmissionEvent.submission_id == submission_id)
+                    .order_by(SubmissionEvent.at.desc(), SubmissionEvent.id.desc())
+                )
+            )
+
+    def stored_pdf(self, submission_id: int, content_hash: str) -> bytes | None:
+        with self.sessions() as db:
+            row = db.get(StoredPdf, submission_id)
+            return row.pdf if row is not None and row.content_hash == content_hash else None
+
+    def store_pdf(self, submission_id: int, content_hash: str, pdf: bytes) -> None:
+        with self.sessions.begin() as db:
+            row = db.get(StoredPdf, submission_id)
+            if row is None:
+                db.add(
+                    StoredPdf(
+                        submission_id=submission_id,
+                        content_hash=content_hash,
+                        pdf=pdf,
+                        created_at=utcnow(),
+                    )
+                )
+            else:
+                row.content_hash, row.pdf, row.created_at = content_hash, pdf, utcnow()
+
+    # -- audit and API ---------------------------------------------------------------------
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        target: str | None = None,
+        ip: str | None = None,
+        **detail: Any,
+    ) -> None:
+        with self.sessions.begin() as db:
+            db.add(
+                AuditEvent(
+                    at=utcnow(), actor=actor, action=action, target=target, ip=ip, detail=detail
+                )
+            )
+
+    def audit_events(self, offset: int = 0, limit: int = 100) -> tuple[list[AuditEvent], int]:
+        with self.sessions() as db:
+            total = db.scalar(select(func.count(AuditEvent.id))) or 0
+            rows = db.scalars(
+                select(AuditEvent).order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
+            ).all()
+        return list(rows), total
+
+    def create_api_token(self, name: str, forms: list[str], token_hash: str) -> ApiToken:
+        with self.sessions.begin() as db:
+            token = ApiToken(
+                name=name, forms=list(forms), token_hash=token_hash, created_at=utcnow()
+            )
+            db.add(token)
+        return token
+
+    def api_token(self, token_hash: str) -> ApiToken | None:
+        with self.sessions.begin() as db:
+            token = db.scalars(
+                select(ApiToken).where(
+                    ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)
+                )
+            ).first()
+            if token is not None:
+                token.last_used_at = utcnow()
+            return token
+
+
 class StoreError(Exception):
     """The database could not be used; nothing was written."""
 
 
-class Store:
+class Store(CaseworkStore):
     def __init__(self, url: str, *, echo: bool = False):
         options: dict[str, Any] = {"json_serializer": _dumps, "echo": echo}
         if url.startswith("sqlite"):
@@ -428,6 +765,16 @@ class Store:
                     )
                     draft.submitted_at = now
                     db.add(submission)
+                    db.flush()
+                    db.add(
+                        SubmissionEvent(
+                            submission_id=submission.id,
+                            at=now,
+                            actor="citizen",
+                            kind="received",
+                            detail={"channel": submission.channel},
+                        )
+                    )
                 return submission
             except IntegrityError:
                 # Either the same draft was submitted at the same moment (the retry then finds
@@ -449,6 +796,14 @@ class Store:
             if form_id:
                 query = query.where(Submission.form_id == form_id)
             return db.scalar(query) or 0
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+def _like(text_: str) -> str:
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _token_status(

@@ -13,6 +13,7 @@ from forms_service.definitions.loader import load_definitions
 from forms_service.forms.fields import page_form
 from forms_service.journey import Journey, Step
 from forms_service.views import citizen as views
+from forms_service.working_days import add_working_days
 from tests.citizen import Citizen
 from tests.conftest import FORMS_DIR
 
@@ -113,7 +114,11 @@ def test_submission_stores_typed_answers_in_the_contract_shapes(app):
     citizen.submit(form)
     reference = citizen.client.get("/prison-visit-booking/confirmation").get_data(as_text=True)
     reference = re.search(r"<strong>([A-Z0-9-]+)</strong>", reference).group(1)
-    answers = app.extensions["store"].get_submission(reference).answers
+    stored = app.extensions["store"].get_submission(reference)
+    answers = stored.answers
+    assert stored.status == "received"
+    assert stored.applicant_name == "Sample answer Sample answer"  # the lead visitor
+    assert stored.due_on == add_working_days(datetime.date.today(), 3)
     assert answers["prisoner_number"] == "A1234BC"
     assert answers["prison"] == "cardiff"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", answers["prisoner_dob"])

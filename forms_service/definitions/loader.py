@@ -87,6 +87,7 @@ FORM_KEYS = (
     "check_answers",
     "declaration",
     "confirmation",
+    "applicant_name",
 )
 PAGE_KEYS = ("id", "type", "section", "title", "body", "when", "questions")
 COMMON_QUESTION_KEYS = ("id", "type", "label", "hint", "optional", "error_messages")
@@ -364,6 +365,7 @@ class _Reader:
         self.position = EVERY_PAGE
         declaration = self._declaration(get("declaration"))
         confirmation = self._confirmation(get("confirmation"))
+        applicant = self._applicant_name(get("applicant_name"))
         prefix = self.string(
             get("reference_prefix"),
             "reference_prefix",
@@ -394,6 +396,7 @@ class _Reader:
                 check_answers=self.boolean(get("check_answers"), "check_answers", True),
                 declaration=declaration,
                 confirmation=confirmation,
+                applicant_name=applicant,
                 source=self.file,
                 snapshot=root.plain(),
             )
@@ -429,6 +432,19 @@ class _Reader:
         if node is None or not self.mapping(node, "start", ("body",), ("body",)):
             return None
         return self.text(node.get("body"), "the start page body")
+
+    def _applicant_name(self, node: Node | None) -> Text | None:
+        """Who the applicant is, for caseworkers' search: answers in {placeholders}.
+
+        Staff-facing only, so one string serves every language.
+        """
+        value = self.string(node, "applicant_name")
+        if value is None:
+            return None
+        text = Text((TextVariant(None, dict.fromkeys(self.languages, value)),))
+        if text.placeholders:
+            self.deferred.append(_Deferred(node, EVERY_PAGE, None, text.placeholders))
+        return text
 
     def _declaration(self, node: Node | None) -> Declaration | None:
         if node is None:

@@ -183,6 +183,7 @@ class Form:
     check_answers: bool = True
     declaration: Declaration | None = None
     confirmation: Confirmation | None = None
+    applicant_name: Text | None = None  # who applies, for caseworkers: "{first} {last}"
     source: str = ""
     snapshot: Mapping[str, Any] = field(default_factory=dict)  # the definition as plain data
 

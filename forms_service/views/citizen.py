@@ -41,6 +41,7 @@ from forms_service.journey import (
     without_item,
 )
 from forms_service.store import Store, new_reference
+from forms_service.working_days import add_working_days
 
 bp = Blueprint("citizen", __name__)
 LONDON = ZoneInfo("Europe/London")
@@ -557,13 +558,28 @@ def _repeat_row(form: Form, journey: Journey, repeat: Page) -> dict[str, Any]:
     }
 
 
+def applicant_name(form: Form, journey: Journey) -> str:
+    """The applicant's name for caseworkers: the form's applicant_name, else its first name."""
+    if form.applicant_name is not None:
+        return " ".join(journey.text(form.applicant_name).split())
+    for page, _ in form.every_page():
+        for question in page.answerable:
+            if question.type == "name" and question.id in journey.answers:
+                return " ".join(journey.display(question))
+    return ""
+
+
 def _submit(form: Form, journey: Journey, draft_id: int):
     prefix = form.reference_prefix or "".join(w[0] for w in form.id.split("-"))[:4].upper()
     if len(prefix) < 2:
         prefix = "REF"
 
+    sla = form.sla_working_days
+
     def build(draft: Any) -> dict[str, Any]:
         return {
+            "applicant_name": applicant_name(form, journey)[:200] or None,
+            "due_on": add_working_days(today(), sla) if sla else None,
             "form_id": form.id,
             "form_version": form.version,
             "definition": form.snapshot,
