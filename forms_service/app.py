@@ -54,19 +54,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         store.create_schema()
     app.session_interface = DatabaseSessionInterface()
-    CSRFProtect(app)
+    app.extensions["csrf"] = CSRFProtect(app)
     Babel(app, locale_selector=_locale)
     load_forms(app)
     _security_headers(app)
     _error_pages(app)
 
     from forms_service import mailer
-    from forms_service.views import citizen, resume
+    from forms_service.views import citizen, resume, staff
 
     mailer.init_app(app)
     redact_access_logs()
     app.register_blueprint(citizen.bp)
     app.register_blueprint(resume.bp)
+    app.register_blueprint(staff.bp)
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For (rate limits).
         app.wsgi_app = ProxyFix(

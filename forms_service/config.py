@@ -72,6 +72,11 @@ def load_config(
             env.get("RESUME_TOKEN_ATTEMPTS_PER_IP", "20")
         ),  # 10 min
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # Staff: signed out after this long idle; locked for 15 minutes after this many
+        # wrong passwords in a row; sign-in attempts per IP per 15 minutes.
+        "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "30")),
+        "STAFF_MAX_FAILED_SIGN_INS": int(env.get("STAFF_MAX_FAILED_SIGN_INS", "5")),
+        "STAFF_SIGN_INS_PER_IP": int(env.get("STAFF_SIGN_INS_PER_IP", "50")),
     }
     config.update(overrides)
     # Seconds are what the code uses; tests may set them directly for short sessions.

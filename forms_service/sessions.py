@@ -34,6 +34,14 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token = token
         self.modified = False
         self.expired = False  # a cookie came with the request but its session had ended
+        self.replaced_key: str | None = None
+
+    def rotate(self) -> None:
+        """Give the session a new id (on sign-in), so an id known before cannot be used."""
+        if self.token is not None:
+            self.replaced_key = session_key(self.token)
+        self.token = secrets.token_urlsafe(32)
+        self.modified = True
 
     @property
     def key(self) -> str:
@@ -73,7 +81,11 @@ class DatabaseSessionInterface(SessionInterface):
         data = dict(session)
         data["_seen"] = now.isoformat()
         idle = datetime.timedelta(seconds=app.config["SESSION_IDLE_SECONDS"])
-        app.extensions["store"].save_web_session(session.key, data, now + idle)
+        store = app.extensions["store"]
+        if session.replaced_key:
+            store.delete_web_session(session.replaced_key)
+            session.replaced_key = None
+        store.save_web_session(session.key, data, now + idle)
         response.set_cookie(
             self.get_cookie_name(app),
             session.token,

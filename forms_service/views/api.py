@@ -1,0 +1,591 @@
+"""The JSON API at /api/v1 for other systems (case management, reporting): "APIs as standard".
+
+Callers present a bearer token made with `forms-service create-api-token`; only a SHA-256 of
+it is stored. A token reads only the submissions of its own forms: anything else is "not
+found", exactly as if it did not exist. Every call is written to the audit log, never with
+answers in it. The API takes no cookies, so it is exempt from CSRF protection.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import hashlib
+import secrets
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from flask.blueprints import BlueprintSetupState
+from sqlalchemy import and_, or_, select
+
+from forms_service.exports import submission_json, submission_pdf
+from forms_service.store import STATUSES, ApiToken, Store, Submission
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+MAX_NOTE = 2000
+LIST_PARAMS = frozenset({"form", "status", "since", "limit", "cursor"})
+PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+
+
+@bp.record_once
+def _exempt_from_csrf(state: BlueprintSetupState) -> None:
+    """Bearer tokens are not sent by browsers on their own, so CSRF cannot apply."""
+    csrf = state.app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(bp)
+
+
+# -- tokens ----------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(store: Store, name: str, forms: list[str]) -> str:
+    """A new random token for `forms`: returned once, only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    store.create_api_token(name, forms, token_hash(token))
+    return token
+
+
+def _store() -> Store:
+    return current_app.extensions["store"]
+
+
+def _token() -> ApiToken:
+    return g.api_token
+
+
+def _actor(token: ApiToken | None) -> str:
+    return (f"api:{token.id} {token.name}" if token else "api:unknown")[:200]
+
+
+def _audit(action: str, target: str | None, **detail: Any) -> None:
+    """Who called what from where; detail holds filters and counts, never answers."""
+    token = g.get("api_token")
+    _store().audit(
+        _actor(token), action, target=target[:200] if target else None, ip=_ip(), **detail
+    )
+
+
+def _ip() -> str | None:
+    return request.remote_addr[:64] if request.remote_addr else None
+
+
+def problem(status: int, error: str, message: str) -> Response:
+    """An error as JSON (the Problem schema), whatever went wrong."""
+    response = jsonify({"error": error, "message": message})
+    response.status_code = status
+    return response
+
+
+def _unauthorised(message: str, invalid: bool) -> Response:
+    response = problem(401, "unauthorised", message)
+    # RFC 6750: no error code when no credentials were sent at all.
+    challenge = 'Bearer realm="api"' + (', error="invalid_token"' if invalid else "")
+    response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
+@bp.before_request
+def authenticate() -> Response | None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() != "bearer" or not credentials:
+        return _unauthorised("Send a token in the header Authorization: Bearer <token>.", False)
+    token = _store().api_token(token_hash(credentials))
+    if token is None:
+        _store().audit(_actor(None), "api.unauthorised", target=request.path[:200], ip=_ip())
+        return _unauthorised("The token is not valid, or has been revoked.", True)
+    g.api_token = token
+    return None
+
+
+@bp.after_request
+def no_caching(response: Response) -> Response:
+    """Responses hold personal data: no shared or browser cache may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- submissions -----------------------------------------------------------------------------
+
+
+def encode_cursor(submission: Submission) -> str:
+    """An opaque position: just after this submission in (submitted_at, id) order."""
+    raw = f"{utc_iso_micro(submission.submitted_at)}|{submission.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
+    """The position in a cursor; ValueError when it is not one this API made."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, _, number = raw.partition("|")
+        return _utc(datetime.datetime.fromisoformat(moment)), int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("cursor is not valid: use next_cursor from the last page") from exc
+
+
+def utc_iso_micro(moment: datetime.datetime) -> str:
+    return _utc(moment).isoformat(timespec="microseconds")
+
+
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    # SQLite gives back naive datetimes; the store writes UTC. A naive `since` means UTC too.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC)
+
+
+def submissions_page(
+    store: Store,
+    *,
+    forms: list[str],
+    status: str | None = None,
+    since: datetime.datetime | None = None,
+    after: tuple[datetime.datetime, int] | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> list[Submission]:
+    """Submissions of `forms` in (submitted_at, id) order, from just after `after`.
+
+    Keyset pagination: a page never repeats or skips a row, even while new submissions
+    arrive, which offsets cannot promise.
+    """
+    where = [Submission.form_id.in_(forms)]
+    if status:
+        where.append(Submission.status == status)
+    if since is not None:
+        where.append(Submission.submitted_at >= since)
+    if after is not None:
+        moment, last_id = after
+        where.append(
+            or_(
+                Submission.submitted_at > moment,
+                and_(Submission.submitted_at == moment, Submission.id > last_id),
+            )
+        )
+    with store.sessions() as db:
+        query = (
+            select(Submission)
+            .where(*where)
+            .order_by(Submission.submitted_at, Submission.id)
+            .limit(limit)
+        )
+        return list(db.scalars(query))
+
+
+class BadRequest(ValueError):
+    """A parameter the API cannot use; its message is shown to the caller."""
+
+
+def _list_filters(token: ApiToken) -> dict[str, Any]:
+    args = request.args
+    unknown = sorted(set(args) - LIST_PARAMS)
+    if unknown:
+        raise BadRequest(f"unknown parameter(s): {', '.join(unknown)}")
+    filters: dict[str, Any] = {"forms": list(token.forms)}
+    if form := args.get("form"):
+        if form not in token.forms:
+            raise BadRequest(f"form must be one of this token's forms: {', '.join(token.forms)}")
+        filters["forms"] = [form]
+    if status := args.get("status"):
+        if status not in STATUSES:
+            raise BadRequest(f"status must be one of: {', '.join(STATUSES)}")
+        filters["status"] = status
+    if since := args.get("since"):
+        try:
+            filters["since"] = _utc(datetime.datetime.fromisoformat(since))
+        except ValueError:
+            raise BadRequest("since must be an ISO 8601 date-time: 2024-05-01T09:00:00Z") from None
+    limit = args.get("limit", str(DEFAULT_LIMIT))
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    filters["limit"] = int(limit)
+    if cursor := args.get("cursor"):
+        try:
+            filters["after"] = decode_cursor(cursor)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from None
+    return filters
+
+
+@bp.get("/submissions")
+def list_submissions() -> Response:
+    """A page of submissions, oldest first; `next_cursor` continues, null at the end."""
+    try:
+        filters = _list_filters(_token())
+    except BadRequest as exc:
+        _audit("api.list", request.args.get("form"), outcome="bad_request")
+        return problem(400, "bad_request", str(exc))
+    limit = filters.pop("limit")
+    rows = submissions_page(_store(), limit=limit + 1, **filters)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    _audit(
+        "api.list",
+        request.args.get("form"),
+        status=filters.get("status"),
+        since=(request.args.get("since") or "")[:64] or None,
+        count=len(rows),
+    )
+    return jsonify(
+        {
+            "data": [submission_json(s) for s in rows],
+            "next_cursor": encode_cursor(rows[-1]) if more else None,
+        }
+    )
+
+
+def _find(reference: str, action: str) -> Submission | Response:
+    """The token's submission with this reference, or the same 404 whether or not it exists
+    (another form's reference must not be told apart from a made-up one)."""
+    reference = reference.strip().upper()
+    submission = _store().submission_for(reference, list(_token().forms))
+    if submission is None:
+        _audit(action, reference, outcome="not_found")
+        return problem(404, "not_found", "There is no submission with this reference.")
+    return submission
+
+
+@bp.get("/submissions/<reference>")
+def get_submission(reference: str) -> Response:
+    found = _find(reference, "api.view")
+    if isinstance(found, Response):
+        return found
+    _audit("api.view", found.reference)
+    return jsonify(submission_json(found))
+
+
+@bp.get("/submissions/<reference>/pdf")
+def get_submission_pdf(reference: str) -> Response:
+    found = _find(reference, "api.pdf")
+    if isinstance(found, Response):
+        return found
+    _audit("api.pdf", found.reference)
+    pdf = make_pdf(found)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{found.reference}.pdf"'},
+    )
+
+
+def make_pdf(submission: Submission) -> bytes:
+    """The submission's PDF (cached in the database), for the API and the staff pages."""
+    from forms_service.pdf import render_submission_pdf  # WeasyPrint: load on first use
+
+    render = partial(
+        render_submission_pdf,
+        static_folder=Path(current_app.static_folder or "static"),
+        service_name=current_app.config["SERVICE_NAME"],
+    )
+    return submission_pdf(_store(), submission, render)
+
+
+@bp.patch("/submissions/<reference>")
+def change_status(reference: str) -> Response:
+    """Move a submission on in the caseworking workflow; it shows in its timeline."""
+    found = _find(reference, "api.status")
+    if isinstance(found, Response):
+        return found
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return problem(400, "bad_request", 'Send a JSON object like {"status": "accepted"}.')
+    unknown = sorted(set(body) - {"status", "note"})
+    status, note = body.get("status"), body.get("note", "")
+    if unknown:
+        message = f"unknown field(s): {', '.join(unknown)}"
+    elif status not in STATUSES:
+        message = f"status must be one of: {', '.join(STATUSES)}"
+    elif not isinstance(note, str) or len(note) > MAX_NOTE:
+        message = f"note must be text of at most {MAX_NOTE} characters"
+    else:
+        message = None
+    if message:
+        _audit("api.status", found.reference, outcome="bad_request")
+        return problem(400, "bad_request", message)
+    before = found.status or "received"
+    _store().change_status(found.id, status, note, actor_id=None, actor=_actor(_token()))
+    # The note may hold personal data: the timeline keeps it, the audit log does not.
+    _audit("api.status", found.reference, **{"from": before, "to": status})
+    updated = _store().submission_for(found.reference, list(_token().forms))
+    return jsonify(submission_json(updated))
+
+
+# -- OpenAPI ---------------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The API's description, public, for client generators and for people."""
+    return jsonify(openapi_document(server=url_for("api.list_submissions").rsplit("/", 1)[0]))
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
+    """OpenAPI 3.0.3 for everything in this module (tests check real responses against it)."""
+    errors = {
+        "401": _ref("responses", "Unauthorised"),
+        "404": _ref("responses", "NotFound"),
+    }
+    reference = [_ref("parameters", "Reference")]
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Forms service submissions API",
+            "version": "1.0.0",
+            "description": (
+                "Read the submissions of the forms a token may see, download their PDFs and "
+                "move them through the caseworking statuses. A token sees only its own forms:"
+                " a submission of any other form is reported as not found. Every call is "
+                "audited."
+            ),
+        },
+        "servers": [{"url": server}],
+        "security": [{"bearerAuth": []}],
+        "paths": {
+            "/submissions": {
+                "get": {
+                    "operationId": "listSubmissions",
+                    "summary": "List submissions, oldest first, a page at a time",
+                    "description": (
+                        "Ordered by submitted_at then an internal id. Follow next_cursor "
+                        "(with the same filters) until it is null: no submission is repeated "
+                        "or skipped, even while new ones arrive."
+                    ),
+                    "parameters": [
+                        _ref("parameters", name)
+                        for name in ("Form", "Status", "Since", "Limit", "Cursor")
+                    ],
+                    "responses": {
+                        "200": _json_body(_ref("schemas", "SubmissionList"), "A page"),
+                        "400": _ref("responses", "BadRequest"),
+                        "401": _ref("responses", "Unauthorised"),
+                    },
+                }
+            },
+            "/submissions/{reference}": {
+                "get": {
+                    "operationId": "getSubmission",
+                    "summary": "One submission, as the staff JSON download gives it",
+                    "parameters": reference,
+                    "responses": {
+                        "200": _json_body(_ref("schemas", "Submission"), "The submission"),
+                        **errors,
+                    },
+                },
+                "patch": {
+                    "operationId": "changeStatus",
+                    "summary": "Change a submission's caseworking status",
+                    "parameters": reference,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": _ref("schemas", "StatusChange")}
+                        },
+                    },
+                    "responses": {
+                        "200": _json_body(_ref("schemas", "Submission"), "The changed submission"),
+                        "400": _ref("responses", "BadRequest"),
+                        **errors,
+                    },
+                },
+            },
+            "/submissions/{reference}/pdf": {
+                "get": {
+                    "operationId": "getSubmissionPdf",
+                    "summary": "The caseworker PDF of a submission (tagged PDF/UA-1)",
+                    "parameters": reference,
+                    "responses": {
+                        "200": {
+                            "description": "The PDF",
+                            "content": {
+                                "application/pdf": {
+                                    "schema": {"type": "string", "format": "binary"}
+                                }
+                            },
+                        },
+                        **errors,
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": _json_body({"type": "object"}, "OpenAPI 3.0.3 document"),
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from `forms-service create-api-token`.",
+                }
+            },
+            "parameters": _parameters(),
+            "responses": {
+                "BadRequest": _json_body(_ref("schemas", "Problem"), "A parameter is not valid"),
+                "Unauthorised": {
+                    **_json_body(_ref("schemas", "Problem"), "No token, or not a valid one"),
+                    "headers": {
+                        "WWW-Authenticate": {"schema": {"type": "string"}, "required": True}
+                    },
+                },
+                "NotFound": _json_body(
+                    _ref("schemas", "Problem"), "No submission with this reference for this token"
+                ),
+            },
+            "schemas": _schemas(),
+        },
+    }
+
+
+def _parameters() -> dict[str, Any]:
+    def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "schema": schema,
+            "description": description,
+        }
+
+    return {
+        "Reference": {
+            "name": "reference",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "example": "PVB-7K3M-Q9TX"},
+        },
+        "Form": query("form", {"type": "string"}, "Only this form (one of the token's forms)"),
+        "Status": query("status", {"type": "string", "enum": list(STATUSES)}, "Only this status"),
+        "Since": query(
+            "since",
+            {"type": "string", "format": "date-time"},
+            "Only submissions submitted at or after this moment (ISO 8601; UTC if no offset)",
+        ),
+        "Limit": query(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+            "Page size",
+        ),
+        "Cursor": query("cursor", {"type": "string"}, "next_cursor from the previous page"),
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    answer = {
+        "nullable": True,
+        "description": (
+            "As stored: text, number, money in integer pence, ISO date, option value, list of "
+            "option values, true/false, an address or name mapping, or for a repeat a list "
+            "of items keyed by question id"
+        ),
+        "anyOf": [
+            {"type": "string"},
+            {"type": "number"},
+            {"type": "boolean"},
+            {"type": "array", "items": {}},
+            {"type": "object"},
+        ],
+    }
+    return {
+        "Submission": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [
+                "reference",
+                "form",
+                "status",
+                "submitted_at",
+                "started_at",
+                "language",
+                "channel",
+                "due_on",
+                "assigned_to",
+                "applicant_name",
+                "answers",
+            ],
+            "properties": {
+                "reference": {"type": "string", "example": "PVB-7K3M-Q9TX"},
+                "form": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["id", "version"],
+                    "properties": {
+                        "id": {"type": "string", "example": "prison-visit-booking"},
+                        "version": {"type": "integer", "minimum": 1},
+                    },
+                },
+                "status": {"type": "string", "enum": list(STATUSES)},
+                "submitted_at": {"type": "string", "format": "date-time"},
+                "started_at": {"type": "string", "format": "date-time"},
+                "language": {"type": "string", "example": "en"},
+                "channel": {"type": "string", "enum": ["online", "assisted"]},
+                "due_on": {"type": "string", "format": "date", "nullable": True},
+                "assigned_to": {"type": "integer", "nullable": True},
+                "applicant_name": {"type": "string", "nullable": True},
+                "answers": {
+                    "type": "object",
+                    "description": "Keyed by question id (or repeat id)",
+                    "additionalProperties": answer,
+                },
+            },
+        },
+        "SubmissionList": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["data", "next_cursor"],
+            "properties": {
+                "data": {"type": "array", "items": _ref("schemas", "Submission")},
+                "next_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "Pass as `cursor` for the next page; null on the last page",
+                },
+            },
+        },
+        "StatusChange": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["status"],
+            "properties": {
+                "status": {"type": "string", "enum": list(STATUSES)},
+                "note": {"type": "string", "maxLength": MAX_NOTE},
+            },
+        },
+        "Problem": {
+            "type": "object",
+            "required": ["error", "message"],
+            "properties": {
+                "error": {
+                    "type": "string",
+                    "enum": ["bad_request", "unauthorised", "not_found"],
+                },
+                "message": {"type": "string"},
+            },
+        },
+    }

@@ -1,0 +1,595 @@
+"""The caseworker workspace: sign-in, inbox, submission pages, downloads, users, audit.
+
+Every view of personal data is written to the audit log (who, what, when, from where);
+the audit never holds answers. A caseworker sees only the forms they are given: any other
+submission is "not found", so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import functools
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+
+from forms_service.store import STATUSES, StaffUser, Store, utcnow
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+ROLES = ("caseworker", "assisted_digital", "admin")
+STATUS_LABELS = {
+    "received": "Received",
+    "in_progress": "In progress",
+    "more_information_needed": "More information needed",
+    "accepted": "Accepted",
+    "rejected": "Rejected",
+}
+OPEN_STATUSES = ("received", "in_progress", "more_information_needed")
+PER_PAGE = 25
+hasher = PasswordHasher()
+# Verifying against this when the email is unknown takes as long as a real check, so the
+# time taken does not reveal which addresses have accounts.
+_DUMMY_HASH = hasher.hash("not a real password")
+
+
+def store() -> Store:
+    return current_app.extensions["store"]
+
+
+def audit(action: str, target: str | None = None, **detail: Any) -> None:
+    user = g.get("staff")
+    actor = f"staff:{user.id} {user.email}" if user else "anonymous"
+    store().audit(actor, action, target, request.remote_addr, **detail)
+
+
+# -- signing in -------------------------------------------------------------------------------
+
+
+def current_staff() -> StaffUser | None:
+    """The signed-in member of staff, if the sign-in is still fresh."""
+    user_id = session.get("staff_user_id")
+    if user_id is None:
+        return None
+    seen = session.get("staff_seen")
+    idle = datetime.timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
+    if seen is None or utcnow() - datetime.datetime.fromisoformat(seen) > idle:
+        _sign_out()
+        return None
+    user = store().user(user_id)
+    if user is None or not user.active:
+        _sign_out()
+        return None
+    session["staff_seen"] = utcnow().isoformat()
+    return user
+
+
+def staff_required(*roles: str) -> Callable:
+    """Only signed-in staff (with one of these roles, if given) may use the view."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_staff()
+            if user is None:
+                return redirect(url_for("staff.sign_in", next=request.full_path))
+            if roles and user.role not in roles:
+                abort(403)
+            g.staff = user
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def visible_forms(user: StaffUser) -> list[str] | None:
+    """The forms whose submissions this person may see (None: every form)."""
+    return None if user.role == "admin" else list(user.forms or [])
+
+
+def _sign_out() -> None:
+    for key in ("staff_user_id", "staff_seen"):
+        session.pop(key, None)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    error = None
+    email = ""
+    if request.method == "POST":
+        email = request.form.get("email", "").strip()
+        password = request.form.get("password", "")
+        if not store().hit(
+            f"staff-sign-in:ip:{request.remote_addr}",
+            current_app.config["STAFF_SIGN_INS_PER_IP"],
+            datetime.timedelta(minutes=15),
+        ):
+            return render_template("resume/too_many.html"), 429
+        user = store().user_by_email(email) if email else None
+        error = _check_password(user, password)
+        if error is None:
+            session.rotate()  # a session id known before signing in is useless after it
+            session["staff_user_id"] = user.id
+            session["staff_seen"] = utcnow().isoformat()
+            g.staff = user
+            audit("sign_in")
+            target = request.args.get("next", "")
+            if not target.startswith("/staff/") or target.startswith("//"):
+                target = url_for("staff.inbox")
+            return redirect(target)
+        store().audit(
+            f"unknown:{_email_hash(email)}" if user is None else f"staff:{user.id} {user.email}",
+            "sign_in_failed",
+            None,
+            request.remote_addr,
+        )
+    return render_template(
+        "staff/sign_in.html", error=error, email=email, journey=None, form=None
+    ), (401 if error else 200)
+
+
+def _check_password(user: StaffUser | None, password: str) -> str | None:
+    """None when the password is right; otherwise the message to show."""
+    now = utcnow()
+    wrong = gettext("Enter a correct email address and password")
+    if user is None or not user.active or not user.password_hash:
+        with contextlib.suppress(VerificationError):
+            hasher.verify(_DUMMY_HASH, password or "x")  # same time as a real check
+        return wrong
+    locked = user.locked_until
+    if (
+        locked is not None
+        and (locked if locked.tzinfo else locked.replace(tzinfo=datetime.UTC)) > now
+    ):
+        return gettext(
+            "You have entered the wrong details too many times. Try again in 15 minutes."
+        )
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        store().record_sign_in(
+            user.id,
+            False,
+            now,
+            current_app.config["STAFF_MAX_FAILED_SIGN_INS"],
+            datetime.timedelta(minutes=15),
+        )
+        return wrong
+    store().record_sign_in(user.id, True, now, 0, datetime.timedelta())
+    return None
+
+
+def _email_hash(email: str) -> str:
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:12]
+
+
+@bp.post("/sign-out")
+@staff_required()
+def sign_out():
+    audit("sign_out")
+    _sign_out()
+    session.rotate()
+    return redirect(url_for("staff.sign_in"))
+
+
+# -- inbox -------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@staff_required("caseworker", "admin")
+def inbox():
+    user = g.staff
+    filters, query = _filters(user)
+    page = max(1, request.args.get("page", 1, type=int))
+    rows, total = store().find_submissions(**query, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    audit("inbox", None, filters={k: v for k, v in filters.items() if v})
+    forms = current_app.extensions["forms"]
+    today = _today()
+    return render_template(
+        "staff/inbox.html",
+        journey=None,
+        form=None,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / PER_PAGE)),
+        filters=filters,
+        forms=_form_choices(user),
+        statuses=STATUS_LABELS,
+        sort=query["sort"],
+        descending=query["descending"],
+        sort_url=_sort_url,
+        page_url=_page_url,
+        titles={k: f.title.pick("en") for k, f in forms.items()},
+        today=today,
+        open_statuses=OPEN_STATUSES,
+        export_url=url_for("staff.export_csv")
+        + "?"
+        + urlencode({k: v for k, v in filters.items() if v}),
+    )
+
+
+def _filters(user: StaffUser) -> tuple[dict[str, str], dict[str, Any]]:
+    args = request.args
+    filters = {
+        key: args.get(key, "").strip()
+        for key in ("form", "status", "from", "to", "mine", "overdue", "q", "sort", "order")
+    }
+    forms = visible_forms(user)
+    if filters["form"]:
+        forms = [filters["form"]] if forms is None or filters["form"] in forms else []
+    query = {
+        "forms": forms,
+        "status": filters["status"] if filters["status"] in STATUSES else None,
+        "submitted_from": _date(filters["from"]),
+        "submitted_to": _date(filters["to"]),
+        "assigned_to": user.id if filters["mine"] else None,
+        "overdue_on": _today() if filters["overdue"] else None,
+        "query": filters["q"] or None,
+        "sort": filters["sort"] or "submitted",
+        "descending": filters["order"] != "asc",
+    }
+    return filters, query
+
+
+def _date(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _today() -> datetime.date:
+    from forms_service.views.citizen import today
+
+    return today()
+
+
+def _sort_url(column: str, current: str, descending: bool) -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("sort", "order", "page")}
+    order = "asc" if column == current and descending else "desc"
+    return url_for("staff.inbox") + "?" + urlencode({**args, "sort": column, "order": order})
+
+
+def _page_url(number: int) -> str:
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return url_for("staff.inbox") + "?" + urlencode({**args, "page": number})
+
+
+def _form_choices(user: StaffUser) -> list[tuple[str, str]]:
+    forms = current_app.extensions["forms"]
+    allowed = visible_forms(user)
+    return sorted(
+        (form_id, form.title.pick("en"))
+        for form_id, form in forms.items()
+        if allowed is None or form_id in allowed
+    )
+
+
+# -- one submission ----------------------------------------------------------------------------
+
+
+def _submission(reference: str):
+    submission = store().submission_for(reference, visible_forms(g.staff))
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@bp.route("/submissions/<reference>", methods=["GET", "POST"])
+@staff_required("caseworker", "admin")
+def submission_page(reference: str):
+    from forms_service.rendition import read_submission
+
+    submission = _submission(reference)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        errors = _act_on(submission)
+        if not errors:
+            return redirect(url_for("staff.submission_page", reference=reference))
+        submission = _submission(reference)
+    audit("view", reference)
+    form, sections = read_submission(
+        submission.definition, submission.answers, submission.language, gettext
+    )
+    staff = [
+        u
+        for u in store().users()
+        if u.active
+        and u.role in ("caseworker", "admin")
+        and (u.role == "admin" or submission.form_id in (u.forms or []))
+    ]
+    names = {u.id: u.name for u in store().users()}
+    return render_template(
+        "staff/submission.html",
+        journey=None,
+        form=None,
+        submission=submission,
+        definition_title=form.title.pick(submission.language),
+        sections=sections,
+        events=store().events(submission.id),
+        statuses=STATUS_LABELS,
+        staff=staff,
+        names=names,
+        errors=errors,
+        today=_today(),
+        open_statuses=OPEN_STATUSES,
+    ), (422 if errors else 200)
+
+
+def _act_on(submission: Any) -> list[dict[str, str]]:
+    """Status changes, assignment and notes, each recorded on the timeline and audited."""
+    user = g.staff
+    actor = f"{user.name}"
+    action = request.form.get("action")
+    note = request.form.get("note", "").strip()
+    if len(note) > 2000:
+        return [{"text": gettext("Note must be 2000 characters or less"), "href": "#note"}]
+    if action == "status":
+        status = request.form.get("status")
+        if status not in STATUSES:
+            return [{"text": gettext("Select a status"), "href": "#status"}]
+        if status in ("rejected", "more_information_needed") and not note:
+            return [{"text": gettext("Enter a note to say why"), "href": "#note"}]
+        store().change_status(submission.id, status, note, user.id, actor)
+        audit("status", submission.reference, to=status)
+    elif action == "assign":
+        value = request.form.get("assignee", "")
+        assignee = int(value) if value.isdigit() else None
+        store().assign(submission.id, assignee, user.id, actor)
+        audit("assign", submission.reference, to=assignee)
+    elif action == "note":
+        if not note:
+            return [{"text": gettext("Enter a note"), "href": "#note"}]
+        store().add_note(submission.id, note, user.id, actor)
+        audit("note", submission.reference)
+    else:
+        abort(400)
+    return []
+
+
+@bp.get("/submissions/<reference>.json")
+@staff_required("caseworker", "admin")
+def submission_json(reference: str):
+    from forms_service.exports import submission_json as to_json
+
+    submission = _submission(reference)
+    audit("download_json", reference)
+    body = json.dumps(to_json(submission), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{reference}.json"'},
+    )
+
+
+@bp.get("/submissions/<reference>.pdf")
+@staff_required("caseworker", "admin")
+def submission_pdf(reference: str):
+    from forms_service.exports import submission_pdf as make_pdf
+
+    submission = _submission(reference)
+    audit("download_pdf", reference)
+    return Response(
+        make_pdf(submission),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{reference}.pdf"'},
+    )
+
+
+@bp.get("/export.csv")
+@staff_required("caseworker", "admin")
+def export_csv():
+    from forms_service.exports import submissions_csv
+
+    _, query = _filters(g.staff)
+    rows, total = store().find_submissions(**query, offset=0, limit=10_000)
+    audit("export_csv", None, count=len(rows))
+    forms = current_app.extensions["forms"]
+    return Response(
+        submissions_csv(rows, forms),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="submissions.csv"'},
+    )
+
+
+# -- administration ----------------------------------------------------------------------------
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@staff_required("admin")
+def users():
+    errors: list[dict[str, str]] = []
+    typed: dict[str, Any] = {}
+    if request.method == "POST":
+        typed = {
+            "email": request.form.get("email", "").strip(),
+            "name": request.form.get("name", "").strip(),
+            "role": request.form.get("role", ""),
+            "forms": request.form.getlist("forms"),
+            "password": request.form.get("password", ""),
+        }
+        errors = _validate_user(typed)
+        if not errors:
+            user = store().create_user(
+                typed["email"],
+                typed["name"],
+                typed["role"],
+                typed["forms"],
+                hasher.hash(typed["password"]),
+            )
+            audit("user_created", typed["email"], role=typed["role"], user_id=user.id)
+            return redirect(url_for("staff.users"))
+    return render_template(
+        "staff/users.html",
+        journey=None,
+        form=None,
+        users=store().users(),
+        errors=errors,
+        typed=typed,
+        roles=ROLES,
+        forms=_form_choices(g.staff),
+    ), (422 if errors else 200)
+
+
+def _validate_user(typed: dict[str, Any]) -> list[dict[str, str]]:
+    from forms_service.forms.values import InvalidValue, parse_email
+
+    errors = []
+    try:
+        parse_email(typed["email"])
+    except InvalidValue:
+        errors.append(
+            {"text": gettext("Enter an email address in the correct format"), "href": "#email"}
+        )
+    else:
+        if store().user_by_email(typed["email"]):
+            errors.append(
+                {
+                    "text": gettext("There is already a user with this email address"),
+                    "href": "#email",
+                }
+            )
+    if not typed["name"]:
+        errors.append({"text": gettext("Enter a name"), "href": "#name"})
+    if typed["role"] not in ROLES:
+        errors.append({"text": gettext("Select a role"), "href": "#role"})
+    if len(typed["password"]) < 12:
+        errors.append(
+            {"text": gettext("Password must be 12 characters or more"), "href": "#password"}
+        )
+    return errors
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@staff_required("admin")
+def deactivate_user(user_id: int):
+    user = store().user(user_id)
+    if user is None or user.id == g.staff.id:
+        abort(404)
+    store().update_user(user_id, active=False)
+    audit("user_deactivated", user.email, user_id=user_id)
+    return redirect(url_for("staff.users"))
+
+
+@bp.get("/audit")
+@staff_required("admin")
+def audit_log():
+    page = max(1, request.args.get("page", 1, type=int))
+    events, total = store().audit_events(offset=(page - 1) * 100, limit=100)
+    return render_template(
+        "staff/audit.html",
+        journey=None,
+        form=None,
+        events=events,
+        page=page,
+        pages=max(1, math.ceil(total / 100)),
+    )
+
+
+# -- template helpers --------------------------------------------------------------------------
+
+LONDON = "Europe/London"
+
+
+@bp.app_template_filter("app_datetime")
+def _datetime(moment: datetime.datetime | None) -> str:
+    """'12 March 2024 at 2:05pm' in UK time (GOV.UK style)."""
+    from zoneinfo import ZoneInfo
+
+    from forms_service.forms.values import format_date
+
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    local = moment.astimezone(ZoneInfo(LONDON))
+    hour = local.hour % 12 or 12
+    clock = (
+        f"{hour}{local.strftime(':%M') if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
+    )
+    return gettext("%(date)s at %(time)s", date=format_date(local.date()), time=clock)
+
+
+@bp.app_template_filter("app_date")
+def _date_filter(day: datetime.date | None) -> str:
+    from forms_service.forms.values import format_date
+
+    return format_date(day) if day else ""
+
+
+@bp.app_template_filter("app_choice")
+def _choice(pair: tuple[str, str], selected: str) -> dict[str, Any]:
+    return {
+        "value": pair[0],
+        "text": gettext(pair[1]) if pair[1] in STATUS_LABELS.values() else pair[1],
+        "selected": pair[0] == selected,
+    }
+
+
+@bp.app_template_filter("app_choice_checked")
+def _choice_checked(pair: tuple[str, str], chosen: list[str]) -> dict[str, Any]:
+    return {"value": pair[0], "text": pair[1], "checked": pair[0] in chosen}
+
+
+@bp.app_template_filter("app_radio")
+def _radio(pair: tuple[str, str], current: str) -> dict[str, Any]:
+    return {"value": pair[0], "text": gettext(pair[1]), "checked": pair[0] == current}
+
+
+@bp.app_template_filter("app_person")
+def _person(user: StaffUser, current: int | None) -> dict[str, Any]:
+    return {"value": str(user.id), "text": user.name, "selected": user.id == current}
+
+
+@bp.app_template_filter("app_role")
+def _role(role: str, current: str | None) -> dict[str, Any]:
+    labels = {
+        "caseworker": gettext("Caseworker"),
+        "assisted_digital": gettext("Assisted digital"),
+        "admin": gettext("Administrator"),
+    }
+    return {"value": role, "text": labels[role], "checked": role == current}
+
+
+@bp.app_template_filter("app_answer_row")
+def _answer_row(row: Any) -> dict[str, Any]:
+    from markupsafe import Markup, escape
+
+    lines = Markup("<br>").join(escape(line) for line in row.lines)
+    return {"key": {"text": row.label}, "value": {"html": lines}}
+
+
+@bp.app_template_filter("app_event_title")
+def _event_title(event: Any) -> str:
+    detail = event.detail or {}
+    if event.kind == "received":
+        return gettext("Received")
+    if event.kind == "status":
+        return gettext(
+            "Status changed to %(status)s", status=gettext(STATUS_LABELS.get(detail.get("to"), "?"))
+        )
+    if event.kind == "assigned":
+        user = store().user(detail["to"]) if detail.get("to") else None
+        return gettext("Assigned to %(name)s", name=user.name) if user else gettext("Unassigned")
+    return gettext("Note added")

@@ -1,0 +1,272 @@
+"""The caseworker workspace: sign-in, access control, inbox, workflow, audit."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+
+from forms_service.cli import cli
+from forms_service.store import Submission, utcnow
+from forms_service.views.staff import hasher
+from tests.citizen import Citizen
+from tests.test_pages import MAIN_ROUTE
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    store = app.extensions["store"]
+    store.create_user(
+        "case@example.com",
+        "Casey Worker",
+        "caseworker",
+        ["prison-visit-booking"],
+        hasher.hash(PASSWORD),
+    )
+    store.create_user("admin@example.com", "Ada Admin", "admin", [], hasher.hash(PASSWORD))
+    store.create_user(
+        "ad@example.com", "Al Assisted", "assisted_digital", [], hasher.hash(PASSWORD)
+    )
+    return app
+
+
+def submit(app, form_id: str) -> str:
+    citizen = Citizen(app.test_client())
+    form = app.extensions["forms"][form_id]
+    citizen.walk(form, MAIN_ROUTE[form_id])
+    citizen.submit(form)
+    html = citizen.client.get(f"/{form_id}/confirmation").get_data(as_text=True)
+    return re.search(r"<strong>([A-Z0-9-]+)</strong>", html).group(1)
+
+
+def signed_in(app, email: str) -> Citizen:
+    staff = Citizen(app.test_client())
+    staff.get("/staff/sign-in")
+    response = staff.post("/staff/sign-in", {"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return staff
+
+
+def test_every_staff_page_needs_sign_in(app):
+    reference = submit(app, "prison-visit-booking")
+    client = app.test_client()
+    for url in (
+        "/staff/",
+        f"/staff/submissions/{reference}",
+        f"/staff/submissions/{reference}.json",
+        f"/staff/submissions/{reference}.pdf",
+        "/staff/export.csv",
+        "/staff/users",
+        "/staff/audit",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/staff/sign-in?next="), url
+
+
+def test_roles_and_forms_limit_what_staff_see(app):
+    prison = submit(app, "prison-visit-booking")
+    cica = submit(app, "criminal-injuries-compensation")
+    caseworker = signed_in(app, "case@example.com")
+    assert caseworker.get(f"/staff/submissions/{prison}").status_code == 200
+    for url in (
+        f"/staff/submissions/{cica}",
+        f"/staff/submissions/{cica}.json",
+        f"/staff/submissions/{cica}.pdf",
+    ):
+        assert caseworker.get(url).status_code == 404, url  # not even its existence
+    inbox = caseworker.get("/staff/").get_data(as_text=True)
+    assert prison in inbox and cica not in inbox
+    assert caseworker.get("/staff/users").status_code == 403
+    assert caseworker.get("/staff/audit").status_code == 403
+    assisted = signed_in(app, "ad@example.com")
+    assert assisted.get("/staff/").status_code == 403
+    admin = signed_in(app, "admin@example.com")
+    assert cica in admin.get("/staff/").get_data(as_text=True)
+    assert admin.get("/staff/users").status_code == 200
+
+
+def test_sign_in_failures_lock_the_account_for_a_while(app):
+    staff = Citizen(app.test_client())
+    staff.get("/staff/sign-in")
+    for _ in range(5):
+        response = staff.post("/staff/sign-in", {"email": "case@example.com", "password": "wrong"})
+        assert response.status_code == 401
+        assert "Enter a correct email address and password" in response.get_data(as_text=True)
+    locked = staff.post("/staff/sign-in", {"email": "case@example.com", "password": PASSWORD})
+    assert locked.status_code == 401 and "Try again in 15 minutes" in locked.get_data(as_text=True)
+    unknown = staff.post("/staff/sign-in", {"email": "nobody@example.com", "password": PASSWORD})
+    assert "Enter a correct email address and password" in unknown.get_data(as_text=True)
+
+
+def test_sign_in_rotates_the_session_and_sign_out_ends_it(app):
+    staff = Citizen(app.test_client())
+    staff.get("/staff/sign-in")
+    before = staff.client.get_cookie("forms_session").value
+    staff.post("/staff/sign-in", {"email": "case@example.com", "password": PASSWORD})
+    after = staff.client.get_cookie("forms_session").value
+    assert before != after
+    thief = app.test_client()
+    thief.set_cookie("forms_session", before)  # a session id known before sign-in
+    assert thief.get("/staff/").status_code == 302
+    staff.get("/staff/")
+    staff.post("/staff/sign-out", {})
+    assert staff.client.get("/staff/").status_code == 302
+
+
+def test_staff_are_signed_out_when_idle(app):
+    staff = signed_in(app, "case@example.com")
+    assert staff.get("/staff/").status_code == 200
+    store = app.extensions["store"]
+    from forms_service.store import WebSession
+
+    with store.sessions.begin() as db:
+        for row in db.query(WebSession):
+            data = dict(row.data)
+            if "staff_seen" in data:
+                data["staff_seen"] = (utcnow() - datetime.timedelta(minutes=31)).isoformat()
+                row.data = data
+    assert staff.client.get("/staff/").status_code == 302
+
+
+def test_inbox_filters_search_and_sorts(app):
+    references = [submit(app, "prison-visit-booking") for _ in range(3)]
+    store = app.extensions["store"]
+    with store.sessions.begin() as db:
+        first = db.query(Submission).filter_by(reference=references[0]).one()
+        first.applicant_name, first.status = "Zara Quinn", "accepted"
+        first.due_on = datetime.date.today() - datetime.timedelta(days=1)
+        second = db.query(Submission).filter_by(reference=references[1]).one()
+        second.due_on = datetime.date.today() - datetime.timedelta(days=2)
+    admin = signed_in(app, "admin@example.com")
+    page = admin.get("/staff/?q=zara").get_data(as_text=True)
+    assert references[0] in page and references[1] not in page
+    assert references[1] in admin.get(f"/staff/?q={references[1].lower()}").get_data(as_text=True)
+    accepted = admin.get("/staff/?status=accepted").get_data(as_text=True)
+    assert references[0] in accepted and references[2] not in accepted
+    overdue = admin.get("/staff/?overdue=1").get_data(as_text=True)
+    # Accepted submissions are not overdue, whatever their date.
+    assert (
+        references[1] in overdue and references[0] not in overdue and references[2] not in overdue
+    )
+    assert "Overdue" in overdue
+    ascending = admin.get("/staff/?sort=reference&order=asc").get_data(as_text=True)
+    order = [r for r in re.findall(r">(PVB-[A-Z0-9-]+)<", ascending)]
+    assert order == sorted(references)
+    assert 'aria-sort="ascending"' in ascending
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    assert "No submissions match" in admin.get(f"/staff/?from={tomorrow}").get_data(as_text=True)
+
+
+def test_status_workflow_assignment_notes_and_timeline(app):
+    reference = submit(app, "prison-visit-booking")
+    staff = signed_in(app, "case@example.com")
+    page = staff.get(f"/staff/submissions/{reference}").get_data(as_text=True)
+    assert "A1234BC" in page and "Received" in page  # the answers, and the timeline
+    missing_note = staff.post(
+        f"/staff/submissions/{reference}", {"action": "status", "status": "rejected"}
+    )
+    assert missing_note.status_code == 422 and "Enter a note to say why" in missing_note.get_data(
+        as_text=True
+    )
+    staff.post(f"/staff/submissions/{reference}", {"action": "status", "status": "in_progress"})
+    user = app.extensions["store"].user_by_email("case@example.com")
+    staff.post(f"/staff/submissions/{reference}", {"action": "assign", "assignee": str(user.id)})
+    staff.post(
+        f"/staff/submissions/{reference}", {"action": "note", "note": "Called the prison <b>"}
+    )
+    page = staff.get(f"/staff/submissions/{reference}").get_data(as_text=True)
+    assert "Status changed to In progress" in page
+    assert "Assigned to Casey Worker" in page
+    assert "Called the prison &lt;b&gt;" in page
+    mine = staff.get("/staff/?mine=1").get_data(as_text=True)
+    assert reference in mine
+    stored = app.extensions["store"].get_submission(reference)
+    assert (stored.status, stored.assigned_to) == ("in_progress", user.id)
+
+
+def test_every_access_is_audited_without_answers(app):
+    reference = submit(app, "prison-visit-booking")
+    staff = signed_in(app, "case@example.com")
+    staff.get("/staff/")
+    staff.get(f"/staff/submissions/{reference}")
+    staff.post(f"/staff/submissions/{reference}", {"action": "status", "status": "accepted"})
+    admin = signed_in(app, "admin@example.com")
+    log = admin.get("/staff/audit").get_data(as_text=True)
+    for action in ("sign_in", "view", "status", "inbox"):
+        assert f">{action}<" in log, action
+    events, _ = app.extensions["store"].audit_events()
+    everything = " ".join(str((e.actor, e.action, e.target, e.detail)) for e in events)
+    assert "A1234BC" not in everything and "Sample answer" not in everything
+    assert "case@example.com" in everything
+    assert any(e.ip == "127.0.0.1" for e in events)
+
+
+def test_admins_add_and_deactivate_users(app):
+    admin = signed_in(app, "admin@example.com")
+    bad = admin.post(
+        "/staff/users", {"email": "nope", "name": "", "role": "boss", "password": "short"}
+    )
+    assert bad.status_code == 422
+    response = admin.post(
+        "/staff/users",
+        {
+            "email": "new@example.com",
+            "name": "New Person",
+            "role": "caseworker",
+            "forms": ["prison-visit-booking"],
+            "password": "a long enough password",
+        },
+    )
+    assert response.status_code == 302
+    user = app.extensions["store"].user_by_email("new@example.com")
+    assert user.forms == ["prison-visit-booking"] and user.password_hash.startswith("$argon2")
+    admin.post(f"/staff/users/{user.id}/deactivate", {})
+    assert not app.extensions["store"].user(user.id).active
+    signed_out = Citizen(app.test_client())
+    signed_out.get("/staff/sign-in")
+    response = signed_out.post(
+        "/staff/sign-in", {"email": "new@example.com", "password": "a long enough password"}
+    )
+    assert response.status_code == 401
+
+
+def test_create_user_from_the_command_line(app):
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        [
+            "create-user",
+            "cli@example.com",
+            "--role",
+            "caseworker",
+            "--forms",
+            "prison-visit-booking",
+            "--password",
+            "another long password",
+        ],
+        obj=ScriptInfo(create_app=lambda: app),
+    )
+    assert result.exit_code == 0, result.output
+    assert app.extensions["store"].user_by_email("cli@example.com").role == "caseworker"
+    bad = runner.invoke(
+        cli,
+        [
+            "create-user",
+            "x@example.com",
+            "--role",
+            "caseworker",
+            "--forms",
+            "no-such-form",
+            "--password",
+            "another long password",
+        ],
+        obj=ScriptInfo(create_app=lambda: app),
+    )
+    assert bad.exit_code != 0 and "no such form" in bad.output
