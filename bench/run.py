@@ -73,6 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from baseline import create_baseline_app
+from casework import bench_inbox
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -472,6 +473,7 @@ def run(n: int, warmup: int) -> None:
         gc.collect()
         requests_done = time.perf_counter()
         own, small, count, large = bench_startup(Path(name))
+        inbox = bench_inbox(Path(name), DEFINITIONS, SECRET_KEY)
     finished = time.perf_counter()
 
     get, post = requests.get, requests.post
@@ -508,6 +510,8 @@ def run(n: int, warmup: int) -> None:
             ]
         ),
         f"  load_definitions per file: {large['load_definitions'].median_ms / count:.1f} ms",
+        "",
+        *inbox,
         "",
         f"Run took {finished - began:.0f} s (requests {requests_done - began:.0f} s, "
         f"start-up {finished - requests_done:.0f} s).",

@@ -23,12 +23,18 @@ def load_config(
     environ: Mapping[str, str] | None = None, instance_path: Path | None = None, **overrides: Any
 ) -> dict[str, Any]:
     env = os.environ if environ is None else environ
-    mode = env.get("FORMS_SERVICE_ENV", "production")
+    # Settings passed in (tests, scripts) win over the environment.
+    mode = overrides.get("ENV_NAME") or env.get("FORMS_SERVICE_ENV", "production")
     if mode not in ("production", "development", "test"):
         raise ConfigError(
             f"FORMS_SERVICE_ENV must be production, development or test, not {mode!r}"
         )
-    instance = Path(instance_path or env.get("FORMS_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    instance = Path(
+        instance_path
+        or overrides.get("INSTANCE_PATH")
+        or env.get("FORMS_INSTANCE_PATH")
+        or PROJECT_ROOT / "instance"
+    )
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'forms.db'}"
     if database_url.startswith("postgres://"):  # Heroku-style URLs; SQLAlchemy wants the driver
         database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
@@ -37,7 +43,9 @@ def load_config(
     config = {
         "ENV_NAME": mode,
         "INSTANCE_PATH": instance,
-        "SECRET_KEY": env.get("SECRET_KEY") or _local_secret(mode, instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY")
+        or env.get("SECRET_KEY")
+        or _local_secret(mode, instance),
         "DATABASE_URL": database_url,
         "FORMS_DEFINITIONS_DIR": Path(
             env.get("FORMS_DEFINITIONS_DIR") or PROJECT_ROOT / "form_definitions"

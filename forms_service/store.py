@@ -31,7 +31,6 @@ from sqlalchemy import (
     event,
     func,
     inspect,
-    or_,
     select,
     text,
     update,
@@ -209,7 +208,12 @@ class Submission(Base):
     applicant_name: Mapped[str | None] = mapped_column(String(200), index=True)
 
     # One submission per draft: a double-clicked Submit cannot create two.
-    __table_args__ = (UniqueConstraint("draft_id", name="uq_submissions_draft"),)
+    __table_args__ = (
+        UniqueConstraint("draft_id", name="uq_submissions_draft"),
+        # The inbox: one form's submissions, newest first; open work by due date.
+        Index("ix_submissions_form_submitted", "form_id", "submitted_at"),
+        Index("ix_submissions_status_due", "status", "due_on"),
+    )
 
 
 def _json_default(value: Any) -> Any:
@@ -322,12 +326,10 @@ class CaseworkStore:
             ]
         if query:
             text_ = query.strip()
-            where.append(
-                or_(
-                    Submission.reference == text_.upper(),
-                    Submission.applicant_name.ilike(f"%{_like(text_)}%", escape="\\"),
-                )
-            )
+            if _looks_like_reference(text_):  # an exact, indexed match: instant at any size
+                where.append(Submission.reference == text_.upper())
+            else:
+                where.append(Submission.applicant_name.ilike(f"%{_like(text_)}%", escape="\\"))
         columns = {
             "submitted": Submission.submitted_at,
             "reference": Submission.reference,
@@ -796,6 +798,10 @@ class Store(CaseworkStore):
             if form_id:
                 query = query.where(Submission.form_id == form_id)
             return db.scalar(query) or 0
+
+
+def _looks_like_reference(text_: str) -> bool:
+    return "-" in text_ and " " not in text_ and any(c.isdigit() for c in text_)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

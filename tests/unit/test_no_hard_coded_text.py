@@ -38,3 +38,12 @@ def test_python_messages_are_marked_for_translation():
             label for label, _, _ in getattr(qtype, "part_labels", {}).values()
         }
         assert wanted <= found, f"{qtype.name}: not marked with N_(): {wanted - found}"
+
+
+def test_settings_passed_in_win_over_the_environment(tmp_path):
+    from forms_service.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        load_config({"FORMS_SERVICE_ENV": "production"}, instance_path=tmp_path)
+    config = load_config({"FORMS_SERVICE_ENV": "production"}, SECRET_KEY="k" * 40)
+    assert config["SECRET_KEY"] == "k" * 40 and config["SESSION_COOKIE_SECURE"] is True
