@@ -61,13 +61,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _error_pages(app)
 
     from forms_service import mailer
-    from forms_service.views import citizen, resume, staff
+    from forms_service.views import api, citizen, resume, staff
 
     mailer.init_app(app)
     redact_access_logs()
     app.register_blueprint(citizen.bp)
     app.register_blueprint(resume.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(api.bp)
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For (rate limits).
         app.wsgi_app = ProxyFix(
@@ -183,6 +184,8 @@ def _security_headers(app: Flask) -> None:
 
 def _error_pages(app: Flask) -> None:
     def page(template: str, status: int):
+        if request.path.startswith("/api/"):  # other systems get JSON, not a web page
+            return {"error": template, "message": template.replace("_", " ")}, status
         return render_template(f"errors/{template}.html"), status
 
     @app.errorhandler(404)

@@ -92,5 +92,24 @@ def create_user(email: str, name: str | None, role: str, forms: str, password: s
     click.echo(f"Created {role} {email}. Sign in at /staff/sign-in")
 
 
+@cli.command("create-api-token")
+@click.option("--name", required=True, help="Who will use it, e.g. 'Prison casework system'.")
+@click.option("--forms", "form_ids", required=True, help="Form ids it may read: FORM[,FORM...]")
+@with_appcontext
+def create_api_token(name: str, form_ids: str) -> None:
+    """Create a bearer token for another system. It is shown once; only its hash is kept."""
+    from forms_service.views.api import create_token
+
+    wanted = [f.strip() for f in form_ids.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in current_app.extensions["forms"]]
+    if not wanted or unknown:
+        raise click.BadParameter(
+            f"no such form: {', '.join(unknown) or '(none given)'}", param_hint="--forms"
+        )
+    token = create_token(current_app.extensions["store"], name.strip(), wanted)
+    click.echo(f"Token for {name.strip()} (forms: {', '.join(wanted)}), shown only once:", err=True)
+    click.echo(token)
+
+
 def main() -> None:
     cli(prog_name="forms-service")

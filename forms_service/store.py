@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -800,7 +801,13 @@ class Store(CaseworkStore):
             return db.scalar(query) or 0
 
 
+REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
+
+
 def _looks_like_reference(text_: str) -> bool:
+    """PVB-7K3M-Q9TX, or anything with a hyphen and a digit and no space (names have none)."""
+    if REFERENCE_SHAPE.match(text_):
+        return True
     return "-" in text_ and " " not in text_ and any(c.isdigit() for c in text_)
 
 

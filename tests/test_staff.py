@@ -270,3 +270,32 @@ def test_create_user_from_the_command_line(app):
         obj=ScriptInfo(create_app=lambda: app),
     )
     assert bad.exit_code != 0 and "no such form" in bad.output
+
+
+def test_downloads_pdf_json_and_csv(app):
+    reference = submit(app, "prison-visit-booking")
+    staff = signed_in(app, "case@example.com")
+    pdf = staff.client.get(f"/staff/submissions/{reference}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    data = staff.get(f"/staff/submissions/{reference}.json").get_json()
+    assert data["reference"] == reference and data["answers"]["prisoner_number"] == "A1234BC"
+    csv = staff.get("/staff/export.csv?status=received").get_data(as_text=True)
+    assert csv.startswith("\ufeff") and reference in csv
+    actions = {e.action for e in app.extensions["store"].audit_events()[0]}
+    assert {"download_pdf", "download_json", "export_csv"} <= actions
+
+
+def test_create_api_token_from_the_command_line(app):
+    result = CliRunner().invoke(
+        cli,
+        ["create-api-token", "--name", "Prison system", "--forms", "prison-visit-booking"],
+        obj=ScriptInfo(create_app=lambda: app),
+    )
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[-1]
+    assert len(token) >= 43
+    response = app.test_client().get(
+        "/api/v1/submissions", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200

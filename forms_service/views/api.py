@@ -12,6 +12,7 @@ import base64
 import binascii
 import datetime
 import hashlib
+import re
 import secrets
 from functools import partial
 from pathlib import Path
@@ -203,6 +204,8 @@ def _list_filters(token: ApiToken) -> dict[str, Any]:
             raise BadRequest(f"status must be one of: {', '.join(STATUSES)}")
         filters["status"] = status
     if since := args.get("since"):
+        # An offset's "+" sent unencoded arrives as a space ("...T09:00:00 01:00").
+        since = re.sub(r" (\d{2}:?\d{2})$", r"+\1", since)
         try:
             filters["since"] = _utc(datetime.datetime.fromisoformat(since))
         except ValueError:

@@ -386,7 +386,7 @@ def submission_json(reference: str):
 @bp.get("/submissions/<reference>.pdf")
 @staff_required("caseworker", "admin")
 def submission_pdf(reference: str):
-    from forms_service.exports import submission_pdf as make_pdf
+    from forms_service.views.api import make_pdf
 
     submission = _submission(reference)
     audit("download_pdf", reference)
