@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -131,44 +132,35 @@ def submission_html(
     gettext: Callable[[str], str] = lambda s: s,
 ) -> str:
     """The HTML the PDF is made from (escaped; without its styles)."""
-    submitted = _aware(submission.submitted_at).astimezone(LONDON)
+    submitted = _aware(submission.submitted_at)
+    local = submitted.astimezone(LONDON)
     form, sections = read_submission(
-        submission.definition,
-        submission.answers,
-        submission.language,
-        gettext,
-        today=submitted.date(),
+        submission.definition, submission.answers, submission.language, gettext, today=local.date()
     )
-    language = submission.language
+    # The language the texts are in: a form's first language stands in for one it lacks.
+    language = submission.language if submission.language in form.languages else form.languages[0]
     form_title = form.title.pick(language)
-    reference = submission.reference
+    names = {"form": form_title, "reference": submission.reference,
+             "form_id": submission.form_id, "version": submission.form_version}  # fmt: skip
     channels = {"online": gettext("Online"), "assisted": gettext("Assisted")}
-    return (
-        _environment()
-        .get_template("submission.html")
-        .render(
-            _=gettext,
-            lang=language,
-            document_title=gettext("%(form)s: %(reference)s")
-            % {"form": form_title, "reference": reference},
-            author=form.organisation.pick(language) if form.organisation else service_name,
-            subject=gettext("Submission %(reference)s, form %(form_id)s version %(version)s")
-            % {
-                "reference": reference,
-                "form_id": submission.form_id,
-                "version": submission.form_version,
-            },
-            service_name=service_name,
-            created=_aware(submission.submitted_at).isoformat(timespec="seconds"),
-            form_title=form_title,
-            reference=reference,
-            submitted=_date_and_time(submitted, language, gettext),
-            channel=channels.get(submission.channel, submission.channel),
-            language_name=_language_name(language),
-            form_version=str(submission.form_version),
-            sections=[{"title": s.title, "parts": _parts(s)} for s in sections],
-        )
-    )
+    context = {
+        "_": gettext,
+        "lang": language,
+        "document_title": gettext("%(form)s: %(reference)s") % names,
+        "author": form.organisation.pick(language) if form.organisation else service_name,
+        "subject": gettext("Submission %(reference)s, form %(form_id)s version %(version)s")
+        % names,
+        "service_name": service_name,
+        "created": submitted.isoformat(timespec="seconds"),
+        "form_title": form_title,
+        "reference": submission.reference,
+        "submitted": _date_and_time(local, language, gettext),
+        "channel": channels.get(submission.channel, submission.channel),
+        "language_name": _language_name(language),
+        "form_version": str(submission.form_version),
+        "sections": [{"title": s.title, "parts": _parts(s)} for s in sections],
+    }
+    return _environment().get_template("submission.html").render(context)
 
 
 def _parts(section: SectionBlock) -> list[_Part]:
@@ -185,7 +177,7 @@ def _parts(section: SectionBlock) -> list[_Part]:
 
 
 def _direction(line: str) -> str:
-    """ "rtl" when the first strong character is right-to-left (Arabic, Hebrew...).
+    """Right to left when the first strong character is (Arabic, Hebrew...), else left to right.
 
     The first-strong rule of `unicode-bidi: plaintext`, which WeasyPrint does not support:
     an answer in Arabic is then laid out and aligned right to left, others left to right.
@@ -247,20 +239,20 @@ def _printable(value: Any) -> Any:
     a PDF/UA failure (7.21.8), and a font encoding that some text extractors then misread
     for the whole font. With an emoji font installed, emoji are drawn as they are.
     """
-    if not isinstance(value, str):
-        return value
+    if not isinstance(value, str) or isinstance(value, Markup) or not _UNUSUAL.search(value):
+        return value  # Markup is a macro's output: its own values went through here already
+    return _UNUSUAL.sub(lambda m: m[0] if _drawable(m[0]) else f"[{_char_name(m[0])}]", value)
+
+
+_UNUSUAL = re.compile(r"[^\x20-\x7e\n\t]")  # printable ASCII is in every font
+
+
+@functools.lru_cache(maxsize=4096)
+def _drawable(char: str) -> bool:
     coverage = _font_coverage()
-    if coverage is None or all(_drawable(char, coverage) for char in value):
-        return value
-    return "".join(
-        char if _drawable(char, coverage) else f"[{_char_name(char)}]" for char in value
-    )
-
-
-def _drawable(char: str, coverage: tuple[list[int], list[int]]) -> bool:
+    if coverage is None:
+        return True  # cannot tell: leave it to WeasyPrint
     code = ord(char)
-    if code < 0x80:
-        return char.isprintable() or char in "\t\n"
     starts, ends = coverage
     index = bisect.bisect_right(starts, code) - 1
     if index >= 0 and code <= ends[index]:

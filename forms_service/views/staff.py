@@ -310,7 +310,11 @@ def submission_page(reference: str):
         submission = _submission(reference)
     audit("view", reference)
     form, sections = read_submission(
-        submission.definition, submission.answers, submission.language, gettext
+        submission.definition,
+        submission.answers,
+        submission.language,
+        gettext,
+        today=submission.submitted_at.date(),  # wording as the citizen saw it
     )
     staff = [
         u
