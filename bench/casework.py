@@ -117,3 +117,51 @@ def bench_inbox(tmp: Path, definitions: Path, secret: str) -> list[str]:
         lines.append(f"  {label:<48} {statistics.median(times):8.1f} {p95:8.1f}")
     app.extensions["store"].engine.dispose()
     return lines
+
+
+PDF_RUNS = 7
+
+
+def bench_pdf() -> list[str]:
+    """Each real form's largest realistic submission as a PDF, next to a minimal document.
+
+    The large submissions are the ones the PDF tests build (every question answered,
+    three items in each repeat, long free text).
+    """
+    import sys
+
+    from weasyprint import HTML
+
+    from forms_service.pdf import render_submission_pdf
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.test_pdf import submission  # the same large submissions the tests check
+
+    static = Path(__file__).resolve().parent.parent / "forms_service" / "static"
+    minimal = "<html lang='en'><head><title>x</title></head><body><p>Hello</p></body></html>"
+
+    def median_ms(render: Any) -> float:
+        render()  # warm-up: fonts and stylesheets
+        times = []
+        for _ in range(PDF_RUNS):
+            began = time.perf_counter_ns()
+            render()
+            times.append((time.perf_counter_ns() - began) / 1e6)
+        return statistics.median(times)
+
+    base = median_ms(lambda: HTML(string=minimal).write_pdf(pdf_variant="pdf/ua-1"))
+    lines = [f"PDF (tagged PDF/UA-1), median of {PDF_RUNS}        median ms   x minimal one-page"]
+    lines.append(f"  {'WeasyPrint, minimal one-page document':<48} {base:8.1f}      1.0x")
+    for form_id in (
+        "prison-visit-booking",
+        "criminal-injuries-compensation",
+        "lasting-power-of-attorney",
+    ):
+        big = submission(form_id)
+        ms = median_ms(
+            lambda big=big: render_submission_pdf(
+                big, static_folder=static, service_name="Justice forms"
+            )
+        )
+        lines.append(f"  {form_id + ', largest realistic':<48} {ms:8.1f} {ms / base:8.1f}x")
+    return lines

@@ -73,7 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from baseline import create_baseline_app
-from casework import bench_inbox
+from casework import bench_inbox, bench_pdf
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -474,6 +474,7 @@ def run(n: int, warmup: int) -> None:
         requests_done = time.perf_counter()
         own, small, count, large = bench_startup(Path(name))
         inbox = bench_inbox(Path(name), DEFINITIONS, SECRET_KEY)
+        pdfs = bench_pdf()
     finished = time.perf_counter()
 
     get, post = requests.get, requests.post
@@ -512,6 +513,8 @@ def run(n: int, warmup: int) -> None:
         f"  load_definitions per file: {large['load_definitions'].median_ms / count:.1f} ms",
         "",
         *inbox,
+        "",
+        *pdfs,
         "",
         f"Run took {finished - began:.0f} s (requests {requests_done - began:.0f} s, "
         f"start-up {finished - requests_done:.0f} s).",
