@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from forms_service.definitions.loader import DefinitionError, load_snapshot
 from forms_service.definitions.model import Form, Page, Question
 from forms_service.forms.types import CompoundType, question_type
+from forms_service.rendition import StoredSubmission as SubmissionLike
 
 # Bump when pdf.py, its templates or rendition.py change what a PDF shows: every PDF cached
 # under the old value is then made again on its next download.
@@ -41,23 +42,6 @@ FIXED_COLUMNS = (
 # "CSV Injection"): an answer like =HYPERLINK(...) must stay text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # Excel takes a CSV as UTF-8 only when it starts with a byte order mark
-
-
-class SubmissionLike(Protocol):
-    id: int
-    reference: str
-    form_id: str
-    form_version: int
-    definition: dict
-    answers: dict
-    language: str
-    channel: str
-    started_at: datetime.datetime
-    submitted_at: datetime.datetime
-    status: str | None
-    assigned_to: int | None
-    due_on: datetime.date | None
-    applicant_name: str | None
 
 
 class PdfCache(Protocol):

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from forms_service.forms.values import format_date
 from forms_service.rendition import AnswerRow, ItemBlock, SectionBlock, read_submission
+from forms_service.rendition import StoredSubmission as SubmissionLike
 
 TEMPLATES = Path(__file__).parent / "templates" / "pdf"
 # A base URL no one can own (.invalid is reserved): relative URLs resolve under it, and the
@@ -39,17 +40,6 @@ TEMPLATES = Path(__file__).parent / "templates" / "pdf"
 BASE_URL = "https://forms.invalid/"
 STATIC_PREFIX = "/static/"
 LONDON = ZoneInfo("Europe/London")
-
-
-class SubmissionLike(Protocol):
-    reference: str
-    form_id: str
-    form_version: int
-    definition: dict
-    answers: dict
-    language: str
-    channel: str
-    submitted_at: datetime.datetime
 
 
 class StaticFileFetcher(URLFetcher):

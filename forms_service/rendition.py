@@ -12,11 +12,30 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from forms_service.definitions.loader import load_snapshot
 from forms_service.definitions.model import PLACEHOLDER, Form, Page, Question, Text
 from forms_service.forms.types import Display, question_type
+
+
+class StoredSubmission(Protocol):
+    """What the caseworker outputs read of a stored submission (store.Submission has it)."""
+
+    id: int
+    reference: str
+    form_id: str
+    form_version: int
+    definition: dict
+    answers: dict
+    language: str
+    channel: str
+    started_at: datetime.datetime
+    submitted_at: datetime.datetime
+    status: str | None
+    assigned_to: int | None
+    due_on: datetime.date | None
+    applicant_name: str | None
 
 
 @dataclass(frozen=True)

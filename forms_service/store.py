@@ -367,15 +367,8 @@ class CaseworkStore:
             row = db.get(Submission, submission_id, with_for_update=True)
             before = row.status or RECEIVED
             row.status = status
-            db.add(
-                SubmissionEvent(
-                    submission_id=row.id,
-                    at=utcnow(),
-                    actor_id=actor_id,
-                    actor=actor,
-                    kind="status",
-                    detail={"from": before, "to": status, "note": note},
-                )
+            _event(
+                db, row.id, "status", actor_id, actor, {"from": before, "to": status, "note": note}
             )
 
     def assign(
@@ -384,29 +377,11 @@ class CaseworkStore:
         with self.sessions.begin() as db:
             row = db.get(Submission, submission_id, with_for_update=True)
             row.assigned_to = user_id
-            db.add(
-                SubmissionEvent(
-                    submission_id=row.id,
-                    at=utcnow(),
-                    actor_id=actor_id,
-                    actor=actor,
-                    kind="assigned",
-                    detail={"to": user_id},
-                )
-            )
+            _event(db, row.id, "assigned", actor_id, actor, {"to": user_id})
 
     def add_note(self, submission_id: int, note: str, actor_id: int | None, actor: str) -> None:
         with self.sessions.begin() as db:
-            db.add(
-                SubmissionEvent(
-                    submission_id=submission_id,
-                    at=utcnow(),
-                    actor_id=actor_id,
-                    actor=actor,
-                    kind="note",
-                    detail={"note": note},
-                )
-            )
+            _event(db, submission_id, "note", actor_id, actor, {"note": note})
 
     def events(self, submission_id: int) -> list[SubmissionEvent]:
         with self.sessions() as db:
@@ -802,6 +777,22 @@ class Store(CaseworkStore):
 
 
 REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
+
+
+def _event(
+    db: Any, submission_id: int, kind: str, actor_id: int | None, actor: str, detail: dict[str, Any]
+) -> None:
+    """Add one entry to a submission's timeline, in the caller's transaction."""
+    db.add(
+        SubmissionEvent(
+            submission_id=submission_id,
+            at=utcnow(),
+            actor_id=actor_id,
+            actor=actor,
+            kind=kind,
+            detail=detail,
+        )
+    )
 
 
 def _looks_like_reference(text_: str) -> bool:

@@ -61,6 +61,28 @@ def _email_key(kind: str, email: str) -> str:
     return f"{kind}:email:{hashlib.sha256(email.lower().encode()).hexdigest()}"
 
 
+_LIMITED = "rate limited"  # a sentinel: the address or IP asked for too many links
+
+
+def _posted_email(kind: str) -> tuple[str, str | None, str | None]:
+    """What was typed, the address if valid (or _LIMITED), and the error message if not."""
+    typed = request.form.get("email", "").strip()
+    try:
+        email = V.parse_email(typed)
+    except V.InvalidValue:
+        return (
+            typed,
+            None,
+            gettext("Enter an email address in the correct format, like name@example.com"),
+        )
+    if _limited(
+        (_email_key(kind, email), current_app.config["RESUME_LINKS_PER_EMAIL"], HOUR),
+        (_ip_key(kind), current_app.config["RESUME_LINKS_PER_IP"], HOUR),
+    ):
+        return typed, _LIMITED, None
+    return typed, email, None
+
+
 def _too_many():
     return render_template("resume/too_many.html"), 429
 
@@ -79,17 +101,10 @@ def save_progress(form_id: str):
         return redirect(where_next(form, journey))
     error, typed = None, _known_email(journey)
     if request.method == "POST":
-        typed = request.form.get("email", "").strip()
-        try:
-            email = V.parse_email(typed)
-        except V.InvalidValue:
-            error = gettext("Enter an email address in the correct format, like name@example.com")
-        else:
-            if _limited(
-                (_email_key("save", email), current_app.config["RESUME_LINKS_PER_EMAIL"], HOUR),
-                (_ip_key("save"), current_app.config["RESUME_LINKS_PER_IP"], HOUR),
-            ):
-                return _too_many()
+        typed, email, error = _posted_email("save")
+        if email is _LIMITED:
+            return _too_many()
+        if email:
             store().set_resume_email(draft_id, email)
             try:
                 expires = _send_link(form, draft_id, email)
@@ -213,17 +228,10 @@ def new_link():
     """Send a new link. The answer never says whether a draft exists for the address."""
     error, typed, sent = None, "", False
     if request.method == "POST":
-        typed = request.form.get("email", "").strip()
-        try:
-            email = V.parse_email(typed)
-        except V.InvalidValue:
-            error = gettext("Enter an email address in the correct format, like name@example.com")
-        else:
-            if _limited(
-                (_email_key("new", email), current_app.config["RESUME_LINKS_PER_EMAIL"], HOUR),
-                (_ip_key("new"), current_app.config["RESUME_LINKS_PER_IP"], HOUR),
-            ):
-                return _too_many()
+        typed, email, error = _posted_email("new")
+        if email is _LIMITED:
+            return _too_many()
+        if email:
             for draft in store().drafts_for_email(email, utcnow()):
                 _send_new_link(draft, email)
             sent = True
