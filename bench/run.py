@@ -101,7 +101,7 @@ STARTUP_RUNS = 5
 COPIES = 100
 SLOW_STARTUP_BUDGET_S = 20.0  # repeat the 300-form start-up only while under this
 
-CSRF_INPUT = re.compile(r'(name="csrf_token" value=")([^"]+)(")')
+CSRF_INPUT = re.compile(r'((?:name="csrf_token" value|data-csrf-token)=")([^"]+)(")')
 NONCE = re.compile(r'(nonce=")([^"]+)(")')
 TOP_LEVEL_ID = re.compile(r"^id:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 
