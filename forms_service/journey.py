@@ -591,11 +591,30 @@ def _flatten(pages: Any) -> dict[str, Any]:
     return flat
 
 
-def without_item(saved: SavedAnswers, repeat: Page, index: int) -> dict[str, Any]:
+def without_item(
+    saved: SavedAnswers,
+    repeat: Page,
+    index: int,
+    form: Form | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The saved answers with one item removed.
+
+    Given the form, answers to pages that were asked only because of that item (the route
+    leaves them once it is gone) are forgotten too, so adding another item later asks them
+    again instead of bringing back answers about someone who was removed.
+    """
     new = copy.deepcopy(dict(saved))
     items = new.get(repeat.id, {}).get("items", [])
     if 0 <= index < len(items):
         del items[index]
+    if form is not None and today is not None:
+        before = {step.page.id for step in Journey(form, saved, today=today).route}
+        after = {step.page.id for step in Journey(form, new, today=today).route}
+        for page_id in before - after:
+            if form.repeat_of(page_id) is None:
+                new.pop(page_id, None)
+                new.get(RAW, {}).pop(page_id, None)
     return new
 
 

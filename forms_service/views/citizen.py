@@ -394,7 +394,11 @@ def remove_item(form_id: str, repeat_id: str, number: int):
     if request.method == "POST":
         answer = request.form.get("remove")
         if answer == "yes":
-            save(form, journey, lambda saved: without_item(saved, repeat, number - 1))
+            save(
+                form,
+                journey,
+                lambda saved: without_item(saved, repeat, number - 1, form, journey.today),
+            )
             return redirect(summary)
         if answer == "no":
             return redirect(summary)

@@ -230,3 +230,26 @@ def test_an_exit_inside_a_task_ends_the_journey_but_keeps_the_tasks_open():
 def test_items_are_labelled_by_their_name_answers():
     j = journey([item("Ann", ADULT)])
     assert j.item_label(REPEAT, 0) == "Ann"
+
+
+def test_removing_an_item_forgets_answers_asked_only_because_of_it():
+    saved = {
+        "lead": {"lead_name": "L"},
+        "visitors": {"items": [item("Ann", ADULT), item("Ben", CHILD, "Ann")], "done": True},
+        "children-note": {"children_note": "Ben is shy"},
+    }
+    kept = without_item(saved, REPEAT, 1)  # without the form: only the item goes
+    assert kept["children-note"] == {"children_note": "Ben is shy"}
+    new = without_item(saved, REPEAT, 1, VISIT, TODAY)
+    assert "children-note" not in new
+    # Adding another child later asks the question again rather than bringing Ben's back.
+    again = with_answers(
+        new,
+        Step(VISIT.page("visitor-details"), REPEAT, 1),
+        {"visitor_name": "Cat", "visitor_dob": CHILD},
+    )
+    again = with_answers(
+        again, Step(VISIT.page("visitor-guardian"), REPEAT, 1), {"guardian": "Ann"}
+    )
+    again = with_repeat_done(again, REPEAT, True)
+    assert Journey(VISIT, again, today=TODAY).next_step.path == "children-note"

@@ -1,0 +1,674 @@
+"""Longer journeys across the three forms: groups of people whose number changes the
+questions asked, the prison's limit on adult visitors, and claims made for someone else or
+after a death, through the task list. Axe runs on every page (the `citizen` fixture).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import require_form
+
+pytestmark = pytest.mark.e2e
+
+LPA = "lasting-power-of-attorney"
+PVB = "prison-visit-booking"
+CICA = "criminal-injuries-compensation"
+DAY = datetime.timedelta(days=1)
+
+HOW_ATTORNEYS_ACT = "How should the attorneys make decisions?"
+WHEN_REPLACEMENTS_STEP_IN = "How should the replacement attorneys step in?"
+HOW_REPLACEMENTS_ACT = "How should the replacement attorneys make decisions?"
+DEPENDS = "Jointly for some decisions, and jointly and severally for other decisions"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def address(line1: str, town: str, postcode: str) -> dict:
+    return {"line1": line1, "town": town, "postcode": postcode, "country": "United Kingdom"}
+
+
+def uk_address(line1: str, town: str, postcode: str) -> dict:
+    """An address for a UK-only address question (no country box)."""
+    return {"line1": line1, "town": town, "postcode": postcode}
+
+
+def years_ago(today: datetime.date, years: int, days: int = 40) -> datetime.date:
+    """A date of birth safely `years` years old (a few weeks' margin either side)."""
+    return today - DAY * (365 * years + years // 4 + days)
+
+
+def not_reachable(citizen, form_id: str, page_id: str) -> None:
+    """The page is not on the citizen's route: asking for it sends them somewhere else.
+
+    Asked with the browser's own cookies, without rendering the page (so no axe run).
+    """
+    response = citizen.page.request.get(f"/{form_id}/{page_id}", max_redirects=0)
+    assert response.status == 302, f"/{form_id}/{page_id}: {response.status}"
+    location = urlsplit(response.headers["location"]).path
+    assert not location.endswith(f"/{page_id}"), location
+
+
+def item_headings(citizen) -> list[str]:
+    """The repeat items' headings on check your answers ("Attorney 1", ...)."""
+    return [h.strip() for h in citizen.page.locator("main h3").all_inner_texts()]
+
+
+def submitted_answers(app, reference: str) -> dict:
+    submission = app.extensions["store"].get_submission(reference)
+    assert submission is not None, reference
+    return dict(submission.answers)
+
+
+# -- lasting power of attorney ---------------------------------------------------------------
+
+DONOR = [
+    ("donor-details", {
+        "donor_name": {"title": "Mr", "first": "Idris", "last": "Pritchard"},
+        "donor_dob": datetime.date(1944, 5, 17),
+    }),
+    ("donor-address", {"donor_address": address("3 Bryn Road", "Bangor", "LL57 2AB")}),
+]  # fmt: skip
+
+ATTORNEYS = [("Tomasz", "Nowak"), ("Grace", "Okafor"), ("Huw", "Pritchard")]
+REPLACEMENTS = [("Ada", "Pritchard"), ("Ben", "Lloyd")]
+
+
+def attorney(number: int, first: str, last: str, *, typed: bool) -> list[tuple[str, dict]]:
+    """One attorney, a person: the "person or trust corporation?" page only when `typed`
+    (a property and financial affairs LPA)."""
+    steps = [(f"attorneys/{number}/attorney-type", {"attorney_type": "person"})] if typed else []
+    return [*steps, (f"attorneys/{number}/attorney-details", {
+        "attorney_name": {"first": first, "last": last},
+        "attorney_dob": datetime.date(1970 + number, number, 10 + number),
+        "attorney_address": address(f"{number} Mill Lane", "Conwy", "LL32 8AA"),
+    })]  # fmt: skip
+
+
+def replacement(number: int, first: str, last: str, *, typed: bool) -> list[tuple[str, dict]]:
+    path = f"replacement_attorneys/{number}"
+    steps = [(f"{path}/replacement-attorney-type", {"replacement_type": "person"})] if typed else []
+    return [*steps, (f"{path}/replacement-attorney-details", {
+        "replacement_name": {"first": first, "last": last},
+        "replacement_dob": datetime.date(1980 + number, number, 3),
+        "replacement_address": address(f"{number} Quay Street", "Caernarfon", "LL55 1AA"),
+    })]  # fmt: skip
+
+
+def group(
+    repeat: str, add, people: list[tuple[str, str]], *, typed: bool, asked_first: bool
+) -> list[tuple[str, dict | str]]:
+    """Add each person in turn through the add-another page, then say no more.
+
+    With `asked_first` the first item is asked straight away (min: 1, as for attorneys);
+    otherwise the add-another page comes first (min: 0).
+    """
+    steps: list[tuple[str, dict | str]] = []
+    for number, (first, last) in enumerate(people, start=1):
+        if number > 1 or not asked_first:
+            steps.append((repeat, {"add_another": True}))
+        steps += add(number, first, last, typed=typed)
+    steps.append((repeat, {"add_another": False}))
+    return steps
+
+
+def lpa_registration(*, applicant: str = "donor") -> list[tuple[str, dict]]:
+    """Certificate provider to "Who is applying to register the LPA?", no one to notify."""
+    return [
+        ("certificate-provider", {
+            "certificate_provider_name": {"first": "Priya", "last": "Shah"},
+            "certificate_provider_address": address("Health Centre", "Bangor", "LL57 1AA"),
+        }),
+        ("people_to_notify", {"add_another": False}),
+        ("preferences-and-instructions", {}),
+        ("who-is-applying", {"applicant": applicant}),
+    ]  # fmt: skip
+
+
+# Correspondent (the donor) to the fee: after "Who is applying" (and "Which attorneys").
+LPA_TAIL = [
+    ("correspondent", {"correspondent": "donor"}),
+    ("correspondent-contact", {"contact_methods": ["post"]}),
+    ("correspondence-language", {"correspondence_language": "en"}),
+    ("who-was-using", {"who_was_using": "friend-or-family"}),
+    ("repeat-application", {"repeat_application": "no"}),
+    ("reduced-fee", {"reduced_fee": "not-applying"}),
+]
+
+
+def test_lpa_three_attorneys_jointly_for_some_decisions(citizen, live_app):
+    """3 attorneys acting "jointly for some decisions", then 2 replacement attorneys.
+
+    With that choice neither replacement question applies: "step in" needs attorneys
+    acting jointly and severally, and "how replacements act" needs 1 attorney, attorneys
+    acting jointly, or replacements stepping in last (not asked here, so not answered).
+    """
+    require_form(live_app, LPA)
+    citizen.start(LPA, first_page="lpa-type")
+    citizen.walk(LPA, [
+        ("lpa-type", {"lpa_type": "property-and-financial"}),
+        *DONOR,
+        ("when-lpa-can-be-used", {"when_lpa_used": "no-capacity"}),
+        *group("attorneys", attorney, ATTORNEYS, typed=True, asked_first=True),
+    ])  # fmt: skip
+
+    # 3 attorneys: how they act is asked. "Depends" reveals the details, which are needed.
+    citizen.expect_page(LPA, "how-attorneys-act")
+    expect(citizen.heading).to_have_text(HOW_ATTORNEYS_ACT)
+    details = citizen.page.locator('[name="how_attorneys_act_details"]')
+    expect(details).to_be_hidden()
+    citizen.answer(how_attorneys_act="depends")
+    expect(details).to_be_visible()
+    citizen.continue_()
+    citizen.expect_errors(how_attorneys_act_details="Enter details")
+    expect(citizen.page.locator('[name="how_attorneys_act"][value="depends"]')).to_be_checked()
+    expect(details).to_be_visible()
+    decisions = "Selling the house must be decided jointly."
+    citizen.walk(LPA, [("how-attorneys-act", {"how_attorneys_act_details": decisions})])
+
+    citizen.expect_page(LPA, "replacement_attorneys")
+    expect(citizen.page.locator("main")).to_contain_text("You have not added any yet.")
+    citizen.walk(
+        LPA,
+        group("replacement_attorneys", replacement, REPLACEMENTS, typed=True, asked_first=False),
+    )
+    # Straight on to the certificate provider: neither replacement question is asked...
+    citizen.expect_page(LPA, "certificate-provider")
+    # ...nor can it be reached by its address.
+    not_reachable(citizen, LPA, "when-replacements-step-in")
+    not_reachable(citizen, LPA, "how-replacements-act")
+
+    citizen.walk(LPA, lpa_registration(applicant="attorney"))
+    # Not all jointly: the attorneys who apply are named (the option says "attorneys").
+    citizen.walk(LPA, [
+        ("which-attorneys-applying", {"applicant_attorneys": "Tomasz Nowak, Grace Okafor"}),
+        *LPA_TAIL,
+    ])  # fmt: skip
+
+    answers = citizen.expect_check_answers(LPA)
+    assert item_headings(citizen) == [
+        "Attorney 1", "Attorney 2", "Attorney 3",
+        "Replacement attorney 1", "Replacement attorney 2",
+    ]  # fmt: skip
+    assert answers["Attorneys"] == "3 added"
+    assert answers["Replacement attorneys"] == "2 added"
+    for number, (first, last) in enumerate(ATTORNEYS, start=1):
+        assert answers[f"Attorney {number}: Attorney's name"] == f"{first} {last}"
+        assert answers[f"Attorney {number}: Is this attorney a person or a trust corporation?"] == (
+            "A person"
+        )
+    for number, (first, last) in enumerate(REPLACEMENTS, start=1):
+        key = f"Replacement attorney {number}: Replacement attorney's name"
+        assert answers[key] == f"{first} {last}"
+    assert answers[HOW_ATTORNEYS_ACT] == DEPENDS
+    assert answers["Details"] == decisions
+    assert WHEN_REPLACEMENTS_STEP_IN not in answers
+    assert HOW_REPLACEMENTS_ACT not in answers
+    assert answers["Who is applying to register the LPA?"] == "The attorneys"
+
+    reference = citizen.accept_and_send(LPA)
+    stored = submitted_answers(live_app, reference)
+    assert stored["how_attorneys_act"] == "depends"
+    assert stored["how_attorneys_act_details"] == decisions
+    assert len(stored["attorneys"]) == 3
+    assert len(stored["replacement_attorneys"]) == 2
+    assert "when_replacements_step_in" not in stored
+    assert "how_replacements_act" not in stored
+
+
+def test_lpa_one_attorney_is_never_asked_how_attorneys_act(citizen, live_app):
+    """Health and welfare, 1 attorney: "How should the attorneys make decisions?" is never
+    asked. With 1 attorney and 2 replacements, how the replacements act is asked instead."""
+    citizen.start(LPA, first_page="lpa-type")
+    citizen.walk(LPA, [
+        ("lpa-type", {"lpa_type": "health-and-welfare"}),
+        *DONOR,
+        ("life-sustaining-treatment", {"life_sustaining_treatment": "option-b"}),
+        # Health and welfare: no "person or trust corporation?" page.
+        *group("attorneys", attorney, ATTORNEYS[:1], typed=False, asked_first=True),
+    ])  # fmt: skip
+    # The page after the attorneys' add-another page is the replacement attorneys' one.
+    citizen.expect_page(LPA, "replacement_attorneys")
+    expect(citizen.heading).not_to_have_text(HOW_ATTORNEYS_ACT)
+    expect(citizen.heading).to_have_text("Replacement attorneys")
+    not_reachable(citizen, LPA, "how-attorneys-act")
+
+    citizen.walk(
+        LPA,
+        group("replacement_attorneys", replacement, REPLACEMENTS, typed=False, asked_first=False),
+    )
+    # 1 attorney: replacements never "step in" alongside others, but how they act is asked.
+    citizen.expect_page(LPA, "how-replacements-act")
+    expect(citizen.heading).to_have_text(HOW_REPLACEMENTS_ACT)
+    citizen.walk(LPA, [("how-replacements-act", {"how_replacements_act": "jointly"})])
+    citizen.expect_page(LPA, "certificate-provider")
+    not_reachable(citizen, LPA, "when-replacements-step-in")
+
+    citizen.walk(LPA, lpa_registration()[:-1])
+    citizen.expect_page(LPA, "who-is-applying")
+    expect(citizen.page.get_by_label("The attorney", exact=True)).to_have_count(1)
+    expect(citizen.page.get_by_label("The attorneys", exact=True)).to_have_count(0)
+    citizen.walk(LPA, [("who-is-applying", {"applicant": "attorney"}), *LPA_TAIL])
+
+    answers = citizen.expect_check_answers(LPA)
+    assert answers["Attorneys"] == "1 added"
+    assert HOW_ATTORNEYS_ACT not in answers
+    assert "Details" not in answers
+    assert WHEN_REPLACEMENTS_STEP_IN not in answers
+    assert answers[HOW_REPLACEMENTS_ACT] == "Jointly"
+    assert "Which attorneys are applying to register the LPA?" not in answers
+    assert item_headings(citizen) == [
+        "Attorney 1", "Replacement attorney 1", "Replacement attorney 2",
+    ]  # fmt: skip
+    reference = citizen.accept_and_send(LPA)
+    stored = submitted_answers(live_app, reference)
+    assert "how_attorneys_act" not in stored
+    assert stored["how_replacements_act"] == "jointly"
+
+
+def test_removing_an_attorney_drops_the_answers_that_needed_two(citizen, live_app):
+    """Removing an item drops the answers that depended on it.
+
+    The prison visit form has no question that depends on its visitors (only a rule on
+    their ages), so this uses the LPA, where 4 pages depend on having 2 or more attorneys:
+    how they act, when replacements step in, which attorneys apply, and which attorney to
+    write to. With 2 attorneys all 4 are answered; removing one (from check your answers)
+    leaves 1 attorney, and none of the 4 is shown or sent.
+    """
+    citizen.start(LPA, first_page="lpa-type")
+    citizen.walk(LPA, [
+        ("lpa-type", {"lpa_type": "health-and-welfare"}),
+        *DONOR,
+        ("life-sustaining-treatment", {"life_sustaining_treatment": "option-a"}),
+        *group("attorneys", attorney, ATTORNEYS[:2], typed=False, asked_first=True),
+        ("how-attorneys-act", {"how_attorneys_act": "jointly-and-severally"}),
+        *group("replacement_attorneys", replacement, REPLACEMENTS[:1], typed=False,
+               asked_first=False),
+        ("when-replacements-step-in", {"when_replacements_step_in": "last"}),
+        *lpa_registration(applicant="attorney"),
+        ("which-attorneys-applying", {"applicant_attorneys": "Grace Okafor"}),
+        ("correspondent", {"correspondent": "attorney"}),
+        ("correspondent-attorney", {"correspondent_attorney": "Grace Okafor"}),
+        *LPA_TAIL[1:],
+    ])  # fmt: skip
+    dependent = {
+        HOW_ATTORNEYS_ACT: "Jointly and severally",
+        WHEN_REPLACEMENTS_STEP_IN: "Only when none of the original attorneys can act",
+        "Which attorneys are applying to register the LPA?": "Grace Okafor",
+        "Which attorney should we write to?": "Grace Okafor",
+    }
+    before = citizen.expect_check_answers(LPA)
+    assert {key: before.get(key) for key in dependent} == dependent
+    assert before["Attorneys"] == "2 added"
+    assert before["Who is applying to register the LPA?"] == "The attorneys"
+
+    # Change the attorneys: the add-another page, then remove attorney 2.
+    citizen.change("Attorneys")
+    citizen.expect_page(LPA, "attorneys")
+    expect(citizen.page.locator(".govuk-summary-list__row")).to_have_count(2)
+    citizen.follow(citizen.page.get_by_role("link", name="Remove Attorney 2", exact=True))
+    citizen.expect_page(LPA, "attorneys/2/remove")
+    expect(citizen.page.locator("main")).to_contain_text("Grace Okafor")
+    citizen.walk(LPA, [("attorneys/2/remove", {"remove": True})])
+    citizen.expect_page(LPA, "attorneys")
+    expect(citizen.page.locator(".govuk-summary-list__row")).to_have_count(1)
+    citizen.walk(LPA, [("attorneys", {"add_another": False})])
+
+    # Nothing left to answer: straight back to check your answers, without the 4 answers.
+    after = citizen.expect_check_answers(LPA)
+    assert after["Attorneys"] == "1 added"
+    assert [key for key in dependent if key in after] == []
+    assert "Attorney 2: Attorney's name" not in after
+    assert after["Attorney 1: Attorney's name"] == "Tomasz Nowak"
+    assert after["Who is applying to register the LPA?"] == "The attorney"
+    assert after["Who should we send the registered LPA and any letters to?"] == "The attorney"
+    for page_id in ("how-attorneys-act", "when-replacements-step-in", "correspondent-attorney"):
+        not_reachable(citizen, LPA, page_id)
+
+    reference = citizen.accept_and_send(LPA)
+    stored = submitted_answers(live_app, reference)
+    assert len(stored["attorneys"]) == 1
+    for question in (
+        "how_attorneys_act",
+        "when_replacements_step_in",
+        "applicant_attorneys",
+        "correspondent_attorney",
+    ):
+        assert question not in stored, question
+
+
+# -- prison visit ----------------------------------------------------------------------------
+
+
+def visitor(first: str, dob: datetime.date) -> dict:
+    return {"visitor_first_name": first, "visitor_last_name": "Jones", "visitor_dob": dob}
+
+
+def test_prison_visit_at_most_three_adults_in_total(citizen, live_app, today):
+    """The lead visitor (an adult) and 4 others: 2 adults and 2 children. A 5th other
+    visitor who is an adult would make 4 adults: refused, then taken as a child."""
+    require_form(live_app, PVB)
+    others = [
+        ("Rhys", years_ago(today, 40)),  # adult
+        ("Nia", years_ago(today, 9)),  # child
+        ("Cai", years_ago(today, 17, days=200)),  # 17 and a half: still a child
+        ("Carys", years_ago(today, 18, days=30)),  # just 18: an adult
+    ]
+    steps: list[tuple[str, dict]] = []
+    for number, (first, dob) in enumerate(others, start=1):
+        steps += [
+            ("visitors", {"add_another": True}),
+            (f"visitors/{number}/other-visitor-details", visitor(first, dob)),
+        ]
+    citizen.start(PVB, first_page="prisoner")
+    citizen.walk(PVB, [
+        ("prisoner", {
+            "prisoner_first_name": "Dafydd", "prisoner_last_name": "Jones",
+            "prisoner_dob": datetime.date(1988, 4, 28), "prisoner_number": "A1234BC",
+            "prison": "cardiff",
+        }),
+        ("visit-first-choice", {"visit_date_1": today + DAY * 8, "visit_time_1": "afternoon"}),
+        ("visit-second-choice", {}),
+        ("visitor-details", {"lead_visitor_first_name": "Siân",
+                             "lead_visitor_last_name": "Jones",
+                             "lead_visitor_dob": datetime.date(1986, 11, 3)}),
+        ("visitor-contact", {"visitor_email": "sian@example.com",
+                             "visitor_email-confirm": "sian@example.com",
+                             "visitor_phone": "07700 900 982"}),
+        *steps,
+        ("visitors", {"add_another": True}),
+    ])  # fmt: skip
+
+    # A 4th adult in total (the lead, Rhys, Carys, and now Gareth): refused on its page.
+    citizen.expect_page(PVB, "visitors/5/other-visitor-details")
+    citizen.answer(visitor("Gareth", years_ago(today, 55)))
+    citizen.continue_()  # the error page is checked by axe too
+    citizen.expect_page(PVB, "visitors/5/other-visitor-details")
+    message = "You can book a maximum of 3 visitors over the age of 18"
+    pairs = citizen.expect_errors(visitor_dob=message)
+    assert pairs[0][0] == message
+    expect(citizen.page.locator(".govuk-error-summary")).to_contain_text(message)
+    expect(citizen.page.locator('[name="visitor_first_name"]')).to_have_value("Gareth")
+    # Nothing was saved: the group still has 4 visitors.
+    still = citizen.page.request.get(f"/{PVB}/visitors")
+    assert still.ok
+    assert len(re.findall(rf'href="/{PVB}/visitors/\d+/remove"', still.text())) == 4
+
+    # A child instead: accepted, and with 5 others the group is full.
+    citizen.walk(PVB, [
+        ("visitors/5/other-visitor-details", visitor("Gwen", years_ago(today, 4))),
+    ])  # fmt: skip
+    citizen.expect_page(PVB, "visitors")
+    expect(citizen.page.locator(".govuk-summary-list__row")).to_have_count(5)
+    expect(citizen.page.locator("main")).to_contain_text("You cannot add any more.")
+    expect(citizen.page.locator('[name="add_another"]')).to_have_count(0)
+    citizen.continue_()
+    citizen.walk(PVB, [("additional-support", {"needs_support": "no"})])
+
+    answers = citizen.expect_check_answers(PVB)
+    assert answers["Other visitors"] == "5 added"
+    names = [answers[f"Visitor {n}: First name"] for n in range(1, 6)]
+    assert names == ["Rhys", "Nia", "Cai", "Carys", "Gwen"]
+    reference = citizen.accept_and_send(PVB)
+    stored = submitted_answers(live_app, reference)
+    assert [v["visitor_first_name"] for v in stored["visitors"]] == names
+
+
+# -- criminal injuries compensation ----------------------------------------------------------
+
+
+def test_cica_claim_for_someone_else_through_the_task_list(citizen, live_app, today):
+    """An adult victim's claim made by their sister: "they" wording, tasks in any order
+    the conditions allow, and the task statuses as they change."""
+    require_form(live_app, CICA)
+    page = citizen.page
+    citizen.start(CICA, first_page="who-for")
+    citizen.walk(CICA, [("who-for", {"who_for": "someone-else"})])
+    expect(citizen.heading).to_have_text("Are they 18 or over?")
+    citizen.walk(CICA, [("over-18", {"is_over_18": True}),
+                        ("crime-reported", {"crime_reported": True})])  # fmt: skip
+    expect(page.get_by_label("They were the victim of a violent crime")).to_have_count(1)
+    citizen.walk(CICA, [("reason-for-applying", {"applying_reason": "victim"})])
+    expect(citizen.heading).to_have_text(
+        "Have they applied before for injuries related to this crime?"
+    )
+    citizen.walk(CICA, [("applied-before", {"applied_before_for_crime": "no"})])
+
+    citizen.expect_page(CICA, "tasks")
+    tasks = citizen.task_statuses()
+    assert list(tasks) == [
+        "Personal details", "Residency and nationality", "Applying for someone else",
+        "Representative details", "About the crime", "About the offender",
+        "About the injuries", "Impact of the injuries", "Treatment", "Other compensation",
+        "Additional information",
+    ]  # fmt: skip
+    assert tasks["About the crime"] == "Cannot start yet"  # needs their date of birth
+    assert tasks["Treatment"] == "Cannot start yet"  # needs their injuries
+    assert {tasks[t] for t in tasks if t not in ("About the crime", "Treatment")} == {
+        "Not yet started"
+    }
+
+    # The injuries first (the 7th task): in their wording.
+    citizen.open_task("About the injuries")
+    citizen.expect_page(CICA, "physical-injuries")
+    expect(citizen.heading).to_have_text("Do they have physical injuries as a result of the crime?")
+    citizen.walk(CICA, [
+        ("physical-injuries", {"has_physical_injuries": False}),
+        ("infections", {"infections": "not-sure"}),
+        ("pregnancy-loss", {"pregnancy_loss": False}),
+        ("mental-injury", {"has_mental_injury": True}),
+    ])  # fmt: skip
+    expect(citizen.heading).to_have_text("Has their mental injury lasted 6 weeks or more?")
+    citizen.walk(CICA, [("mental-injury-duration", {"mental_injury_6_weeks": True})])
+    tasks = citizen.task_statuses()
+    assert tasks["About the injuries"] == "Completed"
+    assert tasks["Treatment"] == "Not yet started"  # the injuries are known now
+    assert tasks["About the crime"] == "Cannot start yet"
+
+    # Personal details, half done: "In progress" on the task list.
+    citizen.open_task("Personal details")
+    expect(citizen.heading).to_have_text("What is their name?")
+    citizen.walk(CICA, [
+        ("applicant-name", {"applicant_name": {"first": "Megan", "last": "Rees"}}),
+    ])  # fmt: skip
+    citizen.expect_page(CICA, "other-names")
+    expect(citizen.heading).to_have_text("Have they ever been known by any other names?")
+    citizen.open(f"/{CICA}/tasks")
+    tasks = citizen.task_statuses()
+    assert tasks["Personal details"] == "In progress"
+    assert tasks["About the crime"] == "Cannot start yet"
+    # The task carries on where it was left.
+    citizen.open_task("Personal details")
+    citizen.walk(CICA, [("other-names", {"has_other_names": "no"})])
+    expect(citizen.heading).to_have_text("What is their date of birth?")
+    citizen.walk(CICA, [("applicant-dob", {"applicant_dob": datetime.date(1979, 2, 14)})])
+    expect(page.locator("main")).to_contain_text("What is their address?")
+    citizen.walk(CICA, [
+        ("applicant-address", {"applicant_address": uk_address("5 Heol Las", "Swansea",
+                                                             "SA1 1AA")}),
+    ])  # fmt: skip
+    # The contact questions are about the person applying, not the victim.
+    expect(page.locator("main")).to_contain_text(
+        "We'll contact you about the application, not them."
+    )
+    citizen.walk(CICA, [
+        ("contact-preference", {"contact_method": "post"}),
+        ("other-email", {"applicant_email": "gwen.rees@example.com"}),
+        ("other-phone", {}),
+    ])  # fmt: skip
+    tasks = citizen.task_statuses()
+    assert tasks["Personal details"] == "Completed"
+    assert tasks["About the crime"] == "Not yet started"  # the date of birth is known now
+
+    crime_date = today - DAY * 60
+    citizen.walk(CICA, [
+        # Treatment before the crime: it only needed the injuries.
+        ("tasks", "Treatment"),
+        ("registered-with-gp", {"registered_with_gp": False}),
+        ("tasks", "Applying for someone else"),
+        ("relationship-to-victim", {"relationship_to_victim": "Sister"}),
+        ("handle-affairs", {"can_handle_affairs": True}),
+        ("tasks", "Representative details"),
+        ("representative-capacity", {"representative_type": "friend-or-relative"}),
+        ("representative-details", {
+            "representative_name": {"first": "Gwen", "last": "Rees"},
+            "representative_address": uk_address("9 Ffordd y Mor", "Swansea", "SA2 2BB"),
+        }),
+        ("tasks", "About the crime"),
+        ("crime-frequency", {"crime_frequency": "once"}),
+        ("crime-date", {"crime_date": crime_date}),
+        ("crime-country", {"crime_country": "wales"}),
+        ("crime-town-and-location", {"crime_town": "Swansea", "crime_location": "Wind Street"}),
+        ("reported-date", {"reported_date": crime_date + DAY}),  # soon enough: no delay
+        ("police-force", {"police_force": "south-wales"}),
+        ("crime-reference", {"crime_reference": "SW/2026/777"}),
+    ])  # fmt: skip
+    expect(page.locator("main")).to_contain_text("What led to their injuries?")
+    citizen.walk(CICA, [
+        ("injury-cause", {"injury_cause": ["physical-assault"]}),
+        ("crime-description", {}),
+        ("tasks", "Residency and nationality"),
+        ("british-citizen", {"british_citizen": True}),
+        ("tasks", "About the offender"),
+        ("offender-name", {"knows_offender_name": "no"}),
+        ("offender-contact", {"has_offender_contact": "no"}),
+        ("tasks", "Impact of the injuries"),
+        ("working-at-time", {"was_working": False}),
+        ("unable-to-work", {"unable_to_work": False}),
+        ("daily-life", {"daily_life_effect": "She no longer goes out alone."}),
+        ("special-expenses", {"has_special_expenses": False}),
+        ("tasks", "Other compensation"),
+        ("applied-to-cica-before", {"applied_to_cica_before": "no"}),
+        ("other-compensation", {"other_compensation": "no"}),
+        ("no-other-compensation", {"no_other_compensation_reason": "The offender was not found."}),
+    ])  # fmt: skip
+    tasks = citizen.task_statuses()
+    assert {t: s for t, s in tasks.items() if s != "Completed"} == {
+        "Additional information": "Not yet started"
+    }
+    citizen.walk(CICA, [
+        ("tasks", "Additional information"),
+        ("additional-information", {"has_additional_information": "no"}),
+    ])  # fmt: skip
+
+    answers = citizen.expect_check_answers(CICA)
+    for question, shown in {
+        "Are they 18 or over?": "Yes",
+        "What is their name?": "Megan Rees",
+        "Have they ever been known by any other names?": "No",
+        "Do they have physical injuries as a result of the crime?": "No",
+        "Has their mental injury lasted 6 weeks or more?": "Yes",
+        "Were they a British citizen when the crime happened?": "Yes",
+        "Are they registered with a GP practice?": "No",
+        "What is your relationship to them?": "Sister",
+        "Your name": "Gwen Rees",
+    }.items():
+        assert answers.get(question) == shown, (question, answers.get(question))
+    assert "What is your name?" not in answers
+    assert "Do you have physical injuries as a result of the crime?" not in answers
+    expect(page.locator("main")).to_contain_text("You are applying on behalf of the applicant.")
+    reference = citizen.accept_and_send(CICA)
+    stored = submitted_answers(live_app, reference)
+    assert stored["who_for"] == "someone-else"
+    assert stored["relationship_to_victim"] == "Sister"
+
+
+def test_cica_fatal_full_claim(citizen, live_app, today):
+    """Someone died: the "About the person who died" task appears, the injured victim's
+    tasks (injuries, their impact, treatment) do not, and the claim can be sent."""
+    citizen.start(CICA, first_page="who-for")
+    citizen.walk(CICA, [
+        ("who-for", {"who_for": "myself"}),
+        ("over-18", {"is_over_18": True}),
+        ("crime-reported", {"crime_reported": True}),
+        ("reason-for-applying", {"applying_reason": "someone-died"}),
+        ("claim-type", {"fatal_claim_type": "full-claim"}),
+        ("applied-before", {"applied_before_for_crime": "dont-know"}),
+    ])  # fmt: skip
+    citizen.expect_page(CICA, "tasks")
+    tasks = citizen.task_statuses()
+    assert list(tasks) == [
+        "Personal details", "Residency and nationality", "About the person who died",
+        "About the crime", "About the offender", "Other compensation",
+        "Additional information",
+    ]  # fmt: skip
+    assert tasks["About the person who died"] == "Not yet started"
+    for absent in ("About the injuries", "Impact of the injuries", "Treatment"):
+        assert absent not in tasks
+    task_list = citizen.page.locator(".govuk-task-list")
+    expect(task_list.get_by_role("link")).to_have_count(6)  # all but "About the crime"
+    for page_id in ("physical-injuries", "working-at-time", "registered-with-gp"):
+        not_reachable(citizen, CICA, page_id)
+
+    death = today - DAY * 100
+    citizen.walk(CICA, [
+        ("tasks", "About the person who died"),
+        ("relationship-to-deceased", {"relationship_to_deceased": "spouse-or-civil-partner"}),
+        ("living-with-deceased", {"lived_with_deceased": True}),
+        ("living-together-duration", {"lived_together_2_years": True}),
+        ("deceased-details", {
+            "deceased_name": {"first": "Alun", "last": "Morgan"},
+            "deceased_dob": datetime.date(1958, 7, 1),
+            "deceased_date_of_death": death,
+        }),
+        ("deceased-address", {"deceased_address": uk_address("2 Stryd Fawr", "Bala", "LL23 7AA")}),
+        ("funeral-cost", {"funeral_cost": "4,850"}),
+        ("tasks", "Personal details"),
+        ("applicant-name", {"applicant_name": {"first": "Eira", "last": "Morgan"}}),
+        ("other-names", {"has_other_names": "no"}),
+        ("applicant-dob", {"applicant_dob": datetime.date(1960, 9, 9)}),
+        ("applicant-address", {"applicant_address": uk_address("2 Stryd Fawr", "Bala",
+                                                             "LL23 7AA")}),
+        ("contact-preference", {"contact_method": "email",
+                                "contact_email": "eira@example.com"}),
+        ("other-phone", {}),
+        ("tasks", "Residency and nationality"),
+        ("british-citizen", {"british_citizen": True}),
+        ("tasks", "About the crime"),
+        ("crime-frequency", {"crime_frequency": "once"}),
+        ("crime-date", {"crime_date": death - DAY * 2}),
+        ("crime-country", {"crime_country": "england"}),
+        ("crime-town-and-location", {"crime_town": "Chester", "crime_location": "Bridge Street"}),
+        ("reported-date", {"reported_date": death - DAY * 2}),
+        ("police-force", {"police_force": "cheshire"}),
+        ("crime-reference", {"crime_reference": "CH/2026/42"}),
+    ])  # fmt: skip
+    expect(citizen.page.locator("main")).to_contain_text("What led to the death?")
+    citizen.walk(CICA, [
+        ("injury-cause", {"injury_cause": ["physical-assault"]}),
+        ("crime-description", {}),
+        ("tasks", "About the offender"),
+        ("offender-name", {"knows_offender_name": "yes", "offender_name": "J Smith"}),
+        ("offender-contact", {"has_offender_contact": "no"}),
+        ("tasks", "Other compensation"),
+        ("applied-to-cica-before", {"applied_to_cica_before": "no"}),
+        ("other-compensation", {"other_compensation": "no"}),
+        ("no-other-compensation", {"no_other_compensation_reason": "Not yet."}),
+        ("tasks", "Additional information"),
+        ("additional-information", {"has_additional_information": "no"}),
+    ])  # fmt: skip
+
+    answers = citizen.expect_check_answers(CICA)
+    assert answers["What do you want to claim?"] == "Full claim"
+    assert answers["Their name"] == "Alun Morgan"
+    assert answers["Date of death"] == death.strftime("%-d %B %Y")
+    assert answers["What is the total cost of the funeral?"] == "£4,850"
+    for absent in (
+        "Do you have physical injuries as a result of the crime?",
+        "Were you working when the crime happened?",
+        "Are you registered with a GP practice?",
+    ):
+        assert absent not in answers
+    expect(citizen.page.locator("main")).to_contain_text(
+        "You are applying because someone died as a result of a crime."
+    )
+    reference = citizen.accept_and_send(CICA)
+    stored = submitted_answers(live_app, reference)
+    assert stored["applying_reason"] == "someone-died"
+    assert "has_physical_injuries" not in stored
