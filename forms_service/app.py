@@ -27,7 +27,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from forms_service.config import load_config
 from forms_service.definitions.loader import load_definitions
 from forms_service.sessions import DatabaseSessionInterface
-from forms_service.store import Store, StoreError
+from forms_service.store import Store, StoreError, utcnow
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("en", "cy")
@@ -159,8 +159,10 @@ def _security_headers(app: Flask) -> None:
         if wanted in LANGUAGES and session.get("language") != wanted:
             session["language"] = wanted
         if getattr(session, "expired", False) and request.endpoint in JOURNEY_ENDPOINTS:
-            # The browser's session ended while the citizen was away: say so, once.
+            # The browser's session ended while the citizen was away: say so, once. The new
+            # session replaces the ended one's cookie, so the next page opens normally.
             session.expired = False
+            session["started"] = utcnow().isoformat()
             return redirect(url_for("resume.session_ended"))
         return None
 

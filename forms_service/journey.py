@@ -535,6 +535,11 @@ def migrate(form: Form, saved: SavedAnswers, today: datetime.date) -> dict[str, 
                 new[page.id] = _migrate_repeat(page, old, today, new)
             continue
         _migrate_page(page, Step(page), flat, page.id in saved, today, new, new)
+    # What was typed but not yet valid stays, for pages that still exist, to be checked when
+    # the citizen continues (it was never an answer, so nothing to re-check here).
+    for path, typed in (saved.get(RAW) or {}).items():
+        if form.page(path.rsplit("/", 1)[-1]) is not None:
+            new.setdefault(RAW, {}).setdefault(path, typed)
     return new
 
 

@@ -17,9 +17,6 @@ from werkzeug.datastructures import CallbackDict
 
 from forms_service.store import StoreError, utcnow
 
-# Don't write on every request just to extend the session (capped for short test sessions).
-REFRESH_AFTER = datetime.timedelta(minutes=1)
-
 
 def session_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -70,14 +67,9 @@ class DatabaseSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if session.token is None and not session.modified:
             return  # nothing worth a session yet (no form, no CSRF token)
+        # Every request extends the session, so the timeout warning's countdown (which
+        # restarts on each page) never runs ahead of the server.
         now = utcnow()
-        seen = session.get("_seen")
-        refresh = min(
-            REFRESH_AFTER, datetime.timedelta(seconds=app.config["SESSION_IDLE_SECONDS"] / 4)
-        )
-        stale = seen is None or now - datetime.datetime.fromisoformat(seen) > refresh
-        if not (session.modified or stale):
-            return
         data = dict(session)
         data["_seen"] = now.isoformat()
         idle = datetime.timedelta(seconds=app.config["SESSION_IDLE_SECONDS"])

@@ -324,8 +324,12 @@ def submission_page(reference: str):
         and (u.role == "admin" or submission.form_id in (u.forms or []))
     ]
     names = {u.id: u.name for u in store().users()}
+    posted = request.form if errors else {}
     return render_template(
         "staff/submission.html",
+        answer_lists=answer_lists(sections),
+        posted=posted,
+        note_error=next((e["text"] for e in errors if e["href"] == "#note"), None),
         journey=None,
         form=None,
         submission=submission,
@@ -339,6 +343,23 @@ def submission_page(reference: str):
         today=_today(),
         open_statuses=OPEN_STATUSES,
     ), (422 if errors else 200)
+
+
+def answer_lists(sections: list[Any]) -> list[dict[str, Any]]:
+    """GOV.UK summary lists for a stored submission: one per section, one per repeat item."""
+    blocks = []
+    for section in sections:
+        lists: list[dict[str, Any]] = [{"heading": None, "rows": []}]
+        for entry in section.entries:
+            if hasattr(entry, "rows"):  # a repeat item: its own heading and list
+                lists.append(
+                    {"heading": entry.heading, "rows": [_answer_row(r) for r in entry.rows]}
+                )
+                lists.append({"heading": None, "rows": []})
+            else:
+                lists[-1]["rows"].append(_answer_row(entry))
+        blocks.append({"title": section.title, "lists": [x for x in lists if x["rows"]]})
+    return blocks
 
 
 def _act_on(submission: Any) -> list[dict[str, str]]:

@@ -10,12 +10,18 @@ that walked it.
 from __future__ import annotations
 
 import datetime
+import email
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -570,3 +576,170 @@ def citizen_without_js(new_context, axe: Axe) -> Citizen:
     """A citizen whose browser has JavaScript turned off."""
     context = new_context(java_script_enabled=False)
     return Citizen(context.new_page(), axe, javascript=False)
+
+
+# -- more live servers: a real SMTP inbox, short sessions, definitions a test controls -----------
+
+RESUME_LINK = re.compile(r"https?://[^/\s]+(/resume/[A-Za-z0-9_-]+)")
+
+
+class Inbox:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives.
+
+    The app hands a message over before it answers the request that sent it, so by the time
+    the browser shows the next page the message is here (a short poll covers slow machines).
+    """
+
+    def __init__(self) -> None:
+        self.port = 0
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def messages_to(self, address: str) -> list[EmailMessage]:
+        with self._lock:
+            return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+    def last_to(self, address: str, *, count: int = 1, timeout: float = 5.0):
+        """The latest message to this address, once `count` of them have arrived."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages_to(address)) < count:
+            if time.monotonic() > deadline:
+                pytest.fail(f"no email {count} to {address} within {timeout} s", pytrace=False)
+            time.sleep(0.05)
+        return self.messages_to(address)[-1]
+
+    def link_for(self, address: str, *, count: int = 1) -> str:
+        """The path of the resume link (/resume/<token>) in the latest email's text part."""
+        text = self.last_to(address, count=count).get_body(("plain",)).get_content()
+        found = RESUME_LINK.search(text)
+        assert found, f"no resume link in the email to {address}:\n{text}"
+        return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def inbox() -> Iterator[Inbox]:
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    handler.port = port
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve an app on a free loopback port for the duration of the block: yields its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-extra-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def make_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Build another app to serve: make_live_app(**config), on a fresh SQLite database.
+
+    Pass DATABASE_URL to share another app's database (a second app on the same data is
+    how a test "deploys" new form definitions, which an app loads when it is created).
+    """
+    apps: list[Any] = []
+    folders: list[Path] = []
+    cache = tmp_path_factory.mktemp("e2e-template-cache")  # the GOV.UK macros compile once
+    shm = Path("/dev/shm")
+
+    def factory(**overrides: Any) -> Any:
+        tmp = tmp_path_factory.mktemp("e2e-app")
+        config = {
+            "ENV_NAME": "test",
+            "SECRET_KEY": "x" * 32,
+            "INSTANCE_PATH": tmp,
+            "FORMS_DEFINITIONS_DIR": PROJECT / "form_definitions",
+            "SESSION_COOKIE_SECURE": False,
+            "TEMPLATE_CACHE_DIR": cache,
+            **overrides,
+        }
+        if "DATABASE_URL" not in config:
+            data = Path(tempfile.mkdtemp(prefix="forms-e2e-", dir=shm)) if shm.is_dir() else tmp
+            if data != tmp:
+                folders.append(data)
+            config["DATABASE_URL"] = f"sqlite:///{data}/e2e.db"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("FORMS_SERVICE_ENV", "test")
+            from forms_service import create_app
+
+            app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.extensions["store"].engine.dispose()
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def smtp_config(inbox: Inbox) -> dict[str, Any]:
+    """App config that sends email to the test's SMTP server, with rate limits out of the way."""
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": inbox.port,
+        "SMTP_SECURITY": "none",
+        "RESUME_LINKS_PER_EMAIL": 1000,
+        "RESUME_LINKS_PER_IP": 1000,
+        "RESUME_TOKEN_ATTEMPTS_PER_IP": 1000,
+    }
+
+
+@pytest.fixture(scope="session")
+def mail_app(make_live_app, inbox: Inbox) -> Any:
+    """The real forms, with email going to the test inbox."""
+    return make_live_app(**smtp_config(inbox))
+
+
+@pytest.fixture(scope="session")
+def mail_server(mail_app) -> Iterator[str]:
+    with serving(mail_app) as url:
+        yield url
+
+
+@pytest.fixture
+def citizen_at(browser: Browser) -> Iterator[Any]:
+    """citizen_at(server URL): a citizen in a brand new browser context on that server.
+
+    Each call is another browser (its own cookies), as browser.new_context() gives; pass
+    `context=` to open another tab of an existing citizen's browser instead.
+    """
+    contexts: list[BrowserContext] = []
+    checkers: list[Axe] = []
+
+    def factory(
+        server: str, *, javascript: bool = True, context: BrowserContext | None = None
+    ) -> Citizen:
+        if context is None:
+            context = browser.new_context(base_url=server, java_script_enabled=javascript)
+            contexts.append(context)
+        checker = Axe(browser, server)
+        checkers.append(checker)
+        return Citizen(context.new_page(), checker, javascript=javascript)
+
+    yield factory
+    for checker in checkers:
+        checker.close()
+    for context in contexts:
+        context.close()

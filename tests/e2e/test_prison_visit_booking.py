@@ -274,7 +274,7 @@ def test_welsh_pages(citizen):
     citizen.follow(citizen.page.locator(".govuk-button--start"))
     citizen.expect_page(FORM, "prisoner")
     expect(citizen.heading).to_have_text("Â phwy ydych chi am ymweld?")
-    citizen.follow(citizen.page.locator("form .govuk-button"))
+    citizen.follow(citizen.page.locator("form .govuk-button:not(.govuk-button--secondary)"))
     expect(citizen.page.locator(".govuk-error-summary")).to_be_visible()
     expect(citizen.page.locator("html")).to_have_attribute("lang", "cy")
     # The author's Welsh error message is used.
@@ -289,7 +289,7 @@ def test_welsh_pages(citizen):
 )
 def test_welsh_service_text(citizen):
     citizen.open(f"/{FORM}/prisoner?lang=cy")
-    citizen.follow(citizen.page.locator("form .govuk-button"))
+    citizen.follow(citizen.page.locator("form .govuk-button:not(.govuk-button--secondary)"))
     page = citizen.page
     assert page.title().startswith("Gwall: ")
     expect(page.locator(".govuk-error-summary__title")).to_have_text("Mae problem wedi codi")
