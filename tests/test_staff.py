@@ -306,8 +306,9 @@ def test_a_refused_status_change_keeps_the_choice_and_marks_the_note(app):
     staff = signed_in(app, "case@example.com")
     page = staff.get(f"/staff/submissions/{reference}").get_data(as_text=True)
     assert ">None</textarea>" not in page  # an empty note field really is empty
-    html = staff.post(f"/staff/submissions/{reference}", {"action": "status", "status": "rejected",
-                                                          "note": ""}).get_data(as_text=True)
+    html = staff.post(
+        f"/staff/submissions/{reference}", {"action": "status", "status": "rejected", "note": ""}
+    ).get_data(as_text=True)
     assert 'value="rejected" checked' in html
     assert 'id="note-error"' in html
     assert html.count("Prison number") == 1  # each answer once (no repeated rows)
