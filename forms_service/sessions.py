@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
@@ -67,6 +67,8 @@ class DatabaseSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         if session.token is None and not session.modified:
             return  # nothing worth a session yet (no form, no CSRF token)
+        if not session.modified and request.endpoint in ("static", "assets"):
+            return  # fetching a stylesheet is not the citizen doing anything
         # Every request extends the session, so the timeout warning's countdown (which
         # restarts on each page) never runs ahead of the server.
         now = utcnow()

@@ -263,4 +263,9 @@ def extend_session():
 
 @bp.get("/session-ended")
 def session_ended():
+    """The countdown ran out (or the server ended an idle session): end it here too, so
+    nothing typed in this browser can be read or changed from it any more."""
+    if session.token is not None:
+        session.clear()
+        session.rotate()
     return render_template("resume/session_ended.html", journey=None, form=None)
