@@ -51,8 +51,9 @@ def make_app(tmp_path, template_cache):
             **overrides,
         }
         app = create_app(config)
-        if os.environ.get("TEST_DATABASE_URL"):
-            # One shared PostgreSQL database: start every test from empty tables.
+        if os.environ.get("TEST_DATABASE_URL") and not apps:
+            # One shared PostgreSQL database: each test starts from empty tables (a second
+            # app in the same test shares the first one's data, like a redeploy).
             from forms_service.store import Base
 
             engine = app.extensions["store"].engine
