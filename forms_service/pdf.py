@@ -125,7 +125,12 @@ def submission_html(
     submitted = _aware(submission.submitted_at)
     local = submitted.astimezone(LONDON)
     form, sections = read_submission(
-        submission.definition, submission.answers, submission.language, gettext, today=local.date()
+        submission.definition,
+        submission.answers,
+        submission.language,
+        gettext,
+        today=local.date(),
+        channel=submission.channel,
     )
     # The language the texts are in: a form's first language stands in for one it lacks.
     language = submission.language if submission.language in form.languages else form.languages[0]

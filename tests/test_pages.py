@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from forms_service.definitions.loader import load_definitions
 from forms_service.forms.fields import page_form
-from forms_service.journey import Journey, Step
+from forms_service.journey import Runner, Step
 from forms_service.views import citizen as views
 from forms_service.working_days import add_working_days
 from tests.citizen import Citizen
@@ -50,17 +50,18 @@ def test_every_page_of_every_form_renders_with_and_without_errors(shared_app, fo
     app = shared_app
     form = app.extensions["forms"][form_id]
     page = form.page(page_id)
-    journey = Journey(form, {}, today=datetime.date.today())
+    runner = Runner(form, {}, today=datetime.date.today())
+    journey = runner.journey
     repeat = form.repeat_of(page_id)
     step = Step(page, repeat, 0) if repeat else Step(page)
     with app.test_request_context(f"/{form_id}/{step.path}"):
-        html = views.render_page(form, step, journey, page_form(page, journey, None), False)
+        html = views.render_page(form, step, runner, page_form(page, journey, None), False)
         parses(html)
         assert "<h1" in html
         empty = page_form(page, journey, None, MultiDict())
         if page.kind == "questions" and any(not q.optional for q in page.answerable):
             assert not empty.validate()
-            html = views.render_page(form, step, journey, empty, False)
+            html = views.render_page(form, step, runner, empty, False)
             parses(html)
             assert "govuk-error-summary" in html
             assert empty.error_list(), "an empty required page must list its problems"
@@ -69,10 +70,10 @@ def test_every_page_of_every_form_renders_with_and_without_errors(shared_app, fo
 @pytest.mark.parametrize(("form_id", "repeat_id"), REPEATS)
 def test_every_add_another_page_renders(shared_app, form_id, repeat_id):
     form = shared_app.extensions["forms"][form_id]
-    journey = Journey(form, {}, today=datetime.date.today())
-    step = Step(form.page(repeat_id), summary=True)
+    runner = Runner(form, {}, today=datetime.date.today())
+    step = Step(form.page(repeat_id), add_another=True)
     with shared_app.test_request_context(f"/{form_id}/{repeat_id}"):
-        html, status = views._repeat_summary(form, journey, step)
+        html, status = views._add_another(form, runner, step)
     parses(html)
     assert status == 200 and 'name="add_another"' in html
 

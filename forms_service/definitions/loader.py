@@ -16,6 +16,7 @@ from typing import Any
 from forms_service.definitions.expressions import Expression, ExpressionError, T, parse
 from forms_service.definitions.keys import BadKeyValue
 from forms_service.definitions.model import (
+    CHANNELS,
     Confirmation,
     Declaration,
     Form,
@@ -62,6 +63,8 @@ RESERVED_PAGE_IDS = frozenset(
 # Field names the service itself uses on every page (see the contract's stable names).
 RESERVED_QUESTION_IDS = frozenset({"csrf_token", "action", "add_another", "declaration", "lang"})
 # Words of the condition language: a question with one of these ids could not be referred to.
+# Names conditions can use besides question ids: how the form is being filled in.
+BUILT_IN_NAMES = {"channel": T.text(options=frozenset(CHANNELS))}
 EXPRESSION_WORDS = frozenset({"and", "or", "not", "in", "true", "false", "none", "today"})
 
 FORM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -912,7 +915,8 @@ class _Reader:
         for item in self.deferred:
             env = scope.env(item.position, item.repeat, item.inclusive)
             if item.expression is not None:
-                self._check_expression(item, env, scope)
+                # Conditions also see the built-in names (a question of that id hides one).
+                self._check_expression(item, {**BUILT_IN_NAMES, **env}, scope)
             for name in sorted(item.placeholders - set(env) - item.extra_names):
                 reason = scope.unknown(name, item, env)
                 self.at(item.node, f"The placeholder {{{name}}} {reason}")

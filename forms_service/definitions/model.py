@@ -16,6 +16,11 @@ from forms_service.definitions.expressions import Expression
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+# The channel a form is being filled in through, as conditions see it (`channel`): by the
+# citizen online, or by staff on the citizen's behalf (assisted digital).
+ONLINE, ASSISTED = "online", "assisted"
+CHANNELS = (ONLINE, ASSISTED)
+
 @dataclass(frozen=True, eq=False)
 class TextVariant:
     when: Expression | None

@@ -23,7 +23,7 @@ from wtforms.utils import unset_value
 from forms_service.definitions.model import Option, Page, Question
 from forms_service.forms import values as V
 from forms_service.forms.types import ERROR_KINDS, Invalid, question_type
-from forms_service.journey import Scope
+from forms_service.journey import AnswerReader as Scope
 from forms_service.markdown import render_markdown
 
 AUTOCOMPLETE_AFTER = 15  # options; longer selects get the accessible autocomplete (JS on)

@@ -14,16 +14,15 @@ import datetime
 import hashlib
 import re
 import secrets
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import and_, or_, select
 
-from forms_service.exports import submission_json, submission_pdf
+from forms_service.exports import submission_json
 from forms_service.store import STATUSES, ApiToken, Store, Submission
+from forms_service.views.common import make_pdf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -281,18 +280,6 @@ def get_submission_pdf(reference: str) -> Response:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{found.reference}.pdf"'},
     )
-
-
-def make_pdf(submission: Submission) -> bytes:
-    """The submission's PDF (cached in the database), for the API and the staff pages."""
-    from forms_service.pdf import render_submission_pdf  # WeasyPrint: load on first use
-
-    render = partial(
-        render_submission_pdf,
-        static_folder=Path(current_app.static_folder or "static"),
-        service_name=current_app.config["SERVICE_NAME"],
-    )
-    return submission_pdf(_store(), submission, render)
 
 
 @bp.patch("/submissions/<reference>")

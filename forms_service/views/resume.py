@@ -30,13 +30,8 @@ from forms_service.definitions.model import Form
 from forms_service.forms import values as V
 from forms_service.mailer import Email, MailError
 from forms_service.store import Draft, utcnow
-from forms_service.views.citizen import (
-    get_form,
-    load_journey,
-    retention,
-    store,
-    where_next,
-)
+from forms_service.views.common import get_form, store
+from forms_service.views.session_drafts import load_runner, retention, url_for_place
 
 bp = Blueprint("resume", __name__)
 log = logging.getLogger(__name__)
@@ -96,9 +91,10 @@ def save_progress(form_id: str):
     form = get_form(form_id)
     if not form.save_and_return:
         abort(404)
-    journey, draft_id = load_journey(form)
+    runner, draft_id = load_runner(form)
+    journey = runner.journey
     if draft_id is None:
-        return redirect(where_next(form, journey))
+        return redirect(url_for_place(form, runner.landing()))
     error, typed = None, _known_email(journey)
     if request.method == "POST":
         typed, email, error = _posted_email("save")
@@ -120,7 +116,7 @@ def save_progress(form_id: str):
         journey=journey,
         error=error,
         email=typed,
-        back=where_next(form, journey),
+        back=url_for_place(form, runner.landing()),
     ), (422 if error else 200)
 
 
@@ -163,10 +159,11 @@ def _send_link(form: Form, draft_id: int, email: str) -> datetime.date:
 @bp.get("/saved/<form_id>")
 def progress_saved(form_id: str):
     form = get_form(form_id)
-    journey, _ = load_journey(form)
+    runner, _ = load_runner(form)
+    journey = runner.journey
     saved = session.get("saved") or {}
     if saved.get("form") != form.id:
-        return redirect(where_next(form, journey))
+        return redirect(url_for_place(form, runner.landing()))
     until = V.format_date(datetime.date.fromisoformat(saved["until"]), locale=journey.language)
     return render_template(
         "resume/saved.html",
@@ -175,7 +172,7 @@ def progress_saved(form_id: str):
         email=saved["email"],
         until=until,
         back=None,
-        continue_url=where_next(form, journey),
+        continue_url=url_for_place(form, runner.landing()),
     )
 
 
@@ -213,8 +210,8 @@ def resume(token: str):
     if form is None:
         return _link_problem("gone")
     session["language"] = draft.language
-    journey, _ = load_journey(form)
-    return redirect(where_next(form, journey))
+    runner, _ = load_runner(form)
+    return redirect(url_for_place(form, runner.landing()))
 
 
 def _link_problem(status: str):

@@ -34,6 +34,7 @@ from flask import (
 from flask_babel import gettext
 
 from forms_service.store import STATUSES, StaffUser, Store, utcnow
+from forms_service.views.common import make_pdf, today
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 ROLES = ("caseworker", "assisted_digital", "admin")
@@ -260,8 +261,6 @@ def _date(text: str) -> datetime.date | None:
 
 
 def _today() -> datetime.date:
-    from forms_service.views.citizen import today
-
     return today()
 
 
@@ -315,6 +314,7 @@ def submission_page(reference: str):
         submission.language,
         gettext,
         today=submission.submitted_at.date(),  # wording as the citizen saw it
+        channel=submission.channel,
     )
     staff = [
         u
@@ -411,8 +411,6 @@ def submission_json(reference: str):
 @bp.get("/submissions/<reference>.pdf")
 @staff_required("caseworker", "admin")
 def submission_pdf(reference: str):
-    from forms_service.views.api import make_pdf
-
     submission = _submission(reference)
     audit("download_pdf", reference)
     return Response(

@@ -22,6 +22,7 @@ from forms_service.journey import (
     with_repeat_done,
     without_item,
 )
+from forms_service.journey.summary import answer_sections
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TODAY = datetime.date(2026, 11, 22)
@@ -71,7 +72,7 @@ def test_items_are_walked_in_order_with_branching_inside_an_item():
 
 def test_the_add_another_page_follows_the_items_until_the_citizen_has_finished():
     j = journey([item("Ann", ADULT)])
-    assert j.next_step == Step(REPEAT, summary=True)
+    assert j.next_step == Step(REPEAT, add_another=True)
     assert j.find("visitors/2/visitor-details") is not None  # adding a new item is allowed
     assert j.find("visitors/3/visitor-details") is None  # but not skipping one
     done = journey([item("Ann", ADULT)], done=True)
@@ -95,7 +96,7 @@ def test_repeat_rules_and_minimum_are_problems_when_stopping():
     three_adults = [item("A", ADULT), item("B", ADULT), item("C", ADULT)]
     j = journey(three_adults, done=True)
     assert j.repeat_problems(REPEAT) == ["You can book a maximum of 3 visitors over the age of 18"]
-    assert j.next_step == Step(REPEAT, summary=True)  # cannot go on while the rule fails
+    assert j.next_step == Step(REPEAT, add_another=True)  # cannot go on while the rule fails
     empty = Journey(
         VISIT, with_repeat_done({"lead": {"lead_name": "L"}}, REPEAT, True), today=TODAY
     )
@@ -140,10 +141,10 @@ def test_summary_shows_items_as_numbered_groups():
         done=True,
         **{"children-note": {"children_note": "x"}},
     )
-    [section] = j.summary()
-    kinds = [type(entry).__name__ for entry in section.rows]
-    assert kinds == ["SummaryRow", "SummaryItem", "SummaryItem", "SummaryRow"]
-    second = section.rows[2]
+    [section] = answer_sections(j, j.route, j.scope_for)
+    kinds = [type(entry).__name__ for entry in section.entries]
+    assert kinds == ["AnswerRow", "RepeatRow", "ItemBlock", "ItemBlock", "AnswerRow"]
+    second = section.entries[3]
     assert second.index == 1
     assert [(r.question.id, r.lines) for r in second.rows] == [
         ("visitor_name", ["Ben"]),

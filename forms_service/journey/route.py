@@ -18,16 +18,14 @@ Saved answers (the draft) look like this:
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import datetime
-import secrets
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from forms_service.definitions.model import PLACEHOLDER, Form, Page, Question, Rule, Text
-from forms_service.forms.types import Display, Invalid, question_type
+from forms_service.definitions.model import Form, Page, Question, Text
+from forms_service.forms.types import Invalid, question_type
+from forms_service.journey.reader import ONLINE, AnswerReader, channel_values
 
 SavedAnswers = Mapping[str, Any]
 
@@ -42,17 +40,18 @@ NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = (
 
 @dataclass(frozen=True)
 class Step:
-    """One place in the journey: a page, a page of one repeat item, or a repeat's summary."""
+    """One place in the journey: a page, a page of one repeat item, or a repeat's
+    add-another page ("Do you need to add another visitor?")."""
 
     page: Page
     repeat: Page | None = None
     item: int | None = None  # 0-based index of the repeat item
-    summary: bool = False  # the repeat's "add another" page
+    add_another: bool = False  # the repeat's add-another page (`page` is the repeat)
 
     @property
     def path(self) -> str:
         """The URL path after /<form id>/ (item numbers count from 1, as people do)."""
-        if self.repeat is not None and not self.summary:
+        if self.repeat is not None and not self.add_another:
             return f"{self.repeat.id}/{self.item + 1}/{self.page.id}"
         return self.page.id
 
@@ -60,31 +59,10 @@ class Step:
     def section(self) -> str | None:
         return (self.repeat or self.page).section
 
-
-@dataclass(frozen=True)
-class SummaryRow:
-    question: Question
-    step: Step
-    lines: list[str]
-
     @property
-    def page(self) -> Page:
-        return self.step.page
-
-
-@dataclass
-class SummaryItem:
-    """One repeat item on check your answers: "Visitor 2" and its rows."""
-
-    repeat: Page
-    index: int
-    rows: list[SummaryRow] = field(default_factory=list)
-
-
-@dataclass
-class SummarySection:
-    title: Text | None
-    rows: list[SummaryRow | SummaryItem | Step] = field(default_factory=list)
+    def asks_questions(self) -> bool:
+        """A page of questions (not content, an exit or an add-another page)."""
+        return not self.add_another and self.page.kind == "questions"
 
 
 @dataclass
@@ -102,66 +80,7 @@ class Task:
         return self.next_step is not None or self.waiting is not None
 
 
-class Scope:
-    """Texts and answers as seen from one place: the whole form, or inside one repeat item."""
-
-    def __init__(
-        self,
-        form: Form,
-        *,
-        today: datetime.date,
-        language: str,
-        gettext: Callable[[str], str],
-        answers: dict[str, Any],
-        values: dict[str, Any],
-    ):
-        self.form = form
-        self.today = today
-        self.language = language
-        self.gettext = gettext
-        self.answers = answers  # live answers in storage shape
-        self.values = values  # live answers as conditions see them
-
-    def pick(self, text: Text | None) -> str:
-        """The text in the citizen's language and variant, placeholders not yet filled."""
-        if text is None:
-            return ""
-        return text.pick(self.language, self.values, self.today)
-
-    def fill(
-        self,
-        template: str,
-        escape: Callable[[str], str] = str,
-        extra: Mapping[str, str] | None = None,
-    ) -> str:
-        """Put answers into {question_id} placeholders, each passed through `escape`."""
-
-        def replace(match: Any) -> str:
-            name = match.group(1)
-            if extra and name in extra:
-                return escape(extra[name])
-            question = self.form.question(name)
-            if question is None:
-                return match.group(0)
-            return escape(", ".join(self.display(question)))
-
-        return PLACEHOLDER.sub(replace, template)
-
-    def text(self, text: Text | None, **extra: str) -> str:
-        return self.fill(self.pick(text), extra=extra)
-
-    def display(self, question: Question, value: Any = None) -> list[str]:
-        if value is None:
-            value = self.answers.get(question.id)
-        ctx = Display(self.language, self.pick, self.gettext)
-        return question_type(question).display(question, value, ctx)
-
-    def check(self, rule: Rule, extra_values: Mapping[str, Any] | None = None) -> bool:
-        values = {**self.values, **(extra_values or {})}
-        return rule.check.evaluate_condition(values, self.today)
-
-
-class Journey(Scope):
+class Journey(AnswerReader):
     """Where one citizen is in one form, given what they have saved so far."""
 
     def __init__(
@@ -172,11 +91,20 @@ class Journey(Scope):
         today: datetime.date,
         language: str | None = None,
         gettext: Callable[[str], str] = lambda s: s,
+        channel: str = ONLINE,
     ):
         language = language if language in form.languages else form.default_language
         super().__init__(
-            form, today=today, language=language, gettext=gettext, answers={}, values={}
+            form,
+            {},
+            channel_values(form, channel),
+            today=today,
+            language=language,
+            gettext=gettext,
+            channel=channel,
         )
+        self.answers: dict[str, Any] = {}  # live answers, filled in as the walk goes
+        self.values: dict[str, Any] = dict(self.values)
         self.saved = saved
         self.route: list[Step] = []
         self.outcome = COMPLETE
@@ -236,17 +164,17 @@ class Journey(Scope):
             first = self.new_item_step(repeat)
             route.append(first)
             return first
-        summary = Step(repeat, summary=True)
-        route.append(summary)
+        add_another = Step(repeat, add_another=True)
+        route.append(add_another)
         if not state.get("done") or self.repeat_problems(repeat):
-            return summary
+            return add_another
         return None
 
     def _take(
         self, page: Page, stored: Mapping[str, Any], answers: dict[str, Any], values: dict[str, Any]
     ) -> None:
         for question, parent, option in page.all_questions():
-            if parent is not None and not _chosen(answers.get(parent.id), option.value):
+            if parent is not None and not chosen(answers.get(parent.id), option.value):
                 continue  # a revealed question whose option is not chosen: discarded
             value = stored.get(question.id)
             if value is None:
@@ -328,9 +256,10 @@ class Journey(Scope):
         problems += [self.text(rule.message) for rule in repeat.rules if not self.check(rule)]
         return problems
 
-    def item_scope(self, repeat: Page, index: int) -> Scope:
+    def item_scope(self, repeat: Page, index: int) -> AnswerReader:
         """Texts and answers inside one item: its answers over the rest of the form's."""
-        answers, values = {}, {}
+        answers: dict[str, Any] = {}
+        values: dict[str, Any] = {}
         if index < len(self.items.get(repeat.id, [])):
             answers, values = self.items[repeat.id][index]
         elif index < self.item_count(repeat):  # an item not complete yet: what it has so far
@@ -338,19 +267,20 @@ class Journey(Scope):
             for page in repeat.pages:
                 if page.id in item.get("pages", {}):
                     self._take(page, item["pages"][page.id], answers, values)
-        return Scope(
-            self.form,
-            today=self.today,
-            language=self.language,
-            gettext=self.gettext,
-            answers={**self.answers, **answers},
-            values={**self.values, **values},
-        )
+        return self.inside(answers, values)
 
-    def scope_for(self, step: Step) -> Scope:
-        if step.repeat is not None and not step.summary:
+    def scope_for(self, step: Step) -> AnswerReader:
+        """The reader for a step: inside its item for a repeat item's page."""
+        if step.repeat is not None and not step.add_another:
             return self.item_scope(step.repeat, step.item)
         return self
+
+    def first_step_of_item(self, repeat: Page, index: int) -> Step:
+        """Where changing an item starts: its first page on the route."""
+        for step in self.route:
+            if step.repeat is repeat and step.item == index and not step.add_another:
+                return step
+        return Step(repeat.pages[0], repeat, index)
 
     def item_label(self, repeat: Page, index: int) -> str:
         """What identifies an item in lists: its name ("Jo Bloggs"), else the text answers
@@ -396,7 +326,7 @@ class Journey(Scope):
             if task.next_step is not None and task.status != CANNOT_START:
                 yield task.next_step
         for step in list(self.route):
-            repeat = step.page if step.summary else None
+            repeat = step.page if step.add_another else None
             if repeat is not None and (
                 repeat.max_items is None or self.item_count(repeat) < repeat.max_items
             ):
@@ -438,11 +368,11 @@ class Journey(Scope):
         """Saved answers that no longer pass their checks (a date bound moved with today)."""
         problems = []
         for step in self.route:
-            if step.summary or step.page.kind != "questions":
+            if not step.asks_questions:
                 continue
             scope = self.scope_for(step)
             for question, parent, option in step.page.all_questions():
-                if parent is not None and not _chosen(scope.answers.get(parent.id), option.value):
+                if parent is not None and not chosen(scope.answers.get(parent.id), option.value):
                     continue
                 qtype = question_type(question)
                 raw = qtype.to_raw(question, scope.answers.get(question.id))
@@ -452,182 +382,6 @@ class Journey(Scope):
                     problems.append((step, question, exc))
         return problems
 
-    # -- check your answers ----------------------------------------------------------------
-
-    def summary(self) -> list[SummarySection]:
-        """Live answers grouped by section in the order asked; repeats as numbered items."""
-        sections: list[SummarySection] = []
-        current: object = object()
-        items: dict[tuple[str, int], SummaryItem] = {}
-        for step in self.route:
-            if not step.summary and step.page.kind != "questions":
-                continue  # content and exit pages have nothing to show
-            if step.section != current:
-                current = step.section
-                section = self.form.section(step.section)
-                sections.append(SummarySection(section.title if section else None))
-            rows = sections[-1].rows
-            if step.summary:
-                if not self.items.get(step.page.id):
-                    rows.append(step)  # a repeat with no items: "None added", with Change
-                continue
-            target: list = rows
-            if step.repeat is not None:
-                key = (step.repeat.id, step.item)
-                if key not in items:
-                    items[key] = SummaryItem(step.repeat, step.item)
-                    rows.append(items[key])
-                target = items[key].rows
-            scope = self.scope_for(step)
-            for question, parent, option in step.page.all_questions():
-                if parent is None or _chosen(scope.answers.get(parent.id), option.value):
-                    target.append(SummaryRow(question, step, scope.display(question)))
-        return sections
-
-
-# -- changing the saved answers (pure: each returns a new dict) ---------------------------------
-
-
-RAW = "_raw"  # what was typed on pages saved with "Save and come back later", not yet valid
-
-
-def with_answers(saved: SavedAnswers, step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The saved answers with one step's answers saved (a new item is added at the end)."""
-    new = copy.deepcopy(dict(saved))
-    new.get(RAW, {}).pop(step.path, None)  # valid now: what was typed is no longer needed
-    if step.repeat is None:
-        new[step.page.id] = dict(answers)
-        return new
-    state = new.setdefault(step.repeat.id, {"items": [], "done": False})
-    items = state.setdefault("items", [])
-    if step.item >= len(items):
-        items.append({"key": secrets.token_hex(4), "pages": {}})
-        state["done"] = False  # a new item: ask "add another?" again
-    items[step.item]["pages"][step.page.id] = dict(answers)
-    return new
-
-
-def with_typed(saved: SavedAnswers, step: Step, typed: Mapping[str, list[str]]) -> dict[str, Any]:
-    """Keep what was typed on a page exactly as typed, to be checked when it is continued."""
-    new = copy.deepcopy(dict(saved))
-    new.setdefault(RAW, {})[step.path] = {key: list(values) for key, values in typed.items()}
-    return new
-
-
-def typed_on(saved: SavedAnswers, step: Step) -> dict[str, list[str]] | None:
-    return saved.get(RAW, {}).get(step.path)
-
-
-def migrate(form: Form, saved: SavedAnswers, today: datetime.date) -> dict[str, Any]:
-    """Answers saved against another version of the form, fitted to this one.
-
-    An answer is kept when its question still exists and the answer still passes that
-    question's checks (same kind of answer, an option that still exists). A page keeps its
-    answers only when every question it now asks is answered; otherwise what is kept is put
-    back in its inputs as typed, so the citizen is routed there and sees it filled in.
-    """
-    new: dict[str, Any] = {}
-    flat = _flatten(value for key, value in saved.items() if key != RAW)
-    for page in form.pages:
-        if page.is_repeat:
-            old = saved.get(page.id)
-            if isinstance(old, dict) and isinstance(old.get("items"), list):
-                new[page.id] = _migrate_repeat(page, old, today, new)
-            continue
-        _migrate_page(page, Step(page), flat, page.id in saved, today, new, new)
-    # What was typed but not yet valid stays, for pages that still exist, to be checked when
-    # the citizen continues (it was never an answer, so nothing to re-check here).
-    for path, typed in (saved.get(RAW) or {}).items():
-        if form.page(path.rsplit("/", 1)[-1]) is not None:
-            new.setdefault(RAW, {}).setdefault(path, typed)
-    return new
-
-
-def _migrate_repeat(
-    repeat: Page, old: dict, today: datetime.date, root: dict[str, Any]
-) -> dict[str, Any]:
-    items = []
-    for index, item in enumerate(old["items"]):
-        flat = _flatten(item.get("pages", {}).values())
-        pages: dict[str, Any] = {}
-        for page in repeat.pages:
-            step = Step(page, repeat, index)
-            _migrate_page(page, step, flat, page.id in item.get("pages", {}), today, pages, root)
-        items.append({"key": item.get("key") or secrets.token_hex(4), "pages": pages})
-    return {"items": items, "done": bool(old.get("done"))}
-
-
-def _migrate_page(
-    page: Page,
-    step: Step,
-    flat: dict[str, Any],
-    was_saved: bool,
-    today: datetime.date,
-    into: dict[str, Any],
-    root: dict[str, Any],
-) -> None:
-    kept, typed, complete = {}, {}, True
-    for question, parent, option in page.all_questions():
-        if parent is not None and not _chosen(kept.get(parent.id), option.value):
-            continue
-        value = flat.get(question.id)
-        qtype = question_type(question)
-        if value is not None:
-            # An answer no longer valid for this question is dropped: it is asked again.
-            with contextlib.suppress(Invalid):
-                kept[question.id] = qtype.clean(question, qtype.to_raw(question, value), today)
-        if question.id in kept:
-            for part, raw in qtype.to_raw(question, kept[question.id]).items():
-                name = f"{question.id}-{part}" if part else question.id
-                typed[name] = raw if isinstance(raw, list) else [raw]
-        elif not question.optional:
-            complete = False
-    if complete and (was_saved or kept):
-        into[page.id] = kept
-    elif typed:
-        root.setdefault(RAW, {})[step.path] = typed
-
-
-def _flatten(pages: Any) -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for answers in pages:
-        if isinstance(answers, dict) and "items" not in answers:
-            flat.update(answers)
-    return flat
-
-
-def without_item(
-    saved: SavedAnswers,
-    repeat: Page,
-    index: int,
-    form: Form | None = None,
-    today: datetime.date | None = None,
-) -> dict[str, Any]:
-    """The saved answers with one item removed.
-
-    Given the form, answers to pages that were asked only because of that item (the route
-    leaves them once it is gone) are forgotten too, so adding another item later asks them
-    again instead of bringing back answers about someone who was removed.
-    """
-    new = copy.deepcopy(dict(saved))
-    items = new.get(repeat.id, {}).get("items", [])
-    if 0 <= index < len(items):
-        del items[index]
-    if form is not None and today is not None:
-        before = {step.page.id for step in Journey(form, saved, today=today).route}
-        after = {step.page.id for step in Journey(form, new, today=today).route}
-        for page_id in before - after:
-            if form.repeat_of(page_id) is None:
-                new.pop(page_id, None)
-                new.get(RAW, {}).pop(page_id, None)
-    return new
-
-
-def with_repeat_done(saved: SavedAnswers, repeat: Page, done: bool) -> dict[str, Any]:
-    new = copy.deepcopy(dict(saved))
-    new.setdefault(repeat.id, {"items": []})["done"] = done
-    return new
-
 
 def _question_ids(page: Page) -> set[str]:
     ids = {q.id for q, _, _ in page.all_questions()}
@@ -636,7 +390,7 @@ def _question_ids(page: Page) -> set[str]:
     return ids | ({page.id} if page.is_repeat else set())
 
 
-def _chosen(answer: Any, value: str) -> bool:
+def chosen(answer: Any, value: str) -> bool:
     if isinstance(answer, list):
         return value in answer
     return answer == value

@@ -1,0 +1,49 @@
+"""What the blueprints share: the store, the loaded forms, today's date, a submission's PDF.
+
+Blueprints import this module, never each other.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import partial
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app
+
+from forms_service.definitions.model import Form
+from forms_service.exports import submission_pdf
+from forms_service.store import Store, Submission
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def store() -> Store:
+    return current_app.extensions["store"]
+
+
+def get_form(form_id: str) -> Form:
+    """The definition served at /<form_id>/, or a 404 page."""
+    form = current_app.extensions["forms"].get(form_id)
+    if form is None:
+        abort(404)
+    return form
+
+
+def today() -> datetime.date:
+    """Today in England and Wales (tests may fix it with FIXED_TODAY)."""
+    fixed = current_app.config.get("FIXED_TODAY")
+    return fixed or datetime.datetime.now(LONDON).date()
+
+
+def make_pdf(submission: Submission) -> bytes:
+    """The submission's PDF (cached in the database), for the API and the staff pages."""
+    from forms_service.pdf import render_submission_pdf  # WeasyPrint: load on first use
+
+    render = partial(
+        render_submission_pdf,
+        static_folder=Path(current_app.static_folder or "static"),
+        service_name=current_app.config["SERVICE_NAME"],
+    )
+    return submission_pdf(store(), submission, render)
