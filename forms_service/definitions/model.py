@@ -21,6 +21,7 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 ONLINE, ASSISTED = "online", "assisted"
 CHANNELS = (ONLINE, ASSISTED)
 
+
 @dataclass(frozen=True, eq=False)
 class TextVariant:
     when: Expression | None
