@@ -60,10 +60,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _security_headers(app)
     _error_pages(app)
 
-    from forms_service import mailer
+    from forms_service import mailer, template_filters
     from forms_service.views import api, citizen, resume, staff
 
     mailer.init_app(app)
+    template_filters.register(app)
     redact_access_logs()
     app.register_blueprint(citizen.bp)
     app.register_blueprint(resume.bp)

@@ -34,6 +34,7 @@ from flask import (
 from flask_babel import gettext
 
 from forms_service.store import STATUSES, StaffUser, Store, utcnow
+from forms_service.template_filters import answer_row as _answer_row
 from forms_service.views.common import make_pdf, today
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -528,91 +529,3 @@ def audit_log():
         page=page,
         pages=max(1, math.ceil(total / 100)),
     )
-
-
-# -- template helpers --------------------------------------------------------------------------
-
-LONDON = "Europe/London"
-
-
-@bp.app_template_filter("app_datetime")
-def _datetime(moment: datetime.datetime | None) -> str:
-    """'12 March 2024 at 2:05pm' in UK time (GOV.UK style)."""
-    from zoneinfo import ZoneInfo
-
-    from forms_service.forms.values import format_date
-
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    local = moment.astimezone(ZoneInfo(LONDON))
-    hour = local.hour % 12 or 12
-    clock = (
-        f"{hour}{local.strftime(':%M') if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
-    )
-    return gettext("%(date)s at %(time)s", date=format_date(local.date()), time=clock)
-
-
-@bp.app_template_filter("app_date")
-def _date_filter(day: datetime.date | None) -> str:
-    from forms_service.forms.values import format_date
-
-    return format_date(day) if day else ""
-
-
-@bp.app_template_filter("app_choice")
-def _choice(pair: tuple[str, str], selected: str) -> dict[str, Any]:
-    return {
-        "value": pair[0],
-        "text": gettext(pair[1]) if pair[1] in STATUS_LABELS.values() else pair[1],
-        "selected": pair[0] == selected,
-    }
-
-
-@bp.app_template_filter("app_choice_checked")
-def _choice_checked(pair: tuple[str, str], chosen: list[str]) -> dict[str, Any]:
-    return {"value": pair[0], "text": pair[1], "checked": pair[0] in chosen}
-
-
-@bp.app_template_filter("app_radio")
-def _radio(pair: tuple[str, str], current: str) -> dict[str, Any]:
-    return {"value": pair[0], "text": gettext(pair[1]), "checked": pair[0] == current}
-
-
-@bp.app_template_filter("app_person")
-def _person(user: StaffUser, current: int | None) -> dict[str, Any]:
-    return {"value": str(user.id), "text": user.name, "selected": user.id == current}
-
-
-@bp.app_template_filter("app_role")
-def _role(role: str, current: str | None) -> dict[str, Any]:
-    labels = {
-        "caseworker": gettext("Caseworker"),
-        "assisted_digital": gettext("Assisted digital"),
-        "admin": gettext("Administrator"),
-    }
-    return {"value": role, "text": labels[role], "checked": role == current}
-
-
-@bp.app_template_filter("app_answer_row")
-def _answer_row(row: Any) -> dict[str, Any]:
-    from markupsafe import Markup, escape
-
-    lines = Markup("<br>").join(escape(line) for line in row.lines)
-    return {"key": {"text": row.label}, "value": {"html": lines}}
-
-
-@bp.app_template_filter("app_event_title")
-def _event_title(event: Any) -> str:
-    detail = event.detail or {}
-    if event.kind == "received":
-        return gettext("Received")
-    if event.kind == "status":
-        return gettext(
-            "Status changed to %(status)s", status=gettext(STATUS_LABELS.get(detail.get("to"), "?"))
-        )
-    if event.kind == "assigned":
-        user = store().user(detail["to"]) if detail.get("to") else None
-        return gettext("Assigned to %(name)s", name=user.name) if user else gettext("Unassigned")
-    return gettext("Note added")

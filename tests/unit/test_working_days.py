@@ -2,6 +2,7 @@
 
 import datetime
 
+import holidays
 import pytest
 
 from forms_service.working_days import add_working_days, bank_holidays, easter
@@ -71,6 +72,14 @@ D = datetime.date
 )
 def test_bank_holidays(year, expected):
     assert bank_holidays(year) == expected
+
+
+def test_wales_has_englands_bank_holidays():
+    # bank_holidays() asks the library for England's list and uses it for Wales too.
+    for year in range(2015, 2031):
+        wales = holidays.country_holidays("GB", subdiv="WLS", years=year)
+        england = holidays.country_holidays("GB", subdiv="ENG", years=year)
+        assert dict(wales) == dict(england)
 
 
 def test_easter():

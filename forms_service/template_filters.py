@@ -1,0 +1,117 @@
+"""Jinja filters for the staff templates: dates in UK time, and GOV.UK component items.
+
+`register(app)` adds them to the application, so templates see them whichever blueprint
+renders; their names start with ``app_`` to tell them apart from Jinja's own.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext
+from markupsafe import Markup, escape
+
+from forms_service.forms.values import format_date
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from forms_service.store import StaffUser
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _status_labels() -> dict[str, str]:
+    # views.staff imports answer_row from here, so its labels are looked up at render time.
+    from forms_service.views.staff import STATUS_LABELS
+
+    return STATUS_LABELS
+
+
+def app_datetime(moment: datetime.datetime | None) -> str:
+    """'12 March 2024 at 2:05pm' in UK time (GOV.UK style)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    local = moment.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    clock = (
+        f"{hour}{local.strftime(':%M') if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
+    )
+    return gettext("%(date)s at %(time)s", date=format_date(local.date()), time=clock)
+
+
+def app_date(day: datetime.date | None) -> str:
+    return format_date(day) if day else ""
+
+
+def app_choice(pair: tuple[str, str], selected: str) -> dict[str, Any]:
+    return {
+        "value": pair[0],
+        "text": gettext(pair[1]) if pair[1] in _status_labels().values() else pair[1],
+        "selected": pair[0] == selected,
+    }
+
+
+def app_choice_checked(pair: tuple[str, str], chosen: list[str]) -> dict[str, Any]:
+    return {"value": pair[0], "text": pair[1], "checked": pair[0] in chosen}
+
+
+def app_radio(pair: tuple[str, str], current: str) -> dict[str, Any]:
+    return {"value": pair[0], "text": gettext(pair[1]), "checked": pair[0] == current}
+
+
+def app_person(user: StaffUser, current: int | None) -> dict[str, Any]:
+    return {"value": str(user.id), "text": user.name, "selected": user.id == current}
+
+
+def app_role(role: str, current: str | None) -> dict[str, Any]:
+    labels = {
+        "caseworker": gettext("Caseworker"),
+        "assisted_digital": gettext("Assisted digital"),
+        "admin": gettext("Administrator"),
+    }
+    return {"value": role, "text": labels[role], "checked": role == current}
+
+
+def answer_row(row: Any) -> dict[str, Any]:
+    """A GOV.UK summary list row for one stored answer, its lines kept apart."""
+    lines = Markup("<br>").join(escape(line) for line in row.lines)
+    return {"key": {"text": row.label}, "value": {"html": lines}}
+
+
+def app_event_title(event: Any) -> str:
+    detail = event.detail or {}
+    if event.kind == "received":
+        return gettext("Received")
+    if event.kind == "status":
+        label = _status_labels().get(detail.get("to"), "?")
+        return gettext("Status changed to %(status)s", status=gettext(label))
+    if event.kind == "assigned":
+        store = current_app.extensions["store"]
+        user = store.user(detail["to"]) if detail.get("to") else None
+        return gettext("Assigned to %(name)s", name=user.name) if user else gettext("Unassigned")
+    return gettext("Note added")
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "app_datetime": app_datetime,
+    "app_date": app_date,
+    "app_choice": app_choice,
+    "app_choice_checked": app_choice_checked,
+    "app_radio": app_radio,
+    "app_person": app_person,
+    "app_role": app_role,
+    "app_answer_row": answer_row,
+    "app_event_title": app_event_title,
+}
+
+
+def register(app: Flask) -> None:
+    for name, function in FILTERS.items():
+        app.add_template_filter(function, name)
