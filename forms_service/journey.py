@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms_service.definitions.model import PLACEHOLDER, Form, Page, Question, Rule, Text
-from forms_service.forms.types import Display, Invalid, question_type
+from forms_service.question_types import Display, Invalid, question_type
 
 SavedAnswers = Mapping[str, Any]
 

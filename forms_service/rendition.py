@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from forms_service.definitions.loader import load_snapshot
 from forms_service.definitions.model import PLACEHOLDER, Form, Page, Question, Text
-from forms_service.forms.types import Display, question_type
+from forms_service.question_types import Display, question_type
 
 
 class StoredSubmission(Protocol):

@@ -24,8 +24,6 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from forms_service.definitions.model import Form, Page
-from forms_service.forms.fields import page_form, render_field, render_markdown_text
-from forms_service.forms.types import question_type
 from forms_service.journey import (
     CANNOT_START,
     COMPLETE,
@@ -40,7 +38,9 @@ from forms_service.journey import (
     with_typed,
     without_item,
 )
+from forms_service.question_types import question_type
 from forms_service.store import Store, new_reference
+from forms_service.views.question_fields import page_form, render_field, render_markdown_text
 from forms_service.working_days import add_working_days
 
 bp = Blueprint("citizen", __name__)

@@ -478,7 +478,7 @@ def users():
 
 
 def _validate_user(typed: dict[str, Any]) -> list[dict[str, str]]:
-    from forms_service.forms.values import InvalidValue, parse_email
+    from forms_service.question_types.values import InvalidValue, parse_email
 
     errors = []
     try:
@@ -542,7 +542,7 @@ def _datetime(moment: datetime.datetime | None) -> str:
     """'12 March 2024 at 2:05pm' in UK time (GOV.UK style)."""
     from zoneinfo import ZoneInfo
 
-    from forms_service.forms.values import format_date
+    from forms_service.question_types.values import format_date
 
     if moment is None:
         return ""
@@ -558,7 +558,7 @@ def _datetime(moment: datetime.datetime | None) -> str:
 
 @bp.app_template_filter("app_date")
 def _date_filter(day: datetime.date | None) -> str:
-    from forms_service.forms.values import format_date
+    from forms_service.question_types.values import format_date
 
     return format_date(day) if day else ""
 
