@@ -30,7 +30,7 @@ from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from forms_service.forms.values import format_date
+from forms_service.question_types.values import format_date
 from forms_service.rendition import AnswerRow, ItemBlock, SectionBlock, read_submission
 from forms_service.rendition import StoredSubmission as SubmissionLike
 

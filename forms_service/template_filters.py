@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from forms_service.forms.values import format_date
+from forms_service.question_types.values import format_date
 
 if TYPE_CHECKING:
     from flask import Flask

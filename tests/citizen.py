@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from forms_service.definitions.model import Form, Question
-from forms_service.forms.values import resolve_date_bound
+from forms_service.question_types.values import resolve_date_bound
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

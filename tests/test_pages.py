@@ -10,9 +10,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from forms_service.definitions.loader import load_definitions
-from forms_service.forms.fields import page_form
 from forms_service.journey import Runner, Step
 from forms_service.views import citizen as views
+from forms_service.views.question_fields import page_form
 from forms_service.working_days import add_working_days
 from tests.citizen import Citizen
 from tests.conftest import FORMS_DIR

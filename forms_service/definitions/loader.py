@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from forms_service.definitions.expressions import Expression, ExpressionError, T, parse
-from forms_service.definitions.keys import BadKeyValue
 from forms_service.definitions.model import (
     CHANNELS,
     Confirmation,
@@ -29,7 +28,8 @@ from forms_service.definitions.model import (
     TextVariant,
 )
 from forms_service.definitions.yamlnodes import Node, YamlSyntaxError, from_plain, parse_yaml
-from forms_service.forms.types import ERROR_KINDS, REGISTRY
+from forms_service.question_types import ERROR_KINDS, REGISTRY
+from forms_service.question_types.keys import BadKeyValue
 
 LANGUAGES = {"en": "English", "cy": "Welsh"}
 # Form ids become the first part of URLs, so they must not shadow the service's own routes.

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from forms_service.definitions.model import Form, Page
-from forms_service.forms.types import Invalid, question_type
 from forms_service.journey.route import Journey, SavedAnswers, Step, chosen
+from forms_service.question_types import Invalid, question_type
 
 RAW = "_raw"  # what was typed on pages saved with "Save and come back later", not yet valid
 

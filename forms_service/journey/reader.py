@@ -23,7 +23,7 @@ from forms_service.definitions.model import (
     Rule,
     Text,
 )
-from forms_service.forms.types import Display, question_type
+from forms_service.question_types import Display, question_type
 
 __all__ = ["ASSISTED", "CHANNELS", "ONLINE", "AnswerReader", "expression_values"]
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms_service.definitions.model import Form, Page, Question, Text
-from forms_service.forms.types import Invalid, question_type
 from forms_service.journey.reader import ONLINE, AnswerReader, channel_values
+from forms_service.question_types import Invalid, question_type
 
 SavedAnswers = Mapping[str, Any]
 

@@ -27,8 +27,8 @@ from flask import (
 from flask_babel import gettext
 
 from forms_service.definitions.model import Form
-from forms_service.forms import values as V
 from forms_service.mailer import Email, MailError
+from forms_service.question_types import values as V
 from forms_service.store import Draft, utcnow
 from forms_service.views.common import get_form, store
 from forms_service.views.session_drafts import load_runner, retention, url_for_place

@@ -477,7 +477,7 @@ def users():
 
 
 def _validate_user(typed: dict[str, Any]) -> list[dict[str, str]]:
-    from forms_service.forms.values import InvalidValue, parse_email
+    from forms_service.question_types.values import InvalidValue, parse_email
 
     errors = []
     try:

@@ -29,9 +29,9 @@ def test_python_messages_are_marked_for_translation():
     """Babel's extractor finds every default error message and part label of the registry."""
     from babel.messages.extract import extract_from_file
 
-    from forms_service.forms.types import REGISTRY
+    from forms_service.question_types import REGISTRY
 
-    source = TEMPLATES.parent / "forms" / "types.py"
+    source = TEMPLATES.parent / "question_types" / "types.py"
     found = {m[1] for m in extract_from_file("python", str(source), keywords={"N_": None})}
     for qtype in REGISTRY.values():
         wanted = set(qtype.messages.values()) | {

@@ -1,11 +1,11 @@
-"""Parsing and formatting of what citizens type (forms_service.forms.values)."""
+"""Parsing and formatting of what citizens type (forms_service.question_types.values)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
-from forms_service.forms.values import (
+from forms_service.question_types.values import (
     InvalidValue,
     format_date,
     format_money,

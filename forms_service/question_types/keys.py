@@ -1,7 +1,7 @@
 """The kinds of value a question-type key can take, and how each is checked.
 
-Question types (forms_service.forms.types) declare their extra keys with these specs, so the
-loader can validate a type's keys without a long if/elif over types.
+Question types declare their extra keys with these specs, so
+the loader can validate a type's keys without a long if/elif over types.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from forms_service.forms.values import resolve_date_bound
+from forms_service.question_types.values import resolve_date_bound
 
 WIDTHS = {
     "2",

@@ -3,7 +3,7 @@
 A type knows its extra definition keys, the inputs it reads, how to turn what was typed into
 the stored answer (and back), the answer's type in conditions, and how to show it to people.
 Nothing here imports Flask or WTForms: the journey engine and the PDF use it too. Rendering
-lives in forms_service.forms.fields, keyed by each type's `component`.
+lives in forms_service.views.question_fields, keyed by each type's `component`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import phonenumbers
 
-from forms_service.definitions import keys as K
 from forms_service.definitions.expressions import T
-from forms_service.forms import values as V
+from forms_service.question_types import keys as K
+from forms_service.question_types import values as V
 
 if TYPE_CHECKING:
     from forms_service.definitions.model import Question, Text

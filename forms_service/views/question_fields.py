@@ -1,7 +1,7 @@
 """Question pages as WTForms forms, rendered with the GOV.UK Frontend Jinja macros.
 
 One field class serves every question type: it reads the inputs the type names, asks the
-type (forms_service.forms.types) to clean them, and keeps what was typed so a page with an
+type (forms_service.question_types) to clean them, and keeps what was typed so a page with an
 error shows it again. Rendering builds the `params` of the GOV.UK component named by the
 type's `component`; every text goes in as `text` (escaped by the macro), and only HTML built
 here from other components goes in as `html`.
@@ -21,10 +21,10 @@ from wtforms import Field
 from wtforms.utils import unset_value
 
 from forms_service.definitions.model import Option, Page, Question
-from forms_service.forms import values as V
-from forms_service.forms.types import ERROR_KINDS, Invalid, question_type
 from forms_service.journey import AnswerReader as Scope
 from forms_service.markdown import render_markdown
+from forms_service.question_types import ERROR_KINDS, Invalid, question_type
+from forms_service.question_types import values as V
 
 AUTOCOMPLETE_AFTER = 15  # options; longer selects get the accessible autocomplete (JS on)
 WIDTH_CLASS = {
