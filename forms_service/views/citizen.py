@@ -23,6 +23,7 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from forms_service.data import Store, new_reference
 from forms_service.definitions.model import Form, Page
 from forms_service.forms.fields import page_form, render_field, render_markdown_text
 from forms_service.forms.types import question_type
@@ -40,7 +41,6 @@ from forms_service.journey import (
     with_typed,
     without_item,
 )
-from forms_service.store import Store, new_reference
 from forms_service.working_days import add_working_days
 
 bp = Blueprint("citizen", __name__)
