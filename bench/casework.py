@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy import insert
 
 from forms_service import create_app
-from forms_service.store import STATUSES, Draft, Submission, utcnow
-from forms_service.views.staff import hasher
+from forms_service.clock import utcnow
+from forms_service.data import Draft, Submission
+from forms_service.passwords import hash_password
+from forms_service.statuses import STATUSES
 
 SUBMISSIONS = 100_000
 RUNS = 15
@@ -85,7 +87,7 @@ def bench_inbox(tmp: Path, definitions: Path, secret: str) -> list[str]:
     )
     seconds = fill(app, SUBMISSIONS)
     app.extensions["store"].create_user(
-        "bench@example.com", "Bench", "admin", [], hasher.hash("bench password 1")
+        "bench@example.com", "Bench", "admin", [], hash_password("bench password 1")
     )
     client = app.test_client()
     page = client.get("/staff/sign-in").get_data(as_text=True)

@@ -21,13 +21,13 @@ from flask import (
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, PackageLoader, PrefixLoader
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from forms_service.clock import utcnow
 from forms_service.config import load_config
+from forms_service.data import DATABASE_ERRORS, Store
 from forms_service.definitions.loader import load_definitions
 from forms_service.sessions import DatabaseSessionInterface
-from forms_service.store import Store, StoreError, utcnow
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("en", "cy")
@@ -130,7 +130,7 @@ def load_forms(app: Flask) -> None:
         app.extensions["store"].record_form_versions(
             {(form.id, form.version): form.snapshot for form in forms.values()}
         )
-    except SQLAlchemyError:
+    except DATABASE_ERRORS:
         log.warning("could not record form versions: run forms-service init-db")
 
 
@@ -216,11 +216,12 @@ def _error_pages(app: Flask) -> None:
     def csrf_failed(_error):
         return page("session_ended", 400)
 
-    @app.errorhandler(SQLAlchemyError)
-    @app.errorhandler(StoreError)
     def database_down(error):
         log.exception("database error: %s", error)
         return page("unavailable", 503)
+
+    for error in DATABASE_ERRORS:
+        app.register_error_handler(error, database_down)
 
     @app.errorhandler(500)
     def server_error(_error):

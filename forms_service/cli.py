@@ -10,9 +10,11 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from forms_service.app import create_app
+from forms_service.clock import utcnow
 from forms_service.config import PROJECT_ROOT
 from forms_service.definitions.loader import definition_files, load_definitions
-from forms_service.store import utcnow
+from forms_service.passwords import MIN_LENGTH, hash_password, long_enough
+from forms_service.roles import ROLES
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, set_debug_flag=False)
@@ -44,7 +46,7 @@ def check(paths: tuple[Path, ...]) -> None:
 @cli.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create the database tables that are missing. Safe to run again."""
+    """Bring the database up to date: run the migrations not yet run. Safe to run again."""
     current_app.extensions["store"].create_schema()
     click.echo("Database ready.")
 
@@ -65,28 +67,24 @@ def purge() -> None:
 @cli.command("create-user")
 @click.argument("email")
 @click.option("--name", help="Full name (default: the part of the email before @)")
-@click.option(
-    "--role", type=click.Choice(["caseworker", "assisted_digital", "admin"]), required=True
-)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--forms", default="", help="Form ids they work on, comma separated")
 @click.password_option(help="Asked for (twice) when not given")
 @with_appcontext
 def create_user(email: str, name: str | None, role: str, forms: str, password: str) -> None:
     """Create a staff account. The password is stored as an argon2 hash only."""
-    from forms_service.views.staff import hasher
-
     store = current_app.extensions["store"]
     known = current_app.extensions["forms"]
     form_ids = [f.strip() for f in forms.split(",") if f.strip()]
     unknown = [f for f in form_ids if f not in known]
     if unknown:
         raise click.BadParameter(f"no such form: {', '.join(unknown)}", param_hint="--forms")
-    if len(password) < 12:
-        raise click.BadParameter("must be 12 characters or more", param_hint="password")
+    if not long_enough(password):
+        raise click.BadParameter(f"must be {MIN_LENGTH} characters or more", param_hint="password")
     if store.user_by_email(email):
         raise click.BadParameter(f"{email} already has an account", param_hint="EMAIL")
     user = store.create_user(
-        email, name or email.split("@")[0], role, form_ids, hasher.hash(password)
+        email, name or email.split("@")[0], role, form_ids, hash_password(password)
     )
     store.audit("cli", "user_created", email, None, role=role, user_id=user.id)
     click.echo(f"Created {role} {email}. Sign in at /staff/sign-in")
@@ -98,15 +96,13 @@ def create_user(email: str, name: str | None, role: str, forms: str, password: s
 @with_appcontext
 def create_api_token(name: str, form_ids: str) -> None:
     """Create a bearer token for another system. It is shown once; only its hash is kept."""
-    from forms_service.views.api import create_token
-
     wanted = [f.strip() for f in form_ids.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in current_app.extensions["forms"]]
     if not wanted or unknown:
         raise click.BadParameter(
             f"no such form: {', '.join(unknown) or '(none given)'}", param_hint="--forms"
         )
-    token = create_token(current_app.extensions["store"], name.strip(), wanted)
+    token = current_app.extensions["store"].issue_api_token(name.strip(), wanted)
     click.echo(f"Token for {name.strip()} (forms: {', '.join(wanted)}), shown only once:", err=True)
     click.echo(token)
 

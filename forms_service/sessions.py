@@ -7,19 +7,20 @@ anyone a working session. Sessions end after SESSION_IDLE_MINUTES without a requ
 from __future__ import annotations
 
 import datetime
-import hashlib
-import secrets
 from typing import Any
 
 from flask import Flask, Request, Response, request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
-from forms_service.store import StoreError, utcnow
+from forms_service.clock import utcnow
+from forms_service.data import StoreError
+from forms_service.tokens import hash_secret, new_token
 
 
 def session_key(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    """The session's database key: the hash of the id in the cookie."""
+    return hash_secret(token)
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -37,14 +38,14 @@ class ServerSession(CallbackDict, SessionMixin):
         """Give the session a new id (on sign-in), so an id known before cannot be used."""
         if self.token is not None:
             self.replaced_key = session_key(self.token)
-        self.token = secrets.token_urlsafe(32)
+        self.token = new_token()
         self.modified = True
 
     @property
     def key(self) -> str:
         """The session's database key, creating the session id on first use."""
         if self.token is None:
-            self.token = secrets.token_urlsafe(32)
+            self.token = new_token()
             self.modified = True
         return session_key(self.token)
 

@@ -16,19 +16,18 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from forms_service.question_types.values import format_date
+from forms_service.statuses import STATUS_LABELS
 
 if TYPE_CHECKING:
     from flask import Flask
 
-    from forms_service.store import StaffUser
+    from forms_service.data import StaffUser
+
 
 LONDON = ZoneInfo("Europe/London")
 
 
 def _status_labels() -> dict[str, str]:
-    # views.staff imports answer_row from here, so its labels are looked up at render time.
-    from forms_service.views.staff import STATUS_LABELS
-
     return STATUS_LABELS
 
 

@@ -54,7 +54,7 @@ def make_app(tmp_path, template_cache):
         if os.environ.get("TEST_DATABASE_URL") and not apps:
             # One shared PostgreSQL database: each test starts from empty tables (a second
             # app in the same test shares the first one's data, like a redeploy).
-            from forms_service.store import Base
+            from forms_service.data import Base
 
             engine = app.extensions["store"].engine
             Base.metadata.drop_all(engine)

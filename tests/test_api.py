@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from forms_service.data import AuditEvent, Submission, new_reference
 from forms_service.exports import pdf_content_hash, submission_json
-from forms_service.store import STATUSES, AuditEvent, Submission, new_reference
+from forms_service.statuses import STATUSES
+from forms_service.tokens import hash_secret
 from forms_service.views import api
 from tests.citizen import Citizen
 from tests.test_pages import MAIN_ROUTE
@@ -222,7 +224,7 @@ def seeded(app, store) -> dict[str, list[Submission]]:
 
 @pytest.fixture
 def token(store) -> str:
-    return api.create_token(store, "Prison casework system", [PRISON])
+    return store.issue_api_token("Prison casework system", [PRISON])
 
 
 def auth(token: str) -> dict[str, str]:
@@ -380,7 +382,7 @@ def test_no_token_or_a_bad_one_is_401_with_a_challenge(client, document, store, 
 def test_a_revoked_token_no_longer_works(client, store, token, seeded):
     assert client.get("/api/v1/submissions", headers=auth(token)).status_code == 200
     with store.sessions.begin() as db:
-        from forms_service.store import ApiToken
+        from forms_service.data import ApiToken
 
         for row in db.query(ApiToken):
             row.revoked_at = datetime.datetime.now(datetime.UTC)
@@ -390,14 +392,14 @@ def test_a_revoked_token_no_longer_works(client, store, token, seeded):
 
 
 def test_only_the_hash_of_a_token_is_stored_and_use_is_recorded(store, token):
-    from forms_service.store import ApiToken
+    from forms_service.data import ApiToken
 
     with store.sessions() as db:
         (row,) = db.query(ApiToken).all()
-    assert row.token_hash == api.token_hash(token) != token
+    assert row.token_hash == hash_secret(token) != token
     assert row.forms == [PRISON] and row.last_used_at is None
     assert len(token) >= 43  # 32 random bytes
-    assert store.api_token(api.token_hash(token)).last_used_at is not None
+    assert store.api_token(hash_secret(token)).last_used_at is not None
 
 
 # -- listing ---------------------------------------------------------------------------------
@@ -628,7 +630,7 @@ def test_pdf_is_made_once_and_served_from_the_store(app, client, document, store
     assert f'filename="{visit.reference}.pdf"' in response.headers["Content-Disposition"]
     assert store.stored_pdf(visit.id, pdf_content_hash(visit)) == response.data
     with store.sessions.begin() as db:  # a stored copy is what the next download gets
-        from forms_service.store import StoredPdf
+        from forms_service.data import StoredPdf
 
         db.get(StoredPdf, visit.id).pdf = b"%PDF-cached"
     assert client.get(url, headers=auth(token)).data == b"%PDF-cached"
@@ -650,7 +652,7 @@ def test_every_call_is_audited_without_answers(client, store, token, seeded):
     )
     client.get("/api/v1/submissions", headers=auth("wrong"))
     rows = audit_rows(store)
-    token_row = store.api_token(api.token_hash(token))
+    token_row = store.api_token(hash_secret(token))
     actor = f"api:{token_row.id} Prison casework system"
     assert [(r.actor, r.action, r.target) for r in rows] == [
         (actor, "api.list", PRISON),

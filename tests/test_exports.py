@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from forms_service.data import Submission
 from forms_service.definitions.loader import load_definitions, load_form_text
 from forms_service.exports import (
     BOM,
@@ -19,7 +20,6 @@ from forms_service.exports import (
     submission_pdf,
     submissions_csv,
 )
-from forms_service.store import Submission
 from tests.conftest import FORMS_DIR
 
 DEFINITION = """

@@ -235,7 +235,7 @@ def test_refresh_and_resubmit_of_a_page_does_not_duplicate(app):
     citizen.post("/prison-visit-booking/prisoner", fields)
     html = citizen.get("/prison-visit-booking/prisoner").get_data(as_text=True)
     assert 'value="Sam"' in html and 'value="B1234CD"' in html
-    from forms_service.store import Draft
+    from forms_service.data import Draft
 
     with app.extensions["store"].sessions() as db:
         assert db.query(Draft).count() == 1

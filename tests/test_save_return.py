@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from forms_service.cli import cli
-from forms_service.store import Draft, ResumeToken, utcnow
+from forms_service.clock import utcnow
+from forms_service.data import Draft, ResumeToken
 from tests.citizen import Citizen
 from tests.conftest import FORMS_DIR
 
@@ -272,7 +273,7 @@ def test_a_new_form_version_keeps_compatible_answers(make_app, tmp_path):
 
 
 def test_an_ended_session_says_so_and_extend_needs_csrf(app):
-    from forms_service.store import WebSession
+    from forms_service.data import WebSession
 
     citizen = Citizen(app.test_client())
     citizen.post(f"/{FORM}/prisoner", PRISONER)

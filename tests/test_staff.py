@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from forms_service.cli import cli
-from forms_service.store import Submission, utcnow
-from forms_service.views.staff import hasher
+from forms_service.clock import utcnow
+from forms_service.data import Submission
+from forms_service.passwords import hash_password
 from tests.citizen import Citizen
 from tests.test_pages import MAIN_ROUTE
 
@@ -27,11 +28,11 @@ def app(make_app):
         "Casey Worker",
         "caseworker",
         ["prison-visit-booking"],
-        hasher.hash(PASSWORD),
+        hash_password(PASSWORD),
     )
-    store.create_user("admin@example.com", "Ada Admin", "admin", [], hasher.hash(PASSWORD))
+    store.create_user("admin@example.com", "Ada Admin", "admin", [], hash_password(PASSWORD))
     store.create_user(
-        "ad@example.com", "Al Assisted", "assisted_digital", [], hasher.hash(PASSWORD)
+        "ad@example.com", "Al Assisted", "assisted_digital", [], hash_password(PASSWORD)
     )
     return app
 
@@ -124,7 +125,7 @@ def test_staff_are_signed_out_when_idle(app):
     staff = signed_in(app, "case@example.com")
     assert staff.get("/staff/").status_code == 200
     store = app.extensions["store"]
-    from forms_service.store import WebSession
+    from forms_service.data import WebSession
 
     with store.sessions.begin() as db:
         for row in db.query(WebSession):

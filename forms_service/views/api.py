@@ -11,17 +11,16 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-import hashlib
 import re
-import secrets
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask.blueprints import BlueprintSetupState
-from sqlalchemy import and_, or_, select
 
+from forms_service.data import ApiToken, Store, Submission
 from forms_service.exports import submission_json
-from forms_service.store import STATUSES, ApiToken, Store, Submission
+from forms_service.statuses import RECEIVED, STATUSES
+from forms_service.tokens import hash_secret
 from forms_service.views.common import make_pdf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -42,17 +41,6 @@ def _exempt_from_csrf(state: BlueprintSetupState) -> None:
 
 
 # -- tokens ----------------------------------------------------------------------------------
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_token(store: Store, name: str, forms: list[str]) -> str:
-    """A new random token for `forms`: returned once, only its hash is kept."""
-    token = secrets.token_urlsafe(32)
-    store.create_api_token(name, forms, token_hash(token))
-    return token
 
 
 def _store() -> Store:
@@ -102,7 +90,7 @@ def authenticate() -> Response | None:
     credentials = credentials.strip()
     if scheme.lower() != "bearer" or not credentials:
         return _unauthorised("Send a token in the header Authorization: Bearer <token>.", False)
-    token = _store().api_token(token_hash(credentials))
+    token = _store().api_token(hash_secret(credentials))
     if token is None:
         _store().audit(_actor(None), "api.unauthorised", target=request.path[:200], ip=_ip())
         return _unauthorised("The token is not valid, or has been revoked.", True)
@@ -145,43 +133,6 @@ def _utc(moment: datetime.datetime) -> datetime.datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone(datetime.UTC)
-
-
-def submissions_page(
-    store: Store,
-    *,
-    forms: list[str],
-    status: str | None = None,
-    since: datetime.datetime | None = None,
-    after: tuple[datetime.datetime, int] | None = None,
-    limit: int = DEFAULT_LIMIT,
-) -> list[Submission]:
-    """Submissions of `forms` in (submitted_at, id) order, from just after `after`.
-
-    Keyset pagination: a page never repeats or skips a row, even while new submissions
-    arrive, which offsets cannot promise.
-    """
-    where = [Submission.form_id.in_(forms)]
-    if status:
-        where.append(Submission.status == status)
-    if since is not None:
-        where.append(Submission.submitted_at >= since)
-    if after is not None:
-        moment, last_id = after
-        where.append(
-            or_(
-                Submission.submitted_at > moment,
-                and_(Submission.submitted_at == moment, Submission.id > last_id),
-            )
-        )
-    with store.sessions() as db:
-        query = (
-            select(Submission)
-            .where(*where)
-            .order_by(Submission.submitted_at, Submission.id)
-            .limit(limit)
-        )
-        return list(db.scalars(query))
 
 
 class BadRequest(ValueError):
@@ -230,7 +181,7 @@ def list_submissions() -> Response:
         _audit("api.list", request.args.get("form"), outcome="bad_request")
         return problem(400, "bad_request", str(exc))
     limit = filters.pop("limit")
-    rows = submissions_page(_store(), limit=limit + 1, **filters)
+    rows = _store().submissions_page(limit=limit + 1, **filters)
     more = len(rows) > limit
     rows = rows[:limit]
     _audit(
@@ -304,7 +255,7 @@ def change_status(reference: str) -> Response:
     if message:
         _audit("api.status", found.reference, outcome="bad_request")
         return problem(400, "bad_request", message)
-    before = found.status or "received"
+    before = found.status or RECEIVED
     _store().change_status(found.id, status, note, actor_id=None, actor=_actor(_token()))
     # The note may hold personal data: the timeline keeps it, the audit log does not.
     _audit("api.status", found.reference, **{"from": before, "to": status})

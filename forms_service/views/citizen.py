@@ -21,6 +21,7 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from forms_service.data import new_reference
 from forms_service.definitions.model import Form
 from forms_service.journey import (
     CANNOT_START,
@@ -42,7 +43,6 @@ from forms_service.journey import (
 )
 from forms_service.journey.reader import capital
 from forms_service.question_types import question_type
-from forms_service.store import new_reference
 from forms_service.views.common import get_form, store, today
 from forms_service.views.question_fields import page_form, render_field, render_markdown_text
 from forms_service.views.session_drafts import load_runner, save, url_for_place

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
 
+from forms_service.data import Store, Submission
 from forms_service.definitions.model import Form
 from forms_service.exports import submission_pdf
-from forms_service.store import Store, Submission
 
 LONDON = ZoneInfo("Europe/London")
 

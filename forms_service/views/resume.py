@@ -9,9 +9,7 @@ old browser session can no longer write to it.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-import secrets
 from typing import Any
 
 from flask import (
@@ -26,20 +24,18 @@ from flask import (
 )
 from flask_babel import gettext
 
+from forms_service.clock import utcnow
+from forms_service.data import Draft
 from forms_service.definitions.model import Form
 from forms_service.mailer import Email, MailError
 from forms_service.question_types import values as V
-from forms_service.store import Draft, utcnow
+from forms_service.tokens import hash_secret, new_token
 from forms_service.views.common import get_form, store
 from forms_service.views.session_drafts import load_runner, retention, url_for_place
 
 bp = Blueprint("resume", __name__)
 log = logging.getLogger(__name__)
 HOUR = datetime.timedelta(hours=1)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _limited(*keys: tuple[str, int, datetime.timedelta]) -> bool:
@@ -53,7 +49,7 @@ def _ip_key(kind: str) -> str:
 
 
 def _email_key(kind: str, email: str) -> str:
-    return f"{kind}:email:{hashlib.sha256(email.lower().encode()).hexdigest()}"
+    return f"{kind}:email:{hash_secret(email.lower())}"
 
 
 _LIMITED = "rate limited"  # a sentinel: the address or IP asked for too many links
@@ -137,9 +133,9 @@ def _questions_of_type(form: Form, kind: str):
 
 def _send_link(form: Form, draft_id: int, email: str) -> datetime.date:
     """Make a new link for the draft (older unused ones stop working) and email it."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     expires = utcnow() + datetime.timedelta(days=retention(form))
-    store().issue_resume_token(draft_id, token_hash(token), expires)
+    store().issue_resume_token(draft_id, hash_secret(token), expires)
     link = url_for("resume.resume", token=token, _external=True)
     language = session.get("language") if session.get("language") in form.languages else None
     title = form.title.pick(language or form.default_language)
@@ -191,7 +187,7 @@ def resume(token: str):
         return _too_many()
     now = utcnow()
     if request.method == "GET":
-        status, draft = store().resume_token_status(token_hash(token), now)
+        status, draft = store().resume_token_status(hash_secret(token), now)
         if status != "ok":
             return _link_problem(status)
         form = current_app.extensions["forms"].get(draft.form_id)
@@ -203,7 +199,7 @@ def resume(token: str):
             journey=None,
             title=form.title.pick(form.default_language),
         )
-    status, draft = store().use_resume_token(token_hash(token), session.key, now)
+    status, draft = store().use_resume_token(hash_secret(token), session.key, now)
     if status != "ok":
         return _link_problem(status)
     form = current_app.extensions["forms"].get(draft.form_id)

@@ -7,18 +7,14 @@ submission is "not found", so its existence is not revealed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import functools
-import hashlib
 import json
 import math
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import (
     Blueprint,
     Response,
@@ -33,25 +29,17 @@ from flask import (
 )
 from flask_babel import gettext
 
-from forms_service.store import STATUSES, StaffUser, Store, utcnow
+from forms_service.clock import as_utc, utcnow
+from forms_service.data import StaffUser, Store
+from forms_service.passwords import hash_password, long_enough, verify_password
+from forms_service.roles import ROLES
+from forms_service.statuses import OPEN_STATUSES, STATUS_LABELS, STATUSES
 from forms_service.template_filters import answer_row as _answer_row
+from forms_service.tokens import hash_secret
 from forms_service.views.common import make_pdf, today
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-ROLES = ("caseworker", "assisted_digital", "admin")
-STATUS_LABELS = {
-    "received": "Received",
-    "in_progress": "In progress",
-    "more_information_needed": "More information needed",
-    "accepted": "Accepted",
-    "rejected": "Rejected",
-}
-OPEN_STATUSES = ("received", "in_progress", "more_information_needed")
 PER_PAGE = 25
-hasher = PasswordHasher()
-# Verifying against this when the email is unknown takes as long as a real check, so the
-# time taken does not reveal which addresses have accounts.
-_DUMMY_HASH = hasher.hash("not a real password")
 
 
 def store() -> Store:
@@ -155,20 +143,13 @@ def _check_password(user: StaffUser | None, password: str) -> str | None:
     now = utcnow()
     wrong = gettext("Enter a correct email address and password")
     if user is None or not user.active or not user.password_hash:
-        with contextlib.suppress(VerificationError):
-            hasher.verify(_DUMMY_HASH, password or "x")  # same time as a real check
+        verify_password(None, password)  # as long as a real check: no account is revealed
         return wrong
-    locked = user.locked_until
-    if (
-        locked is not None
-        and (locked if locked.tzinfo else locked.replace(tzinfo=datetime.UTC)) > now
-    ):
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
         return gettext(
             "You have entered the wrong details too many times. Try again in 15 minutes."
         )
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_password(user.password_hash, password):
         store().record_sign_in(
             user.id,
             False,
@@ -182,7 +163,7 @@ def _check_password(user: StaffUser | None, password: str) -> str | None:
 
 
 def _email_hash(email: str) -> str:
-    return hashlib.sha256(email.lower().encode()).hexdigest()[:12]
+    return hash_secret(email.lower())[:12]
 
 
 @bp.post("/sign-out")
@@ -460,7 +441,7 @@ def users():
                 typed["name"],
                 typed["role"],
                 typed["forms"],
-                hasher.hash(typed["password"]),
+                hash_password(typed["password"]),
             )
             audit("user_created", typed["email"], role=typed["role"], user_id=user.id)
             return redirect(url_for("staff.users"))
@@ -498,7 +479,7 @@ def _validate_user(typed: dict[str, Any]) -> list[dict[str, str]]:
         errors.append({"text": gettext("Enter a name"), "href": "#name"})
     if typed["role"] not in ROLES:
         errors.append({"text": gettext("Select a role"), "href": "#role"})
-    if len(typed["password"]) < 12:
+    if not long_enough(typed["password"]):
         errors.append(
             {"text": gettext("Password must be 12 characters or more"), "href": "#password"}
         )

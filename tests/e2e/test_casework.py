@@ -38,12 +38,12 @@ WRONG = "Enter a correct email address and password"
 @pytest.fixture
 def make_staff(live_app) -> Callable[..., str]:
     """make_staff(role, forms): a new member of staff (unique email) with PASSWORD."""
-    from forms_service.views.staff import hasher
+    from forms_service.passwords import hash_password
 
     def factory(role: str, forms: list[str] | None = None, name: str = "Casey Worker") -> str:
         email = f"{role}-{uuid.uuid4().hex[:10]}@example.gov.uk"
         live_app.extensions["store"].create_user(
-            email, name, role, forms or [], hasher.hash(PASSWORD)
+            email, name, role, forms or [], hash_password(PASSWORD)
         )
         return email
 
@@ -151,7 +151,7 @@ def download(person: Citizen, link: str) -> tuple[str, bytes]:
 
 def insert_submission(live_app, form_id: str, answers: dict, applicant: str) -> str:
     """A submission stored the way the citizen pages store one; its reference."""
-    from forms_service.store import new_reference
+    from forms_service.data import new_reference
 
     store = live_app.extensions["store"]
     form = require_form(live_app, form_id)

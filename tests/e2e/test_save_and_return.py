@@ -16,8 +16,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from forms_service.store import ResumeToken, utcnow
-from forms_service.views.resume import token_hash
+from forms_service.clock import utcnow
+from forms_service.data import ResumeToken
+from forms_service.tokens import hash_secret
 
 from .conftest import PROJECT, require_form, serving, smtp_config
 
@@ -204,7 +205,7 @@ def test_used_expired_and_wrong_links(mail_app, mail_server, inbox, citizen_at):
     assert new_link != link
     token = new_link.rsplit("/", 1)[1]
     with mail_app.extensions["store"].sessions.begin() as db:
-        row = db.scalars(select(ResumeToken).where(ResumeToken.token_hash == token_hash(token)))
+        row = db.scalars(select(ResumeToken).where(ResumeToken.token_hash == hash_secret(token)))
         row.one().expires_at = utcnow() - datetime.timedelta(seconds=1)
     expect_link_problem(stranger, new_link, 410, "This link has expired")
 

@@ -16,8 +16,9 @@ import time
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from forms_service.clock import utcnow
+from forms_service.data import WebSession
 from forms_service.sessions import session_key
-from forms_service.store import WebSession, utcnow
 
 from .conftest import serving
 

@@ -1,0 +1,61 @@
+"""All database access, by domain (SQLAlchemy 2.0; SQLite or PostgreSQL).
+
+Nothing outside this package writes SQL or ORM queries: callers use the `Store`, which is
+made of one part per domain, and read the models it returns. Every public method runs in
+one transaction of its own, so a failure part-way leaves nothing half-written. The schema
+is changed only by the Alembic migrations in `migrations/` (README: "Changing the database").
+
+    web_sessions.py   browser sessions kept on the server
+    drafts.py         drafts, resume links, definition versions, the retention purge
+    submissions.py    submitting, references, inbox and API queries, casework, stored PDFs
+    staff.py          staff accounts and sign-ins, API tokens, the audit log
+    limits.py         rate limits
+    models.py         the tables; database.py the engine; schema.py runs the migrations
+"""
+
+from __future__ import annotations
+
+from forms_service.data.database import DATABASE_ERRORS, Database, StoreError
+from forms_service.data.drafts import Drafts
+from forms_service.data.limits import RateLimits
+from forms_service.data.models import (
+    ApiToken,
+    AuditEvent,
+    Base,
+    Draft,
+    FormVersion,
+    RateLimit,
+    ResumeToken,
+    StaffUser,
+    StoredPdf,
+    Submission,
+    SubmissionEvent,
+    WebSession,
+)
+from forms_service.data.staff import StaffAccess
+from forms_service.data.submissions import Submissions, new_reference
+from forms_service.data.web_sessions import WebSessions
+
+
+class Store(WebSessions, Drafts, Submissions, StaffAccess, RateLimits, Database):
+    """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""
+
+
+__all__ = [
+    "DATABASE_ERRORS",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Draft",
+    "FormVersion",
+    "RateLimit",
+    "ResumeToken",
+    "StaffUser",
+    "Store",
+    "StoreError",
+    "StoredPdf",
+    "Submission",
+    "SubmissionEvent",
+    "WebSession",
+    "new_reference",
+]

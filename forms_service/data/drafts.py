@@ -1,0 +1,204 @@
+"""Journeys in progress: drafts saved page by page, resume links, the definition versions
+they were started on, and the purge of those past their retention."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from forms_service.clock import as_utc, utcnow
+from forms_service.data.models import Draft, FormVersion, RateLimit, ResumeToken, WebSession
+
+
+class Drafts:
+    sessions: sessionmaker
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def find_draft(self, session_key: str, form_id: str) -> Draft | None:
+        with self.sessions() as db:
+            return db.scalars(
+                select(Draft)
+                .where(
+                    Draft.session_key == session_key,
+                    Draft.form_id == form_id,
+                    Draft.submitted_at.is_(None),
+                )
+                .order_by(Draft.id.desc())
+            ).first()
+
+    def update_draft(
+        self,
+        session_key: str,
+        form_id: str,
+        form_version: int,
+        language: str,
+        change: Callable[[dict], dict],
+        retention_days: int = 28,
+    ) -> Draft:
+        """Apply `change` to the session's draft answers (creating the draft if needed).
+
+        The draft row is locked while it changes, so two tabs saving at once cannot lose
+        each other's answers.
+        """
+        with self.sessions.begin() as db:
+            draft = db.scalars(
+                select(Draft)
+                .where(
+                    Draft.session_key == session_key,
+                    Draft.form_id == form_id,
+                    Draft.submitted_at.is_(None),
+                )
+                .order_by(Draft.id.desc())
+                .with_for_update()
+            ).first()
+            now = utcnow()
+            if draft is None:
+                draft = Draft(
+                    session_key=session_key,
+                    form_id=form_id,
+                    form_version=form_version,
+                    language=language,
+                    answers={},
+                    created_at=now,
+                )
+                db.add(draft)
+            # Assign a new dict so SQLAlchemy sees the change to the JSON column.
+            draft.answers = change(dict(draft.answers or {}))
+            draft.language = language
+            draft.form_version = form_version  # answers are migrated before any change
+            draft.updated_at = now
+            draft.expires_at = now + datetime.timedelta(days=retention_days)
+        return draft
+
+    # -- save and return -------------------------------------------------------------------
+
+    def set_resume_email(self, draft_id: int, email: str) -> None:
+        with self.sessions.begin() as db:
+            db.get(Draft, draft_id).resume_email = email.lower()
+
+    def issue_resume_token(
+        self, draft_id: int, token_hash: str, expires_at: datetime.datetime
+    ) -> None:
+        """Store a new link's hash; earlier unused links for the draft expire now."""
+        now = utcnow()
+        with self.sessions.begin() as db:
+            db.execute(
+                update(ResumeToken)
+                .where(ResumeToken.draft_id == draft_id, ResumeToken.used_at.is_(None))
+                .values(expires_at=now)
+            )
+            db.add(
+                ResumeToken(
+                    draft_id=draft_id, token_hash=token_hash, created_at=now, expires_at=expires_at
+                )
+            )
+
+    def resume_token_status(
+        self, token_hash: str, now: datetime.datetime
+    ) -> tuple[str, Draft | None]:
+        """'ok', 'unknown', 'used', 'expired' or 'gone' (the draft was sent or deleted)."""
+        with self.sessions() as db:
+            token = db.scalars(
+                select(ResumeToken).where(ResumeToken.token_hash == token_hash)
+            ).first()
+            return _token_status(db, token, now)
+
+    def use_resume_token(
+        self, token_hash: str, session_key: str, now: datetime.datetime
+    ) -> tuple[str, Draft | None]:
+        """Spend a link: the draft moves to this browser session and no other can write it."""
+        with self.sessions.begin() as db:
+            token = db.scalars(
+                select(ResumeToken).where(ResumeToken.token_hash == token_hash).with_for_update()
+            ).first()
+            status, draft = _token_status(db, token, now)
+            if status != "ok":
+                return status, None
+            token.used_at = now
+            # Another draft of the same form in this browser would hide the resumed one.
+            for other in db.scalars(
+                select(Draft).where(
+                    Draft.session_key == session_key,
+                    Draft.form_id == draft.form_id,
+                    Draft.submitted_at.is_(None),
+                    Draft.id != draft.id,
+                )
+            ):
+                other.session_key = f"abandoned:{other.id}"
+            draft.session_key = session_key
+            draft.updated_at = now
+            return "ok", draft
+
+    def drafts_for_email(self, email: str, now: datetime.datetime) -> list[Draft]:
+        with self.sessions() as db:
+            return list(
+                db.scalars(
+                    select(Draft).where(
+                        Draft.resume_email == email.lower(),
+                        Draft.submitted_at.is_(None),
+                        Draft.expires_at > now,
+                    )
+                )
+            )
+
+    # -- definition versions ---------------------------------------------------------------
+
+    def record_form_versions(self, snapshots: Mapping[tuple[str, int], dict]) -> None:
+        """Keep each definition version the service runs, once."""
+        with self.sessions.begin() as db:
+            known = set(db.execute(select(FormVersion.form_id, FormVersion.version)).all())
+            for (form_id, version), snapshot in snapshots.items():
+                if (form_id, version) not in known:
+                    db.add(
+                        FormVersion(
+                            form_id=form_id,
+                            version=version,
+                            definition=snapshot,
+                            first_seen=utcnow(),
+                        )
+                    )
+
+    def form_version(self, form_id: str, version: int) -> dict | None:
+        with self.sessions() as db:
+            row = db.get(FormVersion, (form_id, version))
+            return row.definition if row else None
+
+    # -- retention -------------------------------------------------------------------------
+
+    def purge(self, now: datetime.datetime) -> dict[str, int]:
+        """Delete drafts past their retention (with their links), and ended sessions."""
+        with self.sessions.begin() as db:
+            old = select(Draft.id).where(Draft.submitted_at.is_(None), Draft.expires_at < now)
+            tokens = db.execute(delete(ResumeToken).where(ResumeToken.draft_id.in_(old)))
+            drafts = db.execute(
+                delete(Draft).where(Draft.submitted_at.is_(None), Draft.expires_at < now)
+            )
+            sessions = db.execute(delete(WebSession).where(WebSession.expires_at < now))
+            limits = db.execute(
+                delete(RateLimit).where(RateLimit.window_start < now - datetime.timedelta(days=1))
+            )
+        return {
+            "drafts": drafts.rowcount,
+            "resume links": tokens.rowcount,
+            "sessions": sessions.rowcount,
+            "rate limit counters": limits.rowcount,
+        }
+
+
+def _token_status(
+    db: Session, token: ResumeToken | None, now: datetime.datetime
+) -> tuple[str, Draft | None]:
+    if token is None:
+        return "unknown", None
+    if token.used_at is not None:
+        return "used", None
+    if as_utc(token.expires_at) <= now:
+        return "expired", None
+    draft = db.get(Draft, token.draft_id)
+    if draft is None or draft.submitted_at is not None:
+        return "gone", None
+    return "ok", draft

@@ -1,0 +1,196 @@
+"""The database tables, as SQLAlchemy models: one class a table.
+
+Changing one needs a migration too (README: "Changing the database"); a test fails while
+the models and the migrations disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from forms_service.statuses import RECEIVED
+
+# JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class WebSession(Base):
+    """Server-side session data; the browser holds only a random id whose hash is the key."""
+
+    __tablename__ = "web_sessions"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict] = mapped_column(JsonType, default=dict)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Draft(Base):
+    """A journey in progress: the answers saved so far, page by page."""
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_key: Mapped[str] = mapped_column(String(64), index=True)
+    form_id: Mapped[str] = mapped_column(String(100))
+    form_version: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(8))
+    answers: Mapped[dict] = mapped_column(JsonType, default=dict)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    submitted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Kept until then (the form's retention_days after the last save), then purged.
+    expires_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime(timezone=True), index=True
+    )
+    resume_email: Mapped[str | None] = mapped_column(String(320), index=True)
+
+    __table_args__ = (Index("ix_drafts_session_form", "session_key", "form_id"),)
+
+
+class StaffUser(Base):
+    """A member of staff. Passwords are argon2 hashes; sso_subject is for single sign-on."""
+
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))  # one of forms_service.roles.ROLES
+    forms: Mapped[list] = mapped_column(JsonType, default=list)  # form ids; admins see all
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    sso_subject: Mapped[str | None] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SubmissionEvent(Base):
+    """The timeline of one submission: received, status changes, notes, assignment."""
+
+    __tablename__ = "submission_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    actor: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))  # received, status, assigned, note
+    detail: Mapped[dict] = mapped_column(JsonType, default=dict)
+
+
+class AuditEvent(Base):
+    """Append-only record of access to personal data: who, what, when, from where.
+
+    Never holds answers; nothing in the service updates or deletes these rows.
+    """
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200))  # "staff:3 jo@x", "api:2 case system"
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str | None] = mapped_column(String(200))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JsonType, default=dict)
+
+
+class ApiToken(Base):
+    """A bearer token for other systems; only its hash is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    forms: Mapped[list] = mapped_column(JsonType, default=list)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StoredPdf(Base):
+    """A submission's PDF, made once; the hash says which rendition code made it."""
+
+    __tablename__ = "stored_pdfs"
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ResumeToken(Base):
+    """A single-use "continue your application" link; only a hash of the token is kept."""
+
+    __tablename__ = "resume_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RateLimit(Base):
+    """Requests counted per key (an email hash, an IP address) in a fixed time window."""
+
+    __tablename__ = "rate_limits"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class FormVersion(Base):
+    """Every version of every definition the service has run, for answers saved against it."""
+
+    __tablename__ = "form_versions"
+    form_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[dict] = mapped_column(JsonType)
+    first_seen: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Submission(Base):
+    """One completed journey: typed answers plus the definition they were filled against."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"))
+    form_id: Mapped[str] = mapped_column(String(100), index=True)
+    form_version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict] = mapped_column(JsonType)
+    answers: Mapped[dict] = mapped_column(JsonType)
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Caseworking: where it is in the workflow, who has it, and when a decision is due.
+    status: Mapped[str | None] = mapped_column(String(30), index=True, default=RECEIVED)
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    due_on: Mapped[datetime.date | None] = mapped_column(Date, index=True)
+    applicant_name: Mapped[str | None] = mapped_column(String(200), index=True)
+
+    # One submission per draft: a double-clicked Submit cannot create two.
+    __table_args__ = (
+        UniqueConstraint("draft_id", name="uq_submissions_draft"),
+        # The inbox: one form's submissions, newest first; open work by due date.
+        Index("ix_submissions_form_submitted", "form_id", "submitted_at"),
+        Index("ix_submissions_status_due", "status", "due_on"),
+    )
