@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import html5lib
@@ -12,6 +13,8 @@ from flask.testing import FlaskClient
 os.environ.setdefault("FORMS_SERVICE_ENV", "test")
 
 from forms_service import create_app  # noqa: E402
+from forms_service.data import Store  # noqa: E402
+from forms_service.data.schema import upgrade  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS_DIR = ROOT / "form_definitions"
@@ -36,15 +39,44 @@ def template_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("template-cache")
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An empty SQLite database made by the migrations, copied for each test: running the
+    migrations for every test would cost a third of a second each (test_migrations.py
+    checks that they make exactly the models' schema)."""
+    path = tmp_path_factory.mktemp("migrated") / "forms.db"
+    store = Store(f"sqlite:///{path}")
+    store.create_schema()
+    store.engine.dispose()
+    return path
+
+
+def fresh_sqlite(folder: Path, migrated: Path) -> str:
+    database = folder / "forms.db"
+    if not database.exists():  # a second app in the same test shares the first one's data
+        shutil.copyfile(migrated, database)
+    return f"sqlite:///{database}"
+
+
+def reset_postgresql(engine) -> None:
+    """Every table dropped (alembic_version too), then the migrations run again."""
+    from sqlalchemy import MetaData
+
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)
+    upgrade(engine)
+
+
 @pytest.fixture
-def make_app(tmp_path, template_cache):
+def make_app(tmp_path, template_cache, migrated_database):
     apps = []
 
     def factory(definitions: Path = FORMS_DIR, **overrides):
         config = {
             "SECRET_KEY": "test-secret-key-" + "x" * 32,
             "DATABASE_URL": os.environ.get("TEST_DATABASE_URL")
-            or f"sqlite:///{tmp_path / 'forms.db'}",
+            or fresh_sqlite(tmp_path, migrated_database),
             "INSTANCE_PATH": tmp_path,
             "FORMS_DEFINITIONS_DIR": definitions,
             "TEMPLATE_CACHE_DIR": template_cache,
@@ -54,11 +86,7 @@ def make_app(tmp_path, template_cache):
         if os.environ.get("TEST_DATABASE_URL") and not apps:
             # One shared PostgreSQL database: each test starts from empty tables (a second
             # app in the same test shares the first one's data, like a redeploy).
-            from forms_service.data import Base
-
-            engine = app.extensions["store"].engine
-            Base.metadata.drop_all(engine)
-            Base.metadata.create_all(engine)
+            reset_postgresql(app.extensions["store"].engine)
         app.test_client_class = ParsingClient
         apps.append(app)
         return app
@@ -74,13 +102,13 @@ def app(make_app):
 
 
 @pytest.fixture(scope="session")
-def shared_app(tmp_path_factory, template_cache):
+def shared_app(tmp_path_factory, template_cache, migrated_database):
     """One app for read-only tests (rendering pages), to avoid building one per case."""
     folder = tmp_path_factory.mktemp("shared")
     app = create_app(
         {
             "SECRET_KEY": "test-secret-key-" + "x" * 32,
-            "DATABASE_URL": f"sqlite:///{folder / 'forms.db'}",
+            "DATABASE_URL": fresh_sqlite(folder, migrated_database),
             "INSTANCE_PATH": folder,
             "FORMS_DEFINITIONS_DIR": FORMS_DIR,
             "TEMPLATE_CACHE_DIR": template_cache,

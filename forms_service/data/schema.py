@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -33,9 +34,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     starts at the first migration, which completes it without losing a row.
     """
     with engine.begin() as connection:
+        if revision == "head" and _revision(connection) == head():
+            return  # the usual case at start-up: skip loading Alembic's scripts
         command.upgrade(alembic_config(connection), revision)
 
 
+@functools.cache
 def head() -> str | None:
     """The newest migration's revision."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -44,4 +48,8 @@ def head() -> str | None:
 def current(engine: Engine) -> str | None:
     """The revision the database is at (None: no migration has run)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()

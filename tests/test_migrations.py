@@ -1,0 +1,167 @@
+"""The schema comes from the Alembic migrations: they agree with the models, init-db can run
+again and again, and a database made before migrations is upgraded without losing a row.
+
+Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL (TEST_DATABASE_URL).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+from sqlalchemy import MetaData, inspect, select, text
+
+from forms_service import create_app
+from forms_service.cli import cli
+from forms_service.data import Base, Store, StoredPdf
+from forms_service.data.schema import current, head, upgrade
+
+LEGACY = Path(__file__).parent / "fixtures" / "legacy-forms.sql"
+FORMS_DIR = Path(__file__).resolve().parent.parent / "form_definitions"
+
+
+@pytest.fixture
+def empty_store(tmp_path):
+    """A store on a database with no tables at all."""
+    store = Store(os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'forms.db'}")
+    _drop_everything(store)
+    yield store
+    store.engine.dispose()
+
+
+def _drop_everything(store: Store) -> None:
+    tables = MetaData()
+    tables.reflect(store.engine)
+    tables.drop_all(store.engine)
+
+
+def differences(store: Store) -> list:
+    """What Alembic would change to make the database match the models (nothing, we hope)."""
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def test_the_migrations_make_exactly_the_schema_of_the_models(empty_store):
+    assert current(empty_store.engine) is None
+    upgrade(empty_store.engine)
+    assert current(empty_store.engine) == head()
+    assert differences(empty_store) == []
+    tables = set(inspect(empty_store.engine).get_table_names())
+    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+
+
+def test_the_comparison_notices_a_difference(empty_store):
+    """The test above could not pass by comparing nothing."""
+    upgrade(empty_store.engine)
+    with empty_store.engine.begin() as connection:
+        connection.execute(text("DROP INDEX ix_submissions_applicant_name"))
+    assert [d[0] for d in differences(empty_store)] == ["add_index"]
+
+
+def test_init_db_runs_the_migrations_and_is_safe_to_run_again(empty_store, tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "DATABASE_URL": empty_store.engine.url.render_as_string(hide_password=False),
+            "INSTANCE_PATH": tmp_path,
+            "FORMS_DEFINITIONS_DIR": FORMS_DIR,
+            "TEMPLATE_CACHE_DIR": tmp_path / "template-cache",
+            "CREATE_SCHEMA": False,
+        }
+    )
+    script = ScriptInfo(create_app=lambda: app)
+    first = CliRunner().invoke(cli, ["init-db"], obj=script)
+    assert first.exit_code == 0 and "Database ready." in first.output
+    empty_store.create_api_token("Reporting", ["prison-visit-booking"], "f" * 64)
+    again = CliRunner().invoke(cli, ["init-db"], obj=script)
+    assert again.exit_code == 0 and "Database ready." in again.output
+    assert empty_store.api_token("f" * 64).name == "Reporting"
+    assert current(empty_store.engine) == head()
+    app.extensions["store"].engine.dispose()
+
+
+def test_tables_made_by_the_old_init_db_are_adopted_with_their_rows(empty_store):
+    """Before Alembic, init-db was create_all: the tables are there, alembic_version not."""
+    Base.metadata.create_all(empty_store.engine)
+    empty_store.create_user("jo@example.gov.uk", "Jo", "caseworker", ["visit"], None)
+    upgrade(empty_store.engine)
+    assert current(empty_store.engine) == head()
+    assert differences(empty_store) == []
+    assert empty_store.user_by_email("jo@example.gov.uk").name == "Jo"
+
+
+# -- a SQLite database made by the init-db of the last release before Alembic ----------------
+
+
+def legacy_database(path: Path) -> Store:
+    connection = sqlite3.connect(path)
+    connection.executescript(LEGACY.read_text())
+    connection.close()
+    return Store(f"sqlite:///{path}")
+
+
+def every_row(store: Store) -> dict[str, list[tuple]]:
+    tables = MetaData()
+    tables.reflect(store.engine)
+    with store.engine.connect() as connection:
+        return {
+            name: sorted(connection.execute(select(table)).all(), key=repr)
+            for name, table in tables.tables.items()
+            if name != "alembic_version"
+        }
+
+
+def test_a_database_from_before_migrations_is_upgraded_in_place(tmp_path):
+    store = legacy_database(tmp_path / "forms.db")
+    before = every_row(store)
+    assert current(store.engine) is None
+    assert set(before) == set(Base.metadata.tables)
+    assert all(before.values()), "the fixture has a row in every table"
+
+    store.create_schema()  # what init-db runs
+
+    assert current(store.engine) == head()
+    assert every_row(store) == before
+    assert differences(store) == []
+    # The service reads what the old one wrote.
+    submission = store.get_submission("PVB-7K3M-Q9TX")
+    assert (submission.applicant_name, submission.status) == ("Sam Smith", "in_progress")
+    assert submission.due_on == datetime.date(2024, 5, 20)
+    assert [e.kind for e in store.events(submission.id)] == [
+        "note",
+        "assigned",
+        "status",
+        "received",
+    ]
+    day_after = datetime.datetime(2026, 12, 2, tzinfo=datetime.UTC)
+    status, draft = store.resume_token_status("b" * 64, day_after)
+    assert status == "ok" and draft.answers["name"] == {"first": "Zoë", "last": "Ñandú"}
+    assert store.user_by_email("jo@example.gov.uk").failed_sign_ins == 1
+    assert store.api_token("e" * 64).forms == ["visit"]
+    with store.sessions() as db:
+        assert db.get(StoredPdf, submission.id).pdf == b"%PDF-1.7 fake\x00\xff"
+    store.create_schema()  # and again: nothing to do
+    assert every_row(store)["submissions"] == before["submissions"]
+    store.engine.dispose()
+
+
+def test_a_column_added_since_the_database_was_made_is_added_once(tmp_path):
+    """The old init-db added missing columns on each release; the first migration does it
+    one last time (with the column's index), keeping the rows."""
+    store = legacy_database(tmp_path / "forms.db")
+    with store.engine.begin() as connection:
+        connection.execute(text("DROP INDEX ix_submissions_applicant_name"))
+        connection.execute(text("ALTER TABLE submissions DROP COLUMN applicant_name"))
+    store.create_schema()
+    assert differences(store) == []
+    submission = store.get_submission("PVB-7K3M-Q9TX")
+    assert submission.applicant_name is None and submission.answers == {"visitor": "Sam"}
+    store.engine.dispose()
