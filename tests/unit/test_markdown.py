@@ -385,6 +385,14 @@ def test_entities_typed_by_the_author_are_shown_not_interpreted():
         "relative/path",
         "#section",
         "file:///etc/passwd",
+        # CommonMark decodes character references in addresses; the check sees the result.
+        "javascript&colon;alert(1)",
+        "&#106;avascript:alert(1)",
+        "&#47;&#47;evil.example.com",
+        "/&#92;evil.example.com",
+        "java&Tab;script:alert(1)",
+        "<javascript:alert(1)>",
+        "</\\evil.example.com>",
     ],
 )
 def test_unsafe_links_render_as_plain_text(url):
