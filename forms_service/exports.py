@@ -20,7 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from forms_service.definitions.loader import DefinitionError, load_snapshot
 from forms_service.definitions.model import Form, Page, Question
-from forms_service.question_types.types import CompoundType, question_type
+from forms_service.question_types import question_type
+from forms_service.question_types.compound import CompoundType
 from forms_service.rendition import StoredSubmission as SubmissionLike
 
 # Bump when pdf.py, its templates or rendition.py change what a PDF shows: every PDF cached

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forms_service.definitions.expressions import Expression, ExpressionError, T, parse
+from forms_service.definitions.expressions import Expression, ExpressionError, parse
 from forms_service.definitions.model import (
     Confirmation,
     Declaration,
@@ -28,6 +28,7 @@ from forms_service.definitions.model import (
 )
 from forms_service.definitions.yamlnodes import Node, YamlSyntaxError, from_plain, parse_yaml
 from forms_service.question_types import ERROR_KINDS, REGISTRY
+from forms_service.question_types.answer_types import T
 from forms_service.question_types.keys import BadKeyValue
 
 LANGUAGES = {"en": "English", "cy": "Welsh"}
