@@ -8,7 +8,8 @@ renderer in forms_service.views.question_fields.
 
 Import from here: ``question_type(question)`` gives a question's type, ``REGISTRY`` maps type
 names to types, ``Invalid`` is raised for an answer that cannot be accepted, ``Display`` is
-what showing an answer needs, ``ERROR_KINDS`` the error message kinds authors may set.
+what showing an answer needs, ``ERROR_KINDS`` the error message kinds authors may set,
+``csv_cell(value)`` the CSV text of a value that has no question.
 Nothing in this package imports Flask, WTForms, the definitions or the journey at run time:
 they all build on it.
 """
@@ -18,7 +19,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from forms_service.question_types.address import AddressType
-from forms_service.question_types.base import ERROR_KINDS, Display, Invalid, QuestionType
+from forms_service.question_types.base import (
+    ERROR_KINDS,
+    Display,
+    Invalid,
+    QuestionType,
+    csv_cell,
+)
 from forms_service.question_types.choice import CheckboxesType, ChoiceType, SelectType
 from forms_service.question_types.content import ContentType
 from forms_service.question_types.date import DateType
@@ -34,7 +41,15 @@ from forms_service.question_types.yes_no import YesNoType
 if TYPE_CHECKING:
     from forms_service.definitions.model import Question
 
-__all__ = ["ERROR_KINDS", "REGISTRY", "Display", "Invalid", "QuestionType", "question_type"]
+__all__ = [
+    "ERROR_KINDS",
+    "REGISTRY",
+    "Display",
+    "Invalid",
+    "QuestionType",
+    "csv_cell",
+    "question_type",
+]
 
 REGISTRY: dict[str, QuestionType] = {
     t.name: t

@@ -26,6 +26,12 @@ class AddressType(CompoundType):
         "country": (N_("Country"), "country-name", "two-thirds"),
     }
     keys = {"international": K.BOOL, "max_length": K.POSITIVE_INT}
+    examples = {
+        "line1": "1 Example Street",
+        "town": "London",
+        "postcode": "SW1A 1AA",
+        "country": "United Kingdom",
+    }
     messages = {
         "required": N_("Enter {name}"),
         "line1_required": N_("Enter address line 1, typically the building and street"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from forms_service.question_types import keys as K
@@ -74,7 +75,17 @@ class QuestionType:
     keys: ClassVar[Mapping[str, K.Key]] = {}
     parts: ClassVar[tuple[str, ...]] = ("",)  # input names: "" is the id, "day" is id-day
     has_options: ClassVar[bool] = False
-    allows_reveal: ClassVar[bool] = False
+    min_options: ClassVar[int] = 1  # how many options a definition must list (if it has them)
+    can_reveal: ClassVar[bool] = False  # an option may reveal follow-up questions
+    can_have_exclusive_options: ClassVar[bool] = False  # "None of these" ticked on its own
+    # The kinds of error_messages: a definition may set for a question of this type.
+    error_kinds: ClassVar[tuple[str, ...]] = ERROR_KINDS
+    # What the rest of the service asks about a type, so that no module outside this package
+    # compares a question's type with a type name.
+    takes_answer: ClassVar[bool] = True  # False for guidance (content): no input, no answer
+    names_a_person: ClassVar[bool] = False  # the applicant's name; a repeat item's label
+    labels_an_item: ClassVar[bool] = False  # a short text that identifies a repeat item
+    is_email_address: ClassVar[bool] = False  # where a save-and-return link can be sent
     multiple: ClassVar[bool] = False  # reads a list of values for one name (checkboxes)
     # How the input is shown: html type, inputmode, autocomplete, width, prefix.
     input_attrs: ClassVar[Mapping[str, Any]] = {}
@@ -121,6 +132,29 @@ class QuestionType:
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         """The answer for people, as lines (check your answers, PDF, placeholders)."""
         return [] if value in (None, "", []) else [str(value)]
+
+    def csv_cell(self, question: Question, value: Any) -> str:
+        """The answer as the text of one cell of a CSV export."""
+        return csv_cell(value)
+
+    def example_answer(self, question: Question, today: datetime.date) -> Any:
+        """A valid stored answer to the question, honouring its settings (for tests and for
+        walking a form with sample data); None when the type's example cannot satisfy them."""
+        raise NotImplementedError(f"{self.name} has no example answer")
+
+
+def csv_cell(value: Any) -> str:
+    """A stored value (or part of one) as CSV text: true/false as yes/no, a list joined with
+    "; ", a float in plain decimals (never 1e-07), the rest as stored."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(csv_cell(v) for v in value)
+    if isinstance(value, float):
+        return format(Decimal(str(value)), "f")
+    return str(value)
 
 
 def stripped(value: Any) -> Any:

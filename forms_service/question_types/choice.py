@@ -19,7 +19,8 @@ class ChoiceType(QuestionType):
     name = "radios"
     component = "radios"
     has_options = True
-    allows_reveal = True
+    min_options = 2  # one option is not a choice
+    can_reveal = True
     messages = {"required": N_("Select {name}"), "invalid": N_("Select {name}")}
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
@@ -35,18 +36,23 @@ class ChoiceType(QuestionType):
         option = question.option(value) if value is not None else None
         return [ctx.label(option.label)] if option else []
 
+    def example_answer(self, question: Question, today: datetime.date) -> str | None:
+        """The first option."""
+        return question.options[0].value if question.options else None
+
 
 class SelectType(ChoiceType):
     name = "select"
     component = "select"
-    allows_reveal = False
+    can_reveal = False
 
 
 class CheckboxesType(QuestionType):
     name = "checkboxes"
     component = "checkboxes"
     has_options = True
-    allows_reveal = True
+    can_reveal = True
+    can_have_exclusive_options = True
     multiple = True
     keys = {"min_selected": K.POSITIVE_INT, "max_selected": K.POSITIVE_INT}
     messages = {
@@ -85,6 +91,19 @@ class CheckboxesType(QuestionType):
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         chosen = value or []
         return [ctx.label(o.label) for o in question.options if o.value in chosen]
+
+    def example_answer(self, question: Question, today: datetime.date) -> list[str] | None:
+        """The first options, as many as min_selected asks (at least one); an exclusive
+        option alone when the others are too few. None when no choice is allowed."""
+        low = question.setting("min_selected") or 1
+        high = question.setting("max_selected")
+        if high is not None and high < low:
+            return None
+        plain = [o.value for o in question.options if not o.exclusive]
+        if len(plain) >= low:
+            return plain[:low]
+        exclusive = [o.value for o in question.options if o.exclusive]
+        return exclusive[:1] if exclusive and low == 1 else None
 
 
 def _selected(raw: Raw) -> list[str]:

@@ -21,6 +21,7 @@ class CompoundType(QuestionType):
     optional_parts: ClassVar[frozenset[str]] = frozenset()
     # part -> (label, autocomplete token, width)
     part_labels: ClassVar[Mapping[str, tuple[str, str, str]]] = {}
+    examples: ClassVar[Mapping[str, str]] = {}  # part -> its text in example answers
     default_max = 100
 
     def required_parts(self, question: Question) -> tuple[str, ...]:
@@ -57,3 +58,17 @@ class CompoundType(QuestionType):
 
     def expression_type(self, question: Question) -> Any:
         return T.mapping(dict.fromkeys(self.input_parts(question), T.TEXT))
+
+    def example_answer(self, question: Question, today: datetime.date) -> dict[str, str] | None:
+        """Each input part's example, cut to max_length; None when a cut part is no longer
+        valid (a postcode) or a required part has no example."""
+        maximum = question.setting("max_length", self.default_max)
+        value = {}
+        for part in self.input_parts(question):
+            value[part] = self.examples.get(part, "")[:maximum].rstrip()
+            if not value[part] and part not in self.optional(question):
+                return None
+        try:
+            return self.normalise(question, value)
+        except Invalid:
+            return None

@@ -17,6 +17,11 @@ class ContentType(QuestionType):
     name = "content"
     component = "content"
     parts = ()
+    takes_answer = False
 
     def clean(self, question: Question, raw: Raw, today: datetime.date) -> Any:
+        return None
+
+    def example_answer(self, question: Question, today: datetime.date) -> None:
+        """Nothing: guidance takes no answer."""
         return None

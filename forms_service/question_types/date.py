@@ -95,6 +95,26 @@ class DateType(QuestionType):
         day = datetime.date.fromisoformat(value)
         return [V.format_date(day, precision=precision, locale=ctx.language)]
 
+    def example_answer(self, question: Question, today: datetime.date) -> str | None:
+        """not_before, else not_after, else today (the 1st of that month or the next one for
+        month precision), resolved against `today`; None when the bounds allow no date."""
+        low, high = (
+            None
+            if question.setting(key) is None
+            else V.resolve_date_bound(question.setting(key), today)
+            for key in ("not_before", "not_after")
+        )
+        day = low or high or today
+        candidates = [day]
+        if question.setting("precision") == "month":
+            first = day.replace(day=1)
+            candidates = [first, (first + datetime.timedelta(days=31)).replace(day=1)]
+        for day in candidates:
+            allowed = (low is None or day >= low) and (high is None or day <= high)
+            if allowed and 1000 <= day.year <= 9999:  # a year is typed with 4 digits
+                return day.isoformat()
+        return None
+
 
 def _relative_message(spec: str, side: str) -> str | None:
     """GOV.UK wording for the common relative bounds ('must be in the past')."""

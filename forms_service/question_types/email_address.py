@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 class EmailType(QuestionType):
     name = "email"
     component = "input"
+    is_email_address = True
     keys = {"confirm": K.BOOL, "max_length": K.POSITIVE_INT, "width": K.WIDTH}
     input_attrs = {"type": "email", "autocomplete": "email", "spellcheck": False}
     messages = {
@@ -49,3 +50,11 @@ class EmailType(QuestionType):
     def to_raw(self, question: Question, value: Any) -> Raw:
         text = value or ""
         return {"": text, "confirm": text} if question.setting("confirm") else {"": text}
+
+    def example_answer(self, question: Question, today: datetime.date) -> str | None:
+        """name@example.com (a domain reserved for examples); None if max_length is shorter."""
+        fits = len(_EXAMPLE) <= question.setting("max_length", 256)
+        return _EXAMPLE if fits else None
+
+
+_EXAMPLE = "name@example.com"

@@ -22,6 +22,8 @@ class NameType(CompoundType):
         "last": (N_("Last name"), "family-name", ""),
     }
     keys = {"titles": K.BOOL, "max_length": K.POSITIVE_INT}
+    names_a_person = True
+    examples = {"title": "Ms", "first": "Sam", "last": "Example"}
     messages = {
         "required": N_("Enter {name}"),
         "first_required": N_("Enter first name"),

@@ -32,3 +32,7 @@ class NinoType(QuestionType):
             return V.normalise_nino(raw.get("", ""))
         except V.InvalidValue:
             raise Invalid("invalid") from None
+
+    def example_answer(self, question: Question, today: datetime.date) -> str:
+        """GOV.UK's example number; the QQ prefix is never issued."""
+        return "QQ123456C"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+import math
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from forms_service.question_types import keys as K
@@ -60,6 +61,20 @@ class NumberType(QuestionType):
         suffix = question.setting("suffix")
         return [f"{shown} {ctx.label(suffix)}" if suffix else shown]
 
+    def example_answer(self, question: Question, today: datetime.date) -> int | Decimal | None:
+        """42, or the number nearest to it that min, max and decimals allow."""
+        decimals = question.setting("decimals", 0)
+        step = Decimal(1).scaleb(-decimals)
+        low, high = question.setting("min"), question.setting("max")
+        value = Decimal(42)
+        if low is not None:
+            value = max(value, Decimal(str(low)).quantize(step, rounding=ROUND_CEILING))
+        if high is not None:
+            value = min(value, Decimal(str(high)).quantize(step, rounding=ROUND_FLOOR))
+        if low is not None and value < Decimal(str(low)):
+            return None  # no number with those decimals between min and max
+        return value.quantize(step) if decimals else int(value)
+
 
 def _range_check(question: Question, value: Any, pounds: Any, money: bool = False) -> None:
     low, high = question.setting("min"), question.setting("max")
@@ -106,3 +121,23 @@ class MoneyType(QuestionType):
 
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         return [] if value is None else [V.format_money(int(value))]
+
+    def csv_cell(self, question: Question, value: Any) -> str:
+        """Pounds with two decimals ("1250.50"), as spreadsheets read money."""
+        if isinstance(value, int | float | str):
+            try:
+                return f"{Decimal(str(value)) / 100:.2f}"
+            except InvalidOperation:
+                return str(value)
+        return super().csv_cell(question, value)
+
+    def example_answer(self, question: Question, today: datetime.date) -> int | None:
+        """£1,250.50 in pence, or the amount nearest to it that min and max allow."""
+        low, high = question.setting("min"), question.setting("max")
+        pence = 125050
+        if low is not None:
+            pence = max(pence, math.ceil(Decimal(str(low)) * 100))
+        if high is not None:
+            pence = min(pence, math.floor(Decimal(str(high)) * 100))
+        low_pence = 0 if low is None else max(0, math.ceil(Decimal(str(low)) * 100))
+        return pence if pence >= low_pence else None

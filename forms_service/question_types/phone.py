@@ -40,6 +40,10 @@ class PhoneType(QuestionType):
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         return [_phone_display(value)] if value else []
 
+    def example_answer(self, question: Question, today: datetime.date) -> str:
+        """A UK mobile number from Ofcom's range for drama, never allocated to anyone."""
+        return "+447700900982"
+
 
 def _phone_display(value: str) -> str:
     number = phonenumbers.parse(value, "GB")

@@ -23,3 +23,6 @@ class PostcodeType(QuestionType):
             return V.normalise_postcode(raw.get("", ""))
         except V.InvalidValue:
             raise Invalid("invalid") from None
+
+    def example_answer(self, question: Question, today: datetime.date) -> str:
+        return "SW1A 1AA"

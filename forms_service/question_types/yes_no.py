@@ -33,3 +33,7 @@ class YesNoType(QuestionType):
         if value is None:
             return []
         return [ctx.gettext("Yes") if value else ctx.gettext("No")]
+
+    def example_answer(self, question: Question, today: datetime.date) -> bool:
+        """Yes."""
+        return True

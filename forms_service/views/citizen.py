@@ -262,7 +262,7 @@ def render_page(form: Form, step: Step, journey: Journey, page_form_: Any, chang
     heading_question = page.heading_question
     fields = [
         render_markdown_text(scope, q.body)
-        if q.type == "content"
+        if not question_type(q).takes_answer
         else render_field(page_form_[q.id], page_form_, heading=q is heading_question)
         for q in page.questions
     ]
@@ -568,7 +568,7 @@ def applicant_name(form: Form, journey: Journey) -> str:
         return " ".join(journey.text(form.applicant_name).split())
     for page, _ in form.every_page():
         for question in page.answerable:
-            if question.type == "name" and question.id in journey.answers:
+            if question_type(question).names_a_person and question.id in journey.answers:
                 return " ".join(journey.display(question))
     return ""
 
