@@ -13,14 +13,14 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 
 from forms_service.definitions.loader import DefinitionError, load_snapshot
 from forms_service.definitions.model import Form, Page, Question
-from forms_service.question_types.types import CompoundType, question_type
+from forms_service.question_types import csv_cell, question_type
+from forms_service.question_types.compound import CompoundType
 from forms_service.rendition import StoredSubmission as SubmissionLike
 
 # Bump when pdf.py, its templates or rendition.py change what a PDF shows: every PDF cached
@@ -213,7 +213,7 @@ def _flatten(answers: Mapping[str, Any], form: Form | None, prefix: str = "") ->
                 flat.update(_flatten(item, form, f"{name}.{number}."))
         elif isinstance(value, dict):
             for part, text in value.items():
-                flat[f"{name}.{part}"] = _cell(None, text)
+                flat[f"{name}.{part}"] = csv_cell(text)
         else:
             flat[name] = _cell(question, value)
     return flat
@@ -231,21 +231,11 @@ def _is_repeat(value: Any, question: Question | None, form: Form | None, key: st
 
 def _cell(question: Question | None, value: Any) -> str:
     """Money in pounds ("1250.50"), yes/no, checkboxes joined with "; ", the rest as stored."""
-    kind = question.type if question is not None else None
     if value is None:
         return ""
-    if kind == "money" and isinstance(value, int | float | str):
-        try:
-            return f"{Decimal(str(value)) / 100:.2f}"
-        except InvalidOperation:
-            return str(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(_cell(None, v) for v in value)
-    if isinstance(value, float):
-        return format(Decimal(str(value)), "f")
-    return str(value)
+    if question is None:
+        return csv_cell(value)
+    return question_type(question).csv_cell(question, value)
 
 
 # -- PDF -------------------------------------------------------------------------------------

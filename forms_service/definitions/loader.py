@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forms_service.definitions.expressions import Expression, ExpressionError, T, parse
+from forms_service.definitions.expressions import Expression, ExpressionError, parse
 from forms_service.definitions.model import (
     CHANNELS,
     Confirmation,
@@ -28,7 +28,8 @@ from forms_service.definitions.model import (
     TextVariant,
 )
 from forms_service.definitions.yamlnodes import Node, YamlSyntaxError, from_plain, parse_yaml
-from forms_service.question_types import ERROR_KINDS, REGISTRY
+from forms_service.question_types import REGISTRY, question_type
+from forms_service.question_types.answer_types import T
 from forms_service.question_types.keys import BadKeyValue
 
 LANGUAGES = {"en": "English", "cy": "Welsh"}
@@ -557,7 +558,8 @@ class _Reader:
                 f"{what.capitalize()} has {len(questions)} questions, so it needs a "
                 "title: for its heading. Add title: ...",
             )
-        if kind == "questions" and title is None and questions and questions[0].type == "content":
+        guidance_first = bool(questions) and not question_type(questions[0]).takes_answer
+        if kind == "questions" and title is None and guidance_first:
             self.at(
                 node,
                 f"{what.capitalize()} has only guidance, so it needs a title:. Or "
@@ -740,8 +742,8 @@ class _Reader:
             return None
         allowed = (*COMMON_QUESTION_KEYS, *qtype.keys)
         allowed += ("options",) if qtype.has_options else ()
-        allowed += ("body",) if qtype.name == "content" else ()
-        required = ("id", "body") if qtype.name == "content" else ("id", "label")
+        allowed += ("body",) if not qtype.takes_answer else ()
+        required = ("id", "body") if not qtype.takes_answer else ("id", "label")
         required += ("options",) if qtype.has_options else ()
         if not self.mapping(node, f"question '{_peek_id(node)}'", allowed, required):
             return None
@@ -757,7 +759,7 @@ class _Reader:
             label=self.text(node.get("label"), f"the label of {what}"),
             hint=self.text(node.get("hint"), f"the hint of {what}"),
             optional=self.boolean(node.get("optional"), "optional", False),
-            error_messages=self._error_messages(node.get("error_messages"), what),
+            error_messages=self._error_messages(node.get("error_messages"), what, qtype),
             options=options,
             body=self.text(node.get("body"), f"the body of {what}"),
             settings=settings,
@@ -838,7 +840,7 @@ class _Reader:
             options = self.lists[node.value]
         else:
             options = self._options(node, what, qtype, revealed)
-        minimum = 2 if qtype.name in ("radios", "select") else 1
+        minimum = qtype.min_options
         if node.is_seq and len(options) < minimum:
             self.at(node, f"{what} needs at least {minimum} options.")
         return options
@@ -869,7 +871,7 @@ class _Reader:
         reveal: tuple[Question, ...] = ()
         reveal_node = item.get("reveal")
         if reveal_node is not None:
-            if qtype is not None and not qtype.allows_reveal:
+            if qtype is not None and not qtype.can_reveal:
                 self.at_key(
                     reveal_node,
                     f"reveal: works only on radios, checkboxes and "
@@ -887,7 +889,7 @@ class _Reader:
                 found = [self._question(q, what, revealed=True) for q in reveal_node.value]
                 reveal = tuple(q for q in found if q)
         exclusive = self.boolean(item.get("exclusive"), "exclusive", False)
-        if exclusive and qtype is not None and qtype.name != "checkboxes":
+        if exclusive and qtype is not None and not qtype.can_have_exclusive_options:
             self.at(item.get("exclusive"), "exclusive: is only for checkboxes options.")
         return Option(
             value=value,
@@ -897,8 +899,9 @@ class _Reader:
             exclusive=exclusive,
         )
 
-    def _error_messages(self, node: Node | None, what: str) -> dict[str, Text]:
-        if node is None or not self.mapping(node, f"error_messages of {what}", ERROR_KINDS):
+    def _error_messages(self, node: Node | None, what: str, qtype: Any) -> dict[str, Text]:
+        kinds = qtype.error_kinds
+        if node is None or not self.mapping(node, f"error_messages of {what}", kinds):
             return {}
         messages = {}
         for kind, child in node.value.items():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms_service.definitions.expressions import Expression
+from forms_service.question_types import question_type
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -134,7 +135,7 @@ class Page:
     @property
     def answerable(self) -> tuple[Question, ...]:
         """Top-level questions that take an answer (content blocks do not)."""
-        return tuple(q for q in self.questions if q.type != "content")
+        return tuple(q for q in self.questions if question_type(q).takes_answer)
 
     def all_questions(self) -> Iterator[tuple[Question, Question | None, Option | None]]:
         """Every answerable question on the page with the question and option revealing it."""

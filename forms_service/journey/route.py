@@ -293,9 +293,9 @@ class Journey(AnswerReader):
             if question.id in scope.answers
         ]
         for _, question in answered:
-            if question.type == "name":
+            if question_type(question).names_a_person:
                 return " ".join(scope.display(question))
-        texts = [(p, q) for p, q in answered if q.type == "text"]
+        texts = [(p, q) for p, q in answered if question_type(q).labels_an_item]
         if texts:
             first_page = texts[0][0]
             return " ".join(scope.display(q)[0] for p, q in texts[:2] if p is first_page)

@@ -25,6 +25,7 @@ from forms_service.journey.changes import with_answers, with_repeat_done
 from forms_service.journey.reader import ASSISTED, ONLINE
 from forms_service.journey.route import CANNOT_START, Journey, SavedAnswers, Step
 from forms_service.journey.summary import SectionBlock, answer_sections
+from forms_service.question_types import question_type
 
 LIVE, ASSISTED_MODE, PREVIEW = "live", "assisted", "preview"
 MODES = {LIVE: ONLINE, ASSISTED_MODE: ASSISTED, PREVIEW: ONLINE}  # mode -> channel
@@ -218,6 +219,6 @@ class Runner:
             return " ".join(journey.text(self.form.applicant_name).split())
         for page, _ in self.form.every_page():
             for question in page.answerable:
-                if question.type == "name" and question.id in journey.answers:
+                if question_type(question).names_a_person and question.id in journey.answers:
                     return " ".join(journey.display(question))
         return ""

@@ -163,7 +163,7 @@ def render_page(form: Form, step: Step, runner: Runner, page_form_: Any, change:
     heading_question = page.heading_question
     fields = [
         render_markdown_text(scope, q.body)
-        if q.type == "content"
+        if not question_type(q).takes_answer
         else render_field(page_form_[q.id], page_form_, heading=q is heading_question)
         for q in page.questions
     ]

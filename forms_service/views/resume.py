@@ -28,6 +28,7 @@ from forms_service.clock import utcnow
 from forms_service.data import Draft
 from forms_service.definitions.model import Form
 from forms_service.mailer import Email, MailError
+from forms_service.question_types import question_type
 from forms_service.question_types import values as V
 from forms_service.tokens import hash_secret, new_token
 from forms_service.views.common import get_form, store
@@ -117,17 +118,17 @@ def save_progress(form_id: str):
 
 
 def _known_email(journey: Any) -> str:
-    for question in _questions_of_type(journey.form, "email"):
+    for question in _email_questions(journey.form):
         value = journey.answers.get(question.id)
         if value:
             return value
     return ""
 
 
-def _questions_of_type(form: Form, kind: str):
+def _email_questions(form: Form):
     for page, _ in form.every_page():
         for question, _, _ in page.all_questions():
-            if question.type == kind:
+            if question_type(question).is_email_address:
                 yield question
 
 

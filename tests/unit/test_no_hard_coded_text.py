@@ -31,8 +31,12 @@ def test_python_messages_are_marked_for_translation():
 
     from forms_service.question_types import REGISTRY
 
-    source = TEMPLATES.parent / "question_types" / "types.py"
-    found = {m[1] for m in extract_from_file("python", str(source), keywords={"N_": None})}
+    sources = sorted((TEMPLATES.parent / "question_types").glob("*.py"))
+    found = {
+        m[1]
+        for source in sources
+        for m in extract_from_file("python", str(source), keywords={"N_": None})
+    }
     for qtype in REGISTRY.values():
         wanted = set(qtype.messages.values()) | {
             label for label, _, _ in getattr(qtype, "part_labels", {}).values()

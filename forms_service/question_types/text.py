@@ -1,0 +1,151 @@
+"""Free text: `text` (one line) and `textarea` (a paragraph)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from re import _constants as sre_constants
+from re import _parser as sre_parser
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from forms_service.question_types import keys as K
+from forms_service.question_types.base import (
+    N_,
+    Display,
+    Invalid,
+    QuestionType,
+    Raw,
+    check_length,
+    stripped,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from forms_service.definitions.model import Question
+
+_EXAMPLE = "Example answer"
+
+
+class TextType(QuestionType):
+    name = "text"
+    component = "input"
+    labels_an_item = True
+    default_max: ClassVar[int] = 500  # characters, when the definition sets no max_length
+    keys = {
+        "max_length": K.POSITIVE_INT,
+        "min_length": K.NON_NEGATIVE_INT,
+        "pattern": K.REGEX,
+        "width": K.WIDTH,
+        "autocomplete": K.AUTOCOMPLETE,
+    }
+    messages = {
+        **QuestionType.messages,
+        "too_long": N_("{Name} must be {max} characters or less"),
+        "too_short": N_("{Name} must be {min} characters or more"),
+    }
+
+    def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
+        value = check_length(question, stripped(raw.get("")), self.default_max)
+        pattern = question.setting("pattern")
+        if pattern and not re.fullmatch(pattern, value):
+            raise Invalid("invalid")
+        return value
+
+    def example_answer(self, question: Question, today: datetime.date) -> str | None:
+        """The text "Example answer", cut or padded with x to min_length and max_length; for a
+        pattern it does not match, the text pattern_example() reads from the pattern.
+
+        None when the pattern is not simple enough to sample (see pattern_example) or its
+        sample breaks the length limits.
+        """
+        low = question.setting("min_length") or 1
+        high = question.setting("max_length", self.default_max)
+        if low > high:
+            return None
+        length = min(max(len(_EXAMPLE), low), high)
+        value = (_EXAMPLE + "x" * length)[:length]
+        value = value[:-1] + "x" if value.endswith(" ") else value  # would be stripped
+        pattern = question.setting("pattern")
+        if pattern and not re.fullmatch(pattern, value):
+            sample = pattern_example(pattern)
+            fits = sample is not None and sample == sample.strip() and low <= len(sample) <= high
+            return sample if fits else None
+        return value
+
+
+class TextareaType(TextType):
+    name = "textarea"
+    component = "character_count"
+    labels_an_item = False
+    default_max = 5000
+    keys = {"max_length": K.POSITIVE_INT, "min_length": K.NON_NEGATIVE_INT}
+
+    def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
+        # Browsers send CRLF; count what the citizen sees, as the character count does.
+        value = stripped(raw.get("")).replace("\r\n", "\n")
+        return check_length(question, value, self.default_max)
+
+    def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
+        return value.splitlines() if value else []
+
+
+class _CannotSample(Exception):
+    """A part of a pattern that pattern_example does not sample."""
+
+
+def pattern_example(pattern: str) -> str | None:
+    """A short text matching a simple `pattern`, or None when it is not simple.
+
+    Reads the pattern with re's own parser (re._parser: private, but it is what re.compile
+    runs, so the pattern is read exactly as it is matched) and takes the first choice
+    everywhere: the first character of a class, the first branch, the fewest repeats.
+    Lookarounds, negated classes and back-references are not simple; the result is checked
+    with re.fullmatch anyway.
+    """
+    try:
+        text = _sample(sre_parser.parse(pattern))
+    except (_CannotSample, re.error, RecursionError):
+        return None
+    return text if re.fullmatch(pattern, text) else None
+
+
+_CATEGORY_SAMPLES = {
+    sre_constants.CATEGORY_DIGIT: "0",
+    sre_constants.CATEGORY_WORD: "a",
+    sre_constants.CATEGORY_SPACE: " ",
+}
+
+
+def _sample(items: Iterable[tuple[Any, Any]]) -> str:
+    text = ""
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            text += chr(arg)
+        elif op is sre_constants.ANY:
+            text += "a"
+        elif op is sre_constants.IN:
+            text += _sample_class(arg)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low, _, item = arg
+            text += _sample(item) * low
+        elif op is sre_constants.SUBPATTERN:
+            text += _sample(arg[-1])
+        elif op is sre_constants.BRANCH:
+            text += _sample(arg[1][0])
+        elif op is sre_constants.AT:
+            continue  # ^ and $: fullmatch anchors anyway; others fail the final check
+        else:
+            raise _CannotSample(op)
+    return text
+
+
+def _sample_class(items: list[tuple[Any, Any]]) -> str:
+    op, arg = items[0]
+    if op is sre_constants.LITERAL:
+        return chr(arg)
+    if op is sre_constants.RANGE:
+        return chr(arg[0])
+    if op is sre_constants.CATEGORY and arg in _CATEGORY_SAMPLES:
+        return _CATEGORY_SAMPLES[arg]
+    raise _CannotSample(op)
