@@ -11,7 +11,6 @@ subject or a body, and logs the recipient only masked (`j***@example.com`).
 from __future__ import annotations
 
 import contextlib
-import datetime
 import logging
 import os
 import re
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
+from forms_service.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +203,7 @@ class Mailer:
 
     def _write_outbox(self, message: EmailMessage, recipient: str) -> None:
         """Write atomically, private to this user: a reader never sees half a message."""
-        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
         name = f"{stamp}-{secrets.token_hex(4)}.eml"
         temp_path: str | None = None
         try:

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
-from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -30,6 +29,7 @@ from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from forms_service.clock import LONDON
 from forms_service.question_types.values import format_date
 from forms_service.rendition import AnswerRow, ItemBlock, SectionBlock, read_submission
 from forms_service.rendition import StoredSubmission as SubmissionLike
@@ -39,7 +39,6 @@ TEMPLATES = Path(__file__).parent / "templates" / "pdf"
 # fetcher serves only <BASE_URL>static/... from the app's static folder.
 BASE_URL = "https://forms.invalid/"
 STATIC_PREFIX = "/static/"
-LONDON = ZoneInfo("Europe/London")
 
 
 class StaticFileFetcher(URLFetcher):

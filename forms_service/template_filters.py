@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from forms_service.clock import LONDON
 from forms_service.question_types.values import format_date
 from forms_service.statuses import STATUS_LABELS
 
@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from flask import Flask
 
     from forms_service.data import StaffUser
-
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def _status_labels() -> dict[str, str]:

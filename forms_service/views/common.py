@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime
 from functools import partial
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
 
+from forms_service.clock import today_in_london
 from forms_service.data import Store, Submission
 from forms_service.definitions.model import Form
 from forms_service.exports import submission_pdf
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def store() -> Store:
@@ -34,7 +32,7 @@ def get_form(form_id: str) -> Form:
 def today() -> datetime.date:
     """Today in England and Wales (tests may fix it with FIXED_TODAY)."""
     fixed = current_app.config.get("FIXED_TODAY")
-    return fixed or datetime.datetime.now(LONDON).date()
+    return fixed or today_in_london()
 
 
 def make_pdf(submission: Submission) -> bytes:

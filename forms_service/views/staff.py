@@ -187,7 +187,7 @@ def inbox():
     rows, total = store().find_submissions(**query, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     audit("inbox", None, filters={k: v for k, v in filters.items() if v})
     forms = current_app.extensions["forms"]
-    today = _today()
+    on = today()
     return render_template(
         "staff/inbox.html",
         journey=None,
@@ -204,7 +204,7 @@ def inbox():
         sort_url=_sort_url,
         page_url=_page_url,
         titles={k: f.title.pick("en") for k, f in forms.items()},
-        today=today,
+        today=on,
         open_statuses=OPEN_STATUSES,
         export_url=url_for("staff.export_csv")
         + "?"
@@ -227,7 +227,7 @@ def _filters(user: StaffUser) -> tuple[dict[str, str], dict[str, Any]]:
         "submitted_from": _date(filters["from"]),
         "submitted_to": _date(filters["to"]),
         "assigned_to": user.id if filters["mine"] else None,
-        "overdue_on": _today() if filters["overdue"] else None,
+        "overdue_on": today() if filters["overdue"] else None,
         "query": filters["q"] or None,
         "sort": filters["sort"] or "submitted",
         "descending": filters["order"] != "asc",
@@ -240,10 +240,6 @@ def _date(text: str) -> datetime.date | None:
         return datetime.date.fromisoformat(text)
     except ValueError:
         return None
-
-
-def _today() -> datetime.date:
-    return today()
 
 
 def _sort_url(column: str, current: str, descending: bool) -> str:
@@ -322,7 +318,7 @@ def submission_page(reference: str):
         staff=staff,
         names=names,
         errors=errors,
-        today=_today(),
+        today=today(),
         open_statuses=OPEN_STATUSES,
     ), (422 if errors else 200)
 
