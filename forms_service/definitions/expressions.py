@@ -221,7 +221,7 @@ Answers = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
-class Node:
+class ExprNode:
     """One part of a parsed expression; ``offset`` is where it starts in the source."""
 
     offset: int
@@ -230,7 +230,7 @@ class Node:
     def __post_init__(self) -> None:
         object.__setattr__(self, "height", 1 + max((c.height for c in self.children()), default=0))
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return ()
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -241,7 +241,7 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Literal(Node):
+class Literal(ExprNode):
     value: str | int | Decimal | bool | Duration | None
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -258,10 +258,10 @@ class Literal(Node):
 
 
 @dataclass(frozen=True)
-class ListLiteral(Node):
-    items: tuple[Node, ...]
+class ListLiteral(ExprNode):
+    items: tuple[ExprNode, ...]
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return self.items
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -289,7 +289,7 @@ class ListLiteral(Node):
 
 
 @dataclass(frozen=True)
-class Name(Node):
+class Name(ExprNode):
     name: str
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -305,7 +305,7 @@ class Name(Node):
 
 
 @dataclass(frozen=True)
-class Today(Node):
+class Today(ExprNode):
     def check(self, env: Mapping[str, Type]) -> Type:
         return T.DATE
 
@@ -314,14 +314,14 @@ class Today(Node):
 
 
 @dataclass(frozen=True)
-class Part(Node):
+class Part(ExprNode):
     """``home_address.postcode``: a part of an address or name answer."""
 
-    target: Node
+    target: ExprNode
     part: str
     part_offset: int
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return (self.target,)
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -350,10 +350,10 @@ class Part(Node):
 
 
 @dataclass(frozen=True)
-class Not(Node):
-    operand: Node
+class Not(ExprNode):
+    operand: ExprNode
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return (self.operand,)
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -365,10 +365,10 @@ class Not(Node):
 
 
 @dataclass(frozen=True)
-class Negate(Node):
-    operand: Node
+class Negate(ExprNode):
+    operand: ExprNode
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return (self.operand,)
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -387,13 +387,13 @@ class Negate(Node):
 
 
 @dataclass(frozen=True)
-class Logical(Node):
+class Logical(ExprNode):
     """``and`` / ``or`` over two or more operands; kept flat so long chains stay shallow."""
 
     op: str
-    operands: tuple[Node, ...]
+    operands: tuple[ExprNode, ...]
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return self.operands
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -407,14 +407,14 @@ class Logical(Node):
 
 
 @dataclass(frozen=True)
-class Arithmetic(Node):
+class Arithmetic(ExprNode):
     """``+`` and ``-`` on numbers, and on dates with lengths of time (``today - 18y``)."""
 
     op: str
-    left: Node
-    right: Node
+    left: ExprNode
+    right: ExprNode
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return (self.left, self.right)
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -456,14 +456,14 @@ class Arithmetic(Node):
 
 
 @dataclass(frozen=True)
-class Compare(Node):
+class Compare(ExprNode):
     """``== != < <= > >= in`` and ``not in``; never chained, since ``a < b < c`` misleads."""
 
     op: str
-    left: Node
-    right: Node
+    left: ExprNode
+    right: ExprNode
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return (self.left, self.right)
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -552,14 +552,14 @@ _FUNCTIONS: dict[str, tuple[int, int, str]] = {
 
 
 @dataclass(frozen=True)
-class Call(Node):
+class Call(ExprNode):
     """A function call; the function is checked when the form loads, not when parsed, so the
     loader can report every problem of a definition with the questions in view."""
 
     function: str
-    args: tuple[Node, ...]
+    args: tuple[ExprNode, ...]
 
-    def children(self) -> tuple[Node, ...]:
+    def children(self) -> tuple[ExprNode, ...]:
         return self.args
 
     def check(self, env: Mapping[str, Type]) -> Type:
@@ -652,7 +652,7 @@ class Call(Node):
 # -- checking helpers ----------------------------------------------------------------------
 
 
-def _dotted_name(node: Node) -> str | None:
+def _dotted_name(node: ExprNode) -> str | None:
     if isinstance(node, Name):
         return node.name
     if isinstance(node, Part):
@@ -661,14 +661,14 @@ def _dotted_name(node: Node) -> str | None:
     return None
 
 
-def _subject(node: Node) -> str:
+def _subject(node: ExprNode) -> str:
     """How a message names an operand: by its question id when it has one."""
     dotted = _dotted_name(node)
     return f"'{dotted}'" if dotted else "this"
 
 
 def _require(
-    fn: str, arg: Node, env: Mapping[str, Type], kinds: tuple[Kind, ...], what: str
+    fn: str, arg: ExprNode, env: Mapping[str, Type], kinds: tuple[Kind, ...], what: str
 ) -> Type:
     found = arg.check(env)
     if found.kind not in kinds:
@@ -678,13 +678,13 @@ def _require(
     return found
 
 
-def _require_bool(node: Node, env: Mapping[str, Type], needs: str) -> None:
+def _require_bool(node: ExprNode, env: Mapping[str, Type], needs: str) -> None:
     found = node.check(env)
     if found.kind is not Kind.BOOL:
         raise ExpressionError(f"{needs}, but {_subject(node)} is {found.describe()}", node.offset)
 
 
-def _check_options(literals: Node, typ: Type, owner: Node) -> None:
+def _check_options(literals: ExprNode, typ: Type, owner: ExprNode) -> None:
     """Text literals compared with a radios or checkboxes answer must be among its options."""
     if typ.options is None:
         return
@@ -789,7 +789,7 @@ def _has_answer(value: Any) -> bool:
 # -- parser --------------------------------------------------------------------------------
 
 
-_N = TypeVar("_N", bound=Node)
+_N = TypeVar("_N", bound=ExprNode)
 
 
 class _Parser:
@@ -801,7 +801,7 @@ class _Parser:
         self.pos = 0
         self.open: list[_Token] = []  # brackets not closed yet, innermost last
 
-    def parse(self) -> Node:
+    def parse(self) -> ExprNode:
         if self.peek().kind == "end":
             raise ExpressionError("The expression is empty.", 0)
         node = self.parse_or()
@@ -834,7 +834,7 @@ class _Parser:
         token = self.peek()
         return token.kind == kind and token.text == text
 
-    def built(self, node: Node, offset: int) -> Node:
+    def built(self, node: ExprNode, offset: int) -> ExprNode:
         if node.height > MAX_HEIGHT:
             raise ExpressionError(
                 "This expression is too long or too deeply nested. Split it "
@@ -854,13 +854,13 @@ class _Parser:
         self.open.pop()
         return node
 
-    def parse_or(self) -> Node:
+    def parse_or(self) -> ExprNode:
         return self.logical("or", self.parse_and)
 
-    def parse_and(self) -> Node:
+    def parse_and(self) -> ExprNode:
         return self.logical("and", self.parse_not)
 
-    def logical(self, op: str, operand: Callable[[], Node]) -> Node:
+    def logical(self, op: str, operand: Callable[[], ExprNode]) -> ExprNode:
         operands = [operand()]
         while self.at("keyword", op):
             self.take()
@@ -869,7 +869,7 @@ class _Parser:
             return operands[0]
         return self.built(Logical(operands[0].offset, op, tuple(operands)), operands[0].offset)
 
-    def parse_not(self) -> Node:
+    def parse_not(self) -> ExprNode:
         if not self.at("keyword", "not"):
             return self.parse_comparison()
         token = self.take()
@@ -886,7 +886,7 @@ class _Parser:
             return "not in"
         return None
 
-    def parse_comparison(self) -> Node:
+    def parse_comparison(self) -> ExprNode:
         left = self.parse_additive()
         op = self.comparison_op()
         if op is None:
@@ -901,7 +901,7 @@ class _Parser:
             )
         return self.built(Compare(left.offset, op, left, right), token.offset)
 
-    def parse_additive(self) -> Node:
+    def parse_additive(self) -> ExprNode:
         node = self.parse_unary()
         while self.at("op", "+") or self.at("op", "-"):
             token = self.take()
@@ -909,14 +909,14 @@ class _Parser:
             node = self.built(Arithmetic(node.offset, token.text, node, right), token.offset)
         return node
 
-    def parse_unary(self) -> Node:
+    def parse_unary(self) -> ExprNode:
         if not self.at("op", "-"):
             return self.parse_postfix()
         token = self.take()
         operand = self.nested(token, self.parse_unary)
         return self.built(Negate(token.offset, operand), token.offset)
 
-    def parse_postfix(self) -> Node:
+    def parse_postfix(self) -> ExprNode:
         node = self.parse_primary()
         while self.at("op", "."):
             self.take()
@@ -930,7 +930,7 @@ class _Parser:
             node = self.built(Part(node.offset, node, name.text, name.offset), name.offset)
         return node
 
-    def parse_primary(self) -> Node:
+    def parse_primary(self) -> ExprNode:
         token = self.take()
         if token.kind in ("number", "string", "duration"):
             return Literal(token.offset, token.value)
@@ -951,14 +951,14 @@ class _Parser:
             return self.built(items, token.offset)
         raise self.missing_value(token)
 
-    def parenthesised(self, opening: _Token) -> Node:
+    def parenthesised(self, opening: _Token) -> ExprNode:
         inner = self.parse_or()
         self.close(opening, ")", "')'")
         return inner
 
     def sequence(self, opening: _Token, closing: str) -> ListLiteral:
         """Comma-separated values up to ``closing``: call arguments or list items."""
-        items: list[Node] = []
+        items: list[ExprNode] = []
         while not self.at("op", closing):
             items.append(self.parse_or())
             if not self.at("op", ","):
@@ -1007,12 +1007,12 @@ class Expression:
     """A parsed expression: check it once when the form loads, evaluate it on every request."""
 
     source: str
-    root: Node
+    root: ExprNode
 
     def names(self) -> frozenset[str]:
         """Every question id the expression reads, including those of repeat items."""
         found: set[str] = set()
-        stack: list[Node] = [self.root]
+        stack: list[ExprNode] = [self.root]
         while stack:
             node = stack.pop()
             if isinstance(node, Name):

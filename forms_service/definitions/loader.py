@@ -27,7 +27,7 @@ from forms_service.definitions.model import (
     Text,
     TextVariant,
 )
-from forms_service.definitions.yamlnodes import Node, YamlSyntaxError, from_plain, parse_yaml
+from forms_service.definitions.yamlnodes import YamlNode, YamlSyntaxError, from_plain, parse_yaml
 from forms_service.question_types import REGISTRY, question_type
 from forms_service.question_types.answer_types import T
 from forms_service.question_types.keys import BadKeyValue
@@ -137,7 +137,7 @@ class DefinitionError(Exception):
 class _Deferred:
     """An expression or placeholder to check once every question in the form is known."""
 
-    node: Node
+    node: YamlNode
     position: int  # of the page it belongs to: it may use answers from earlier pages
     expression: Expression | None = None
     placeholders: frozenset[str] = frozenset()
@@ -147,7 +147,9 @@ class _Deferred:
 
 
 @dataclass
-class _Reader:
+class _DefinitionReader:
+    """Reads one form definition (its YAML tree) into a Form, collecting every problem."""
+
     file: str
     problems: list[Problem] = field(default_factory=list)
     deferred: list[_Deferred] = field(default_factory=list)
@@ -165,15 +167,15 @@ class _Reader:
         message = message[:1].upper() + message[1:]
         self.problems.append(Problem(self.file, line or 1, col or 1, message))
 
-    def at(self, node: Node, message: str) -> None:
+    def at(self, node: YamlNode, message: str) -> None:
         self.report(node.line, node.col, message)
 
-    def at_key(self, node: Node, message: str) -> None:
+    def at_key(self, node: YamlNode, message: str) -> None:
         line, col = (node.key_line, node.key_col) if node.key_line else (node.line, node.col)
         self.report(line, col, message)
 
     def mapping(
-        self, node: Node, what: str, allowed: Iterable[str], required: Iterable[str] = ()
+        self, node: YamlNode, what: str, allowed: Iterable[str], required: Iterable[str] = ()
     ) -> bool:
         """Check that node is a mapping with only allowed keys and all required ones."""
         if not node.is_map:
@@ -195,7 +197,7 @@ class _Reader:
     # -- values --------------------------------------------------------------------------
 
     def string(
-        self, node: Node | None, what: str, pattern: re.Pattern | None = None, rule: str = ""
+        self, node: YamlNode | None, what: str, pattern: re.Pattern | None = None, rule: str = ""
     ) -> str | None:
         if node is None:
             return None
@@ -210,7 +212,7 @@ class _Reader:
             return None
         return value
 
-    def integer(self, node: Node | None, what: str, minimum: int = 1) -> int | None:
+    def integer(self, node: YamlNode | None, what: str, minimum: int = 1) -> int | None:
         if node is None:
             return None
         value = node.value
@@ -219,7 +221,7 @@ class _Reader:
             return None
         return value
 
-    def boolean(self, node: Node | None, what: str, default: bool) -> bool:
+    def boolean(self, node: YamlNode | None, what: str, default: bool) -> bool:
         if node is None:
             return default
         if not isinstance(node.value, bool):
@@ -227,7 +229,9 @@ class _Reader:
             return default
         return node.value
 
-    def text(self, node: Node | None, what: str, extra_names: Iterable[str] = ()) -> Text | None:
+    def text(
+        self, node: YamlNode | None, what: str, extra_names: Iterable[str] = ()
+    ) -> Text | None:
         """Read a text: a string, a mapping of language to string, or a list of variants."""
         if node is None:
             return None
@@ -262,7 +266,7 @@ class _Reader:
                 )
         return text
 
-    def _languages(self, node: Node, what: str) -> dict[str, str] | None:
+    def _languages(self, node: YamlNode, what: str) -> dict[str, str] | None:
         values: dict[str, str] = {}
         for lang, child in node.value.items():
             if lang == "when":
@@ -287,7 +291,7 @@ class _Reader:
             )
         return values or None
 
-    def _variants(self, node: Node, what: str) -> Text | None:
+    def _variants(self, node: YamlNode, what: str) -> Text | None:
         variants: list[TextVariant] = []
         items = node.value
         if not items:
@@ -316,7 +320,9 @@ class _Reader:
                 variants.append(TextVariant(when, values))
         return Text(tuple(variants)) if len(variants) == len(items) else None
 
-    def expression(self, node: Node | None, what: str, defer: bool = False) -> Expression | None:
+    def expression(
+        self, node: YamlNode | None, what: str, defer: bool = False
+    ) -> Expression | None:
         if node is None:
             return None
         source = self.string(node, what.capitalize())
@@ -334,7 +340,7 @@ class _Reader:
 
     # -- form parts ----------------------------------------------------------------------
 
-    def form(self, root: Node) -> Form | None:
+    def form(self, root: YamlNode) -> Form | None:
         if root.value is None:
             self.at(
                 root, "The file is empty. A form needs at least id:, version:, title: and pages:."
@@ -412,7 +418,7 @@ class _Reader:
             self.text(get("organisation"), "organisation")
         return form if not self.problems else None
 
-    def _form_languages(self, node: Node | None) -> tuple[str, ...]:
+    def _form_languages(self, node: YamlNode | None) -> tuple[str, ...]:
         if node is None:
             return ("en",)
         if not node.is_seq or not node.value:
@@ -432,12 +438,12 @@ class _Reader:
                 languages.append(item.value)
         return tuple(languages) or ("en",)
 
-    def _start(self, node: Node | None) -> Text | None:
+    def _start(self, node: YamlNode | None) -> Text | None:
         if node is None or not self.mapping(node, "start", ("body",), ("body",)):
             return None
         return self.text(node.get("body"), "the start page body")
 
-    def _applicant_name(self, node: Node | None) -> Text | None:
+    def _applicant_name(self, node: YamlNode | None) -> Text | None:
         """Who the applicant is, for caseworkers' search: answers in {placeholders}.
 
         Staff-facing only, so one string serves every language.
@@ -450,7 +456,7 @@ class _Reader:
             self.deferred.append(_Deferred(node, EVERY_PAGE, None, text.placeholders))
         return text
 
-    def _declaration(self, node: Node | None) -> Declaration | None:
+    def _declaration(self, node: YamlNode | None) -> Declaration | None:
         if node is None:
             return None
         if not self.mapping(node, "declaration", ("body", "confirm_label"), ("body",)):
@@ -459,7 +465,7 @@ class _Reader:
         label = self.text(node.get("confirm_label"), "the declaration confirm_label")
         return Declaration(body, label) if body else None
 
-    def _confirmation(self, node: Node | None) -> Confirmation | None:
+    def _confirmation(self, node: YamlNode | None) -> Confirmation | None:
         if node is None or not self.mapping(node, "confirmation", ("title", "body"), ("title",)):
             return None
         names = ("reference",)
@@ -467,13 +473,13 @@ class _Reader:
         body = self.text(node.get("body"), "the confirmation body", names)
         return Confirmation(title, body) if title else None
 
-    def _lists(self, node: Node | None) -> None:
+    def _lists(self, node: YamlNode | None) -> None:
         if node is None or not self.mapping(node, "lists", node.value if node.is_map else ()):
             return
         for name, options in node.value.items():
             self.lists[name] = self._options(options, f"list '{name}'", None)
 
-    def _sections(self, node: Node | None) -> tuple[Section, ...]:
+    def _sections(self, node: YamlNode | None) -> tuple[Section, ...]:
         if node is None:
             return ()
         if not node.is_seq:
@@ -497,7 +503,7 @@ class _Reader:
                 sections.append(Section(section_id, title))
         return tuple(sections)
 
-    def _pages(self, node: Node | None) -> tuple[Page, ...]:
+    def _pages(self, node: YamlNode | None) -> tuple[Page, ...]:
         if node is None:
             return ()
         if not node.is_seq or not node.value:
@@ -519,7 +525,7 @@ class _Reader:
             pages.append(page)
         return tuple(pages)
 
-    def _page(self, node: Node) -> Page | None:
+    def _page(self, node: YamlNode) -> Page | None:
         if not node.is_map:
             self.at(
                 node,
@@ -569,7 +575,7 @@ class _Reader:
             return None
         return Page(page_id, kind, title, body, section, when, questions, node.line, rules)
 
-    def _page_id(self, node: Node, position: int) -> str | None:
+    def _page_id(self, node: YamlNode, position: int) -> str | None:
         page_id = self.string(
             node.get("id"),
             "The page id",
@@ -586,7 +592,7 @@ class _Reader:
             self.positions.setdefault(page_id, position)
         return page_id
 
-    def _section_of(self, node: Node, what: str) -> str | None:
+    def _section_of(self, node: YamlNode, what: str) -> str | None:
         section = self.string(node.get("section"), f"The section of {what}")
         if section is not None and section not in self.section_ids:
             self.at(
@@ -595,7 +601,7 @@ class _Reader:
             )
         return section
 
-    def _repeat(self, node: Node, position: int) -> Page | None:
+    def _repeat(self, node: YamlNode, position: int) -> Page | None:
         """An "add another" group: its pages are asked once for each item."""
         if not self.mapping(node, "a repeat page", REPEAT_KEYS, ("id", "item_name", "pages")):
             return None
@@ -644,7 +650,9 @@ class _Reader:
             high,
         )
 
-    def _repeat_pages(self, node: Node | None, what: str, section: str | None) -> tuple[Page, ...]:
+    def _repeat_pages(
+        self, node: YamlNode | None, what: str, section: str | None
+    ) -> tuple[Page, ...]:
         if node is None or not node.is_seq or not node.value:
             if node is not None:
                 self.at(node, f"pages of {what} must be a list of the pages asked for each item.")
@@ -664,7 +672,7 @@ class _Reader:
         return tuple(pages)
 
     def _rules(
-        self, node: Node | None, what: str, on_page: set[str], position: int, inclusive: bool
+        self, node: YamlNode | None, what: str, on_page: set[str], position: int, inclusive: bool
     ) -> tuple[Rule, ...]:
         if node is None:
             return ()
@@ -698,7 +706,7 @@ class _Reader:
                 rules.append(Rule(check, message, question, item.line))
         return tuple(rules)
 
-    def _questions(self, node: Node | None, where: str, kind: str) -> tuple[Question, ...]:
+    def _questions(self, node: YamlNode | None, where: str, kind: str) -> tuple[Question, ...]:
         if node is None:
             return ()
         if kind != "questions":
@@ -714,7 +722,7 @@ class _Reader:
         questions = [self._question(item, where) for item in node.value]
         return tuple(q for q in questions if q)
 
-    def _question(self, node: Node, where: str, revealed: bool = False) -> Question | None:
+    def _question(self, node: YamlNode, where: str, revealed: bool = False) -> Question | None:
         if not node.is_map:
             self.at(
                 node,
@@ -767,7 +775,7 @@ class _Reader:
         )
         return question if qid else None
 
-    def _question_id(self, node: Node | None) -> str | None:
+    def _question_id(self, node: YamlNode | None) -> str | None:
         qid = self.string(
             node,
             "The question id",
@@ -799,7 +807,7 @@ class _Reader:
             self.question_at[qid] = (node.line, node.col)
         return qid
 
-    def _settings(self, node: Node, qtype: Any, what: str) -> dict[str, Any]:
+    def _settings(self, node: YamlNode, qtype: Any, what: str) -> dict[str, Any]:
         settings: dict[str, Any] = {}
         for key, spec in qtype.keys.items():
             child = node.get(key)
@@ -827,7 +835,7 @@ class _Reader:
         return settings
 
     def _question_options(
-        self, node: Node, what: str, qtype: Any, revealed: bool
+        self, node: YamlNode, what: str, qtype: Any, revealed: bool
     ) -> tuple[Option, ...]:
         if isinstance(node.value, str):
             if node.value not in self.lists:
@@ -846,7 +854,7 @@ class _Reader:
         return options
 
     def _options(
-        self, node: Node, what: str, qtype: Any, revealed: bool = False
+        self, node: YamlNode, what: str, qtype: Any, revealed: bool = False
     ) -> tuple[Option, ...]:
         if not node.is_seq:
             self.at(
@@ -867,7 +875,7 @@ class _Reader:
             options.append(self._option(item, value, what, qtype, revealed))
         return tuple(options)
 
-    def _option(self, item: Node, value: str, what: str, qtype: Any, revealed: bool) -> Option:
+    def _option(self, item: YamlNode, value: str, what: str, qtype: Any, revealed: bool) -> Option:
         reveal: tuple[Question, ...] = ()
         reveal_node = item.get("reveal")
         if reveal_node is not None:
@@ -899,7 +907,7 @@ class _Reader:
             exclusive=exclusive,
         )
 
-    def _error_messages(self, node: Node | None, what: str, qtype: Any) -> dict[str, Text]:
+    def _error_messages(self, node: YamlNode | None, what: str, qtype: Any) -> dict[str, Text]:
         kinds = qtype.error_kinds
         if node is None or not self.mapping(node, f"error_messages of {what}", kinds):
             return {}
@@ -936,7 +944,7 @@ class _Reader:
                 message = f"'{exc.name}' {scope.unknown(exc.name, item, env)}"
             self.report(line, col, f"In this condition: {message}")
 
-    def _check_tasks(self, pages: tuple[Page, ...], node: Node) -> None:
+    def _check_tasks(self, pages: tuple[Page, ...], node: YamlNode) -> None:
         """In a task list every page after the first task belongs to a task (section)."""
         if not any(page.section for page in pages):
             self.at(
@@ -1089,7 +1097,7 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"Allowed here: {', '.join(choices)}."
 
 
-def _describe(node: Node) -> str:
+def _describe(node: YamlNode) -> str:
     if node.is_seq:
         return "a list"
     if node.is_map:
@@ -1099,7 +1107,7 @@ def _describe(node: Node) -> str:
     return f"{type(node.value).__name__} {node.value!r}".replace("str ", "text ")
 
 
-def _peek_id(node: Node) -> str:
+def _peek_id(node: YamlNode) -> str:
     child = node.get("id")
     return str(child.value) if child is not None else "?"
 
@@ -1114,7 +1122,7 @@ def _bound_order(low: Any, high: Any) -> int:
     return (low > high) - (low < high)
 
 
-def _variant_nodes(node: Node) -> Iterator[Node]:
+def _variant_nodes(node: YamlNode) -> Iterator[YamlNode]:
     if node.is_seq:
         for item in node.value:
             yield item.get("when") or item
@@ -1122,7 +1130,7 @@ def _variant_nodes(node: Node) -> Iterator[Node]:
         yield node
 
 
-def _position_in(node: Node, offset: int) -> tuple[int, int]:
+def _position_in(node: YamlNode, offset: int) -> tuple[int, int]:
     """Line and column of a character inside a scalar (exact for one-line scalars)."""
     if node.style in ("|", ">"):
         return node.line + 1, 1
@@ -1139,7 +1147,7 @@ def load_form_text(text: str, file: str) -> Form:
         root = parse_yaml(text)
     except YamlSyntaxError as exc:
         raise DefinitionError([Problem(file, exc.line, exc.col, exc.message)]) from None
-    reader = _Reader(file)
+    reader = _DefinitionReader(file)
     form = reader.form(root)
     if form is None:
         problems = sorted(set(reader.problems), key=lambda p: (p.line, p.col, p.message))
@@ -1163,7 +1171,7 @@ def load_form_file(path: Path) -> Form:
 
 def load_snapshot(snapshot: dict[str, Any]) -> Form:
     """Rebuild a Form from the plain data stored with a draft or submission."""
-    reader = _Reader("<snapshot>")
+    reader = _DefinitionReader("<snapshot>")
     form = reader.form(from_plain(snapshot))
     if form is None:
         raise DefinitionError(reader.problems)

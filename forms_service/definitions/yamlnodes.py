@@ -1,7 +1,7 @@
 """Safe YAML reading that remembers where every value came from.
 
 Authors are told about mistakes by file, line and column, so the loader works on a tree of
-`Node`s rather than on plain Python values. Only PyYAML's composer (which builds nodes and
+`YamlNode`s rather than on plain Python values. Only PyYAML's composer (which builds nodes and
 never constructs arbitrary objects) and SafeConstructor's scalar resolution are used.
 """
 
@@ -15,10 +15,10 @@ import yaml
 
 
 @dataclass
-class Node:
+class YamlNode:
     """One YAML value with its position (1-based line and column)."""
 
-    value: Any  # scalar value, dict[str, Node] for mappings, list[Node] for sequences
+    value: Any  # scalar value, dict[str, YamlNode] for mappings, list[YamlNode] for sequences
     line: int = 0
     col: int = 0
     # Where the *key* holding this value is, so an unknown key can be pointed at precisely.
@@ -37,7 +37,7 @@ class Node:
     def is_seq(self) -> bool:
         return self.kind == "seq"
 
-    def get(self, key: str) -> Node | None:
+    def get(self, key: str) -> YamlNode | None:
         return self.value.get(key) if self.is_map else None
 
     def plain(self) -> Any:
@@ -64,15 +64,15 @@ _constructor = yaml.constructor.SafeConstructor()
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_yaml(text: str) -> Node:
-    """Parse one YAML document into a Node tree; raise YamlSyntaxError with a position."""
+def parse_yaml(text: str) -> YamlNode:
+    """Parse one YAML document into a YamlNode tree; raise YamlSyntaxError with a position."""
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
         # Errors are rare: re-read with the pure-Python parser, whose messages are clearer.
         root = _compose_slowly(text)
     if root is None:
-        return Node(value=None, line=1, col=1)
+        return YamlNode(value=None, line=1, col=1)
     return _convert(root)
 
 
@@ -110,12 +110,12 @@ def _explain_syntax(problem: str) -> str:
     return f"YAML syntax error: {problem}. Check the indentation and quoting on this line."
 
 
-def _convert(node: yaml.Node) -> Node:
+def _convert(node: yaml.Node) -> YamlNode:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.MappingNode):
         _constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
-        items: dict[str, Node] = {}
-        out = Node(value=items, line=line, col=col, kind="map")
+        items: dict[str, YamlNode] = {}
+        out = YamlNode(value=items, line=line, col=col, kind="map")
         for key_node, value_node in node.value:
             key = (
                 _constructor.construct_object(key_node)
@@ -133,15 +133,15 @@ def _convert(node: yaml.Node) -> Node:
             items[key] = child
         return out
     if isinstance(node, yaml.SequenceNode):
-        return Node(value=[_convert(v) for v in node.value], line=line, col=col, kind="seq")
+        return YamlNode(value=[_convert(v) for v in node.value], line=line, col=col, kind="seq")
     value = _constructor.construct_object(node)
-    return Node(value=value, line=line, col=col, style=node.style or "")
+    return YamlNode(value=value, line=line, col=col, style=node.style or "")
 
 
-def from_plain(data: Any) -> Node:
+def from_plain(data: Any) -> YamlNode:
     """Wrap already-parsed data (a stored snapshot) as Nodes without positions."""
     if isinstance(data, dict):
-        return Node(value={str(k): from_plain(v) for k, v in data.items()}, kind="map")
+        return YamlNode(value={str(k): from_plain(v) for k, v in data.items()}, kind="map")
     if isinstance(data, list):
-        return Node(value=[from_plain(v) for v in data], kind="seq")
-    return Node(value=data, style="")
+        return YamlNode(value=[from_plain(v) for v in data], kind="seq")
+    return YamlNode(value=data, style="")
