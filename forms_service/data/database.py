@@ -10,6 +10,7 @@ import datetime
 import json
 import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -46,6 +47,9 @@ class Database:
         """Bring the database's tables up to date (the migrations); safe to run again."""
         from forms_service.data.schema import upgrade
 
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # a fresh machine
         upgrade(self.engine)
 
 

@@ -47,8 +47,7 @@ else:
 
     # The service's DATABASE_URL (or its SQLite default); only the URL is read here.
     settings = load_config(SECRET_KEY="unused")  # noqa: S106
-    url = config.get_main_option("sqlalchemy.url") or settings["DATABASE_URL"]
-    engine = create_engine(url)
+    engine = create_engine(settings["DATABASE_URL"])
     with engine.connect() as connection:
         run_migrations(connection)
     engine.dispose()
