@@ -15,9 +15,11 @@ def utcnow() -> datetime.datetime:
 
 
 def as_utc(moment: datetime.datetime) -> datetime.datetime:
-    """A moment read back from the database: SQLite returns naive datetimes, and everything
-    the service stores is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+    """A moment in UTC. A naive one is taken to be UTC already: SQLite returns naive
+    datetimes, everything the service stores is UTC, and the API reads a naive `since` so."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC)
 
 
 def today_in_london() -> datetime.date:

@@ -6,7 +6,6 @@ a submission downloaded by a caseworker and one fetched through the API are the 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import hashlib
@@ -15,13 +14,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
-from sqlalchemy.exc import IntegrityError
-
 from forms_service.definitions.loader import DefinitionError, load_snapshot
 from forms_service.definitions.model import Form, Page, Question
 from forms_service.question_types import csv_cell, question_type
 from forms_service.question_types.compound import CompoundType
 from forms_service.rendition import StoredSubmission as SubmissionLike
+from forms_service.statuses import RECEIVED
 
 # Bump when pdf.py, its templates or rendition.py change what a PDF shows: every PDF cached
 # under the old value is then made again on its next download.
@@ -71,7 +69,7 @@ def submission_json(submission: SubmissionLike) -> dict[str, Any]:
     return {
         "reference": submission.reference,
         "form": {"id": submission.form_id, "version": submission.form_version},
-        "status": submission.status or "received",
+        "status": submission.status or RECEIVED,
         "submitted_at": utc_iso(submission.submitted_at),
         "started_at": utc_iso(submission.started_at),
         "language": submission.language,
@@ -122,7 +120,7 @@ def _fixed_cells(submission: SubmissionLike) -> list[str]:
         submission.reference,
         submission.form_id,
         str(submission.form_version),
-        submission.status or "received",
+        submission.status or RECEIVED,
         utc_iso(submission.submitted_at) or "",
         submission.due_on.isoformat() if submission.due_on else "",
         submission.applicant_name or "",
@@ -282,6 +280,5 @@ def submission_pdf(
     if stored is not None:
         return stored
     pdf = render(submission)
-    with contextlib.suppress(IntegrityError):  # another request stored it a moment ago
-        store.store_pdf(submission.id, content_hash, pdf)
+    store.store_pdf(submission.id, content_hash, pdf)
     return pdf

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from forms_service.clock import LONDON
 from forms_service.question_types.values import format_date
+from forms_service.roles import ROLE_LABELS
 from forms_service.statuses import STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -67,12 +68,7 @@ def app_person(user: StaffUser, current: int | None) -> dict[str, Any]:
 
 
 def app_role(role: str, current: str | None) -> dict[str, Any]:
-    labels = {
-        "caseworker": gettext("Caseworker"),
-        "assisted_digital": gettext("Assisted digital"),
-        "admin": gettext("Administrator"),
-    }
-    return {"value": role, "text": labels[role], "checked": role == current}
+    return {"value": role, "text": gettext(ROLE_LABELS[role]), "checked": role == current}
 
 
 def answer_row(row: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@ queries, status, assignment and notes (the timeline), and the stored PDFs."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import secrets
@@ -234,7 +235,9 @@ class Submissions:
             return row.pdf if row is not None and row.content_hash == content_hash else None
 
     def store_pdf(self, submission_id: int, content_hash: str, pdf: bytes) -> None:
-        with self.sessions.begin() as db:
+        """Keep a submission's PDF. When two requests made it at once, the one that stores it
+        second finds the row taken and drops its copy (both copies went to their callers)."""
+        with contextlib.suppress(IntegrityError), self.sessions.begin() as db:
             row = db.get(StoredPdf, submission_id)
             if row is None:
                 db.add(

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask.blueprints import BlueprintSetupState
 
+from forms_service.clock import as_utc
 from forms_service.data import ApiToken, Store, Submission
 from forms_service.exports import submission_json
 from forms_service.statuses import RECEIVED, STATUSES
@@ -119,20 +120,13 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         moment, _, number = raw.partition("|")
-        return _utc(datetime.datetime.fromisoformat(moment)), int(number)
+        return as_utc(datetime.datetime.fromisoformat(moment)), int(number)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValueError("cursor is not valid: use next_cursor from the last page") from exc
 
 
 def utc_iso_micro(moment: datetime.datetime) -> str:
-    return _utc(moment).isoformat(timespec="microseconds")
-
-
-def _utc(moment: datetime.datetime) -> datetime.datetime:
-    # SQLite gives back naive datetimes; the store writes UTC. A naive `since` means UTC too.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(datetime.UTC)
+    return as_utc(moment).isoformat(timespec="microseconds")
 
 
 class BadRequest(ValueError):
@@ -157,7 +151,7 @@ def _list_filters(token: ApiToken) -> dict[str, Any]:
         # An offset's "+" sent unencoded arrives as a space ("...T09:00:00 01:00").
         since = re.sub(r" (\d{2}:?\d{2})$", r"+\1", since)
         try:
-            filters["since"] = _utc(datetime.datetime.fromisoformat(since))
+            filters["since"] = as_utc(datetime.datetime.fromisoformat(since))
         except ValueError:
             raise BadRequest("since must be an ISO 8601 date-time: 2024-05-01T09:00:00Z") from None
     limit = args.get("limit", str(DEFAULT_LIMIT))
