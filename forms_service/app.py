@@ -80,10 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def journey_context() -> dict[str, Any]:
         # The form and journey of the page, set when the journey was loaded, so the base
         # template (title, language, timeout warning) needs nothing a view must remember.
-        form = g.get("form")
-        if form is None and request.view_args and "form_id" in request.view_args:
-            form = app.extensions["forms"].get(request.view_args["form_id"])
-        return {"form": form, "journey": g.get("journey")}
+        return {"form": g.get("form"), "journey": g.get("journey")}
 
     @app.get("/assets/<path:filename>")
     def assets(filename: str):  # the GOV.UK CSS refers to /assets/fonts and /assets/images

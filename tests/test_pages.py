@@ -13,6 +13,7 @@ from forms_service.definitions.loader import load_definitions
 from forms_service.journey import Runner, Step
 from forms_service.views import citizen as views
 from forms_service.views.question_fields import page_form
+from forms_service.views.session_drafts import remember
 from forms_service.working_days import add_working_days
 from tests.citizen import Citizen
 from tests.conftest import FORMS_DIR
@@ -55,6 +56,7 @@ def test_every_page_of_every_form_renders_with_and_without_errors(shared_app, fo
     repeat = form.repeat_of(page_id)
     step = Step(page, repeat, 0) if repeat else Step(page)
     with app.test_request_context(f"/{form_id}/{step.path}"):
+        remember(form, runner)
         html = views.render_page(form, step, runner, page_form(page, journey, None), False)
         parses(html)
         assert "<h1" in html
@@ -73,6 +75,7 @@ def test_every_add_another_page_renders(shared_app, form_id, repeat_id):
     runner = Runner(form, {}, today=datetime.date.today())
     step = Step(form.page(repeat_id), add_another=True)
     with shared_app.test_request_context(f"/{form_id}/{repeat_id}"):
+        remember(form, runner)
         html, status = views._add_another(form, runner, step)
     parses(html)
     assert status == 200 and 'name="add_another"' in html

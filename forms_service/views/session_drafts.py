@@ -44,7 +44,7 @@ def load_runner(form: Form, mode: str = LIVE) -> tuple[Runner, int | None]:
     runner = Runner(
         form, saved, today=today(), mode=mode, language=session.get("language"), gettext=gettext
     )
-    _remember(form, runner)
+    remember(form, runner)
     return runner, draft.id if draft else None
 
 
@@ -59,11 +59,11 @@ def save(form: Form, runner: Runner, change: Callable[[dict], dict]) -> Runner:
         retention_days=retention(form),
     )
     after = runner.with_saved(draft.answers)
-    _remember(form, after)
+    remember(form, after)
     return after
 
 
-def _remember(form: Form, runner: Runner) -> None:
+def remember(form: Form, runner: Runner) -> None:
     """What every page of the journey needs (base template, language) without being told."""
     g.language = runner.language
     g.form = form
