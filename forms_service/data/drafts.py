@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from forms_service.clock import as_utc, utcnow
@@ -20,15 +20,7 @@ class Drafts:
 
     def find_draft(self, session_key: str, form_id: str) -> Draft | None:
         with self.sessions() as db:
-            return db.scalars(
-                select(Draft)
-                .where(
-                    Draft.session_key == session_key,
-                    Draft.form_id == form_id,
-                    Draft.submitted_at.is_(None),
-                )
-                .order_by(Draft.id.desc())
-            ).first()
+            return db.scalars(_open_draft(session_key, form_id)).first()
 
     def update_draft(
         self,
@@ -45,16 +37,7 @@ class Drafts:
         each other's answers.
         """
         with self.sessions.begin() as db:
-            draft = db.scalars(
-                select(Draft)
-                .where(
-                    Draft.session_key == session_key,
-                    Draft.form_id == form_id,
-                    Draft.submitted_at.is_(None),
-                )
-                .order_by(Draft.id.desc())
-                .with_for_update()
-            ).first()
+            draft = db.scalars(_open_draft(session_key, form_id).with_for_update()).first()
             now = utcnow()
             if draft is None:
                 draft = Draft(
@@ -202,3 +185,16 @@ def _token_status(
     if draft is None or draft.submitted_at is not None:
         return "gone", None
     return "ok", draft
+
+
+def _open_draft(session_key: str, form_id: str) -> Select:
+    """The session's newest unsubmitted draft of a form."""
+    return (
+        select(Draft)
+        .where(
+            Draft.session_key == session_key,
+            Draft.form_id == form_id,
+            Draft.submitted_at.is_(None),
+        )
+        .order_by(Draft.id.desc())
+    )
