@@ -67,11 +67,20 @@ def purge() -> None:
 @cli.command("create-user")
 @click.argument("email")
 @click.option("--name", help="Full name (default: the part of the email before @)")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option(
+    "--role",
+    "roles",
+    type=click.Choice(ROLES),
+    multiple=True,
+    required=True,
+    help="Give --role again for each further role",
+)
 @click.option("--forms", default="", help="Form ids they work on, comma separated")
 @click.password_option(help="Asked for (twice) when not given")
 @with_appcontext
-def create_user(email: str, name: str | None, role: str, forms: str, password: str) -> None:
+def create_user(
+    email: str, name: str | None, roles: tuple[str, ...], forms: str, password: str
+) -> None:
     """Create a staff account. The password is stored as an argon2 hash only."""
     store = current_app.extensions["store"]
     known = current_app.extensions["forms"]
@@ -84,10 +93,10 @@ def create_user(email: str, name: str | None, role: str, forms: str, password: s
     if store.user_by_email(email):
         raise click.BadParameter(f"{email} already has an account", param_hint="EMAIL")
     user = store.create_user(
-        email, name or email.split("@")[0], role, form_ids, hash_password(password)
+        email, name or email.split("@")[0], list(roles), form_ids, hash_password(password)
     )
-    store.audit("cli", "user_created", email, None, role=role, user_id=user.id)
-    click.echo(f"Created {role} {email}. Sign in at /staff/sign-in")
+    store.audit("cli", "user_created", email, None, roles=list(roles), user_id=user.id)
+    click.echo(f"Created {' and '.join(roles)} {email}. Sign in at /staff/sign-in")
 
 
 @cli.command("create-api-token")

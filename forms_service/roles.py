@@ -10,3 +10,4 @@ ROLE_LABELS = {
     "admin": "Administrator",
 }
 ROLES = tuple(ROLE_LABELS)
+CASEWORKER, ASSISTED_DIGITAL, ADMIN = ROLES

@@ -67,8 +67,13 @@ def app_person(user: StaffUser, current: int | None) -> dict[str, Any]:
     return {"value": str(user.id), "text": user.name, "selected": user.id == current}
 
 
-def app_role(role: str, current: str | None) -> dict[str, Any]:
-    return {"value": role, "text": gettext(ROLE_LABELS[role]), "checked": role == current}
+def app_role(role: str, chosen: list[str] | None) -> dict[str, Any]:
+    return {"value": role, "text": gettext(ROLE_LABELS[role]), "checked": role in (chosen or [])}
+
+
+def app_roles(roles: list[str] | None) -> str:
+    """A member of staff's roles as people read them: "Caseworker, Assisted digital"."""
+    return ", ".join(gettext(ROLE_LABELS.get(role, role)) for role in roles or [])
 
 
 def answer_row(row: Any) -> dict[str, Any]:
@@ -99,6 +104,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "app_radio": app_radio,
     "app_person": app_person,
     "app_role": app_role,
+    "app_roles": app_roles,
     "app_answer_row": answer_row,
     "app_event_title": app_event_title,
 }

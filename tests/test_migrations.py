@@ -138,7 +138,9 @@ def column_names(store: Store) -> dict[str, list[str]]:
 
 def test_a_database_from_before_migrations_is_upgraded_in_place(tmp_path):
     store = legacy_database(tmp_path / "forms.db")
-    before, columns = every_row(store), column_names(store)
+    columns = column_names(store)
+    columns["staff_users"].remove("role")  # 0002 turns each role into a list of roles
+    before = every_row(store, columns)
     assert current(store.engine) is None
     assert set(before) == set(Base.metadata.tables)
     assert all(before.values()), "the fixture has a row in every table"
@@ -162,7 +164,8 @@ def test_a_database_from_before_migrations_is_upgraded_in_place(tmp_path):
     day_after = datetime.datetime(2026, 12, 2, tzinfo=datetime.UTC)
     status, draft = store.resume_token_status("b" * 64, day_after)
     assert status == "ok" and draft.answers["name"] == {"first": "Zoë", "last": "Ñandú"}
-    assert store.user_by_email("jo@example.gov.uk").failed_sign_ins == 1
+    jo = store.user_by_email("jo@example.gov.uk")
+    assert jo.failed_sign_ins == 1 and jo.roles == ["caseworker"]
     assert store.api_token("e" * 64).forms == ["visit"]
     with store.sessions() as db:
         assert db.get(StoredPdf, submission.id).pdf == b"%PDF-1.7 fake\x00\xff"

@@ -255,7 +255,7 @@ def test_create_user_from_the_command_line(app):
         obj=ScriptInfo(create_app=lambda: app),
     )
     assert result.exit_code == 0, result.output
-    assert app.extensions["store"].user_by_email("cli@example.com").role == "caseworker"
+    assert app.extensions["store"].user_by_email("cli@example.com").roles == ["caseworker"]
     bad = runner.invoke(
         cli,
         [
@@ -313,3 +313,44 @@ def test_a_refused_status_change_keeps_the_choice_and_marks_the_note(app):
     assert 'value="rejected" checked' in html
     assert 'id="note-error"' in html
     assert html.count("Prison number") == 1  # each answer once (no repeated rows)
+
+
+def test_a_member_of_staff_may_hold_several_roles(app):
+    admin = signed_in(app, "admin@example.com")
+    response = admin.post(
+        "/staff/users",
+        {
+            "email": "both@example.com",
+            "name": "Bo Both",
+            "role": ["caseworker", "assisted_digital"],
+            "forms": ["prison-visit-booking"],
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user = app.extensions["store"].user_by_email("both@example.com")
+    assert user.roles == ["caseworker", "assisted_digital"]
+    listing = admin.get("/staff/users").get_data(as_text=True)
+    assert "Caseworker, Assisted digital" in listing
+    # Each role opens what it opens: the caseworker's inbox works for them; an
+    # assisted-digital-only user still gets no inbox.
+    assert signed_in(app, "both@example.com").get("/staff/").status_code == 200
+    assert signed_in(app, "ad@example.com").get("/staff/").status_code == 403
+    none = admin.post(
+        "/staff/users",
+        {"email": "none@example.com", "name": "No Role", "password": "a long enough password"},
+    )
+    assert none.status_code == 422 and "Select a role" in none.get_data(as_text=True)
+
+
+def test_the_command_line_gives_several_roles(app):
+    result = CliRunner().invoke(
+        cli,
+        ["create-user", "two@example.com", "--role", "caseworker", "--role", "assisted_digital"]
+        + ["--password", "another long password"],
+        obj=ScriptInfo(create_app=lambda: app),
+    )
+    assert result.exit_code == 0, result.output
+    assert "caseworker and assisted_digital" in result.output
+    user = app.extensions["store"].user_by_email("two@example.com")
+    assert user.roles == ["caseworker", "assisted_digital"]

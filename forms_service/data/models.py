@@ -19,10 +19,12 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from forms_service.roles import ADMIN
 from forms_service.statuses import RECEIVED
 
 # JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
@@ -72,7 +74,8 @@ class StaffUser(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(30))  # one of forms_service.roles.ROLES
+    # Some of forms_service.roles.ROLES: a caseworker may also help citizens fill in forms.
+    roles: Mapped[list] = mapped_column(JsonType, default=list, server_default=text("'[]'"))
     forms: Mapped[list] = mapped_column(JsonType, default=list)  # form ids; admins see all
     password_hash: Mapped[str | None] = mapped_column(String(200))
     sso_subject: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -81,6 +84,14 @@ class StaffUser(Base):
     locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     last_sign_in_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether they hold any of these roles."""
+        return any(role in (self.roles or []) for role in roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(ADMIN)
 
 
 class SubmissionEvent(Base):

@@ -4,6 +4,7 @@ audit log of every access to personal data."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,13 +21,19 @@ class StaffAccess:
     # -- staff -----------------------------------------------------------------------------
 
     def create_user(
-        self, email: str, name: str, role: str, forms: list[str], password_hash: str | None
+        self,
+        email: str,
+        name: str,
+        roles: str | Sequence[str],
+        forms: list[str],
+        password_hash: str | None,
     ) -> StaffUser:
+        """A new member of staff with a role, or several (a list)."""
         with self.sessions.begin() as db:
             user = StaffUser(
                 email=email.lower(),
                 name=name,
-                role=role,
+                roles=[roles] if isinstance(roles, str) else list(roles),
                 forms=list(forms),
                 password_hash=password_hash,
                 active=True,

@@ -32,7 +32,7 @@ from flask_babel import gettext
 from forms_service.clock import as_utc, utcnow
 from forms_service.data import StaffUser, Store
 from forms_service.passwords import hash_password, long_enough, verify_password
-from forms_service.roles import ROLES
+from forms_service.roles import ADMIN, CASEWORKER, ROLES
 from forms_service.statuses import OPEN_STATUSES, STATUS_LABELS, STATUSES
 from forms_service.template_filters import answer_row as _answer_row
 from forms_service.tokens import hash_secret
@@ -82,7 +82,7 @@ def staff_required(*roles: str) -> Callable:
             user = current_staff()
             if user is None:
                 return redirect(url_for("staff.sign_in", next=request.full_path))
-            if roles and user.role not in roles:
+            if roles and not user.has_role(*roles):
                 abort(403)
             g.staff = user
             return view(*args, **kwargs)
@@ -94,7 +94,7 @@ def staff_required(*roles: str) -> Callable:
 
 def visible_forms(user: StaffUser) -> list[str] | None:
     """The forms whose submissions this person may see (None: every form)."""
-    return None if user.role == "admin" else list(user.forms or [])
+    return None if user.is_admin else list(user.forms or [])
 
 
 def _sign_out() -> None:
@@ -298,8 +298,8 @@ def submission_page(reference: str):
         u
         for u in store().users()
         if u.active
-        and u.role in ("caseworker", "admin")
-        and (u.role == "admin" or submission.form_id in (u.forms or []))
+        and u.has_role(CASEWORKER, ADMIN)
+        and (u.is_admin or submission.form_id in (u.forms or []))
     ]
     names = {u.id: u.name for u in store().users()}
     posted = request.form if errors else {}
@@ -426,7 +426,7 @@ def users():
         typed = {
             "email": request.form.get("email", "").strip(),
             "name": request.form.get("name", "").strip(),
-            "role": request.form.get("role", ""),
+            "roles": request.form.getlist("role"),
             "forms": request.form.getlist("forms"),
             "password": request.form.get("password", ""),
         }
@@ -435,11 +435,11 @@ def users():
             user = store().create_user(
                 typed["email"],
                 typed["name"],
-                typed["role"],
+                typed["roles"],
                 typed["forms"],
                 hash_password(typed["password"]),
             )
-            audit("user_created", typed["email"], role=typed["role"], user_id=user.id)
+            audit("user_created", typed["email"], roles=typed["roles"], user_id=user.id)
             return redirect(url_for("staff.users"))
     return render_template(
         "staff/users.html",
@@ -473,7 +473,7 @@ def _validate_user(typed: dict[str, Any]) -> list[dict[str, str]]:
             )
     if not typed["name"]:
         errors.append({"text": gettext("Enter a name"), "href": "#name"})
-    if typed["role"] not in ROLES:
+    if not typed["roles"] or any(role not in ROLES for role in typed["roles"]):
         errors.append({"text": gettext("Select a role"), "href": "#role"})
     if not long_enough(typed["password"]):
         errors.append(
