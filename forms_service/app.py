@@ -195,7 +195,8 @@ def _error_pages(app: Flask) -> None:
     def page(template: str, status: int):
         if request.path.startswith("/api/"):  # other systems get JSON, not a web page
             return {"error": template, "message": template.replace("_", " ")}, status
-        return render_template(f"errors/{template}.html"), status
+        # An error page is the service's, not the form's, even when a journey was loaded.
+        return render_template(f"errors/{template}.html", form=None, journey=None), status
 
     @app.errorhandler(404)
     def not_found(_error):

@@ -375,3 +375,14 @@ def test_a_broken_database_gives_a_friendly_page_and_writes_nothing(app):
     )
     assert response.status_code == 503
     assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+
+
+def test_an_error_page_inside_a_form_is_the_services_page(app):
+    """A 404 after the journey was loaded (no task list here) carries no form branding."""
+    citizen = Citizen(app.test_client())
+    citizen.get("/prison-visit-booking/prisoner")
+    response = citizen.get("/prison-visit-booking/tasks")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Page not found – Justice forms" in html
+    assert "app-timeout-dialog" not in html and "Cymraeg" not in html
