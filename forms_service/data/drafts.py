@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from forms_service.clock import as_utc, utcnow
 from forms_service.data.models import Draft, FormVersion, RateLimit, ResumeToken, WebSession
+from forms_service.tokens import new_token
+
+# The session key of a draft that a member of staff fills in (assisted digital).
+ASSISTED_PREFIX = "assisted:"
 
 
 class Drafts:
@@ -56,6 +60,61 @@ class Drafts:
             draft.updated_at = now
             draft.expires_at = now + datetime.timedelta(days=retention_days)
         return draft
+
+    # -- assisted digital ------------------------------------------------------------------
+
+    def start_assisted_draft(
+        self,
+        form_id: str,
+        form_version: int,
+        language: str,
+        staff_user_id: int,
+        assisted: dict,
+        retention_days: int = 28,
+    ) -> tuple[str, Draft]:
+        """A new draft a member of staff fills in for a citizen, and its reference for URLs.
+
+        Its session key can never equal a browser's (those are SHA-256 hex), so no
+        citizen cookie reaches it; only `assisted_draft` with its reference does.
+        """
+        reference = new_token()
+        now = utcnow()
+        draft = Draft(
+            session_key=ASSISTED_PREFIX + reference,
+            form_id=form_id,
+            form_version=form_version,
+            language=language,
+            answers={},
+            created_at=now,
+            updated_at=now,
+            expires_at=now + datetime.timedelta(days=retention_days),
+            staff_user_id=staff_user_id,
+            assisted=dict(assisted),
+        )
+        with self.sessions.begin() as db:
+            db.add(draft)
+        return reference, draft
+
+    def assisted_draft(self, reference: str) -> Draft | None:
+        """The unsubmitted assisted draft with this reference (None once handed over)."""
+        with self.sessions() as db:
+            return db.scalars(
+                select(Draft).where(
+                    Draft.session_key == ASSISTED_PREFIX + reference,
+                    Draft.submitted_at.is_(None),
+                )
+            ).first()
+
+    def assisted_drafts(self, staff_user_id: int | None) -> list[Draft]:
+        """Assisted drafts not yet submitted or handed over, last saved first: one member
+        of staff's, or everyone's (None)."""
+        query = select(Draft).where(
+            Draft.session_key.startswith(ASSISTED_PREFIX), Draft.submitted_at.is_(None)
+        )
+        if staff_user_id is not None:
+            query = query.where(Draft.staff_user_id == staff_user_id)
+        with self.sessions() as db:
+            return list(db.scalars(query.order_by(Draft.updated_at.desc())))
 
     # -- save and return -------------------------------------------------------------------
 
@@ -112,6 +171,10 @@ class Drafts:
                 )
             ):
                 other.session_key = f"abandoned:{other.id}"
+            if draft.assisted is not None and draft.session_key.startswith(ASSISTED_PREFIX):
+                # Staff handed it to the citizen: from now on it is theirs; the record keeps
+                # who started it.
+                draft.assisted = {**draft.assisted, "handed_over_at": now.isoformat()}
             draft.session_key = session_key
             draft.updated_at = now
             return "ok", draft

@@ -31,6 +31,12 @@ from forms_service.statuses import RECEIVED
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
+# What `assisted` holds on a draft and its submission: the staff member's name at the time,
+# the citizen's name as they gave it, the method (telephone, face_to_face, paper, other), a
+# note (for "other"), and when the staff member handed the draft to the citizen, if they did.
+ASSISTED_KEYS = ("staff_name", "citizen_name", "method", "note", "handed_over_at")
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -63,6 +69,10 @@ class Draft(Base):
         DateTime(timezone=True), index=True
     )
     resume_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    # Assisted digital: the member of staff filling it in for a citizen, and how (see
+    # ASSISTED_KEYS). The draft then belongs to them, not to a browser session.
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    assisted: Mapped[dict | None] = mapped_column(JsonType)
 
     __table_args__ = (Index("ix_drafts_session_form", "session_key", "form_id"),)
 
@@ -197,6 +207,10 @@ class Submission(Base):
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     due_on: Mapped[datetime.date | None] = mapped_column(Date, index=True)
     applicant_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    # Assisted digital: who entered the answers, for whom and how (see ASSISTED_KEYS);
+    # None for a citizen's own.
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    assisted: Mapped[dict | None] = mapped_column(JsonType)
 
     # One submission per draft: a double-clicked Submit cannot create two.
     __table_args__ = (

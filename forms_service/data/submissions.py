@@ -34,8 +34,13 @@ class Submissions:
         *,
         make_reference: Callable[[], str],
         build: Callable[[Draft], dict[str, Any]],
+        actor: str = "citizen",
+        actor_id: int | None = None,
     ) -> Submission:
-        """Turn a draft into its one submission; a second call returns the same submission."""
+        """Turn a draft into its one submission; a second call returns the same submission.
+
+        `actor` (and the staff `actor_id`) is who sent it, for its timeline.
+        """
         for _attempt in range(5):
             try:
                 with self.sessions.begin() as db:
@@ -62,7 +67,8 @@ class Submissions:
                         SubmissionEvent(
                             submission_id=submission.id,
                             at=now,
-                            actor="citizen",
+                            actor_id=actor_id,
+                            actor=actor,
                             kind="received",
                             detail={"channel": submission.channel},
                         )
