@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from forms_service.definitions.loader import load_definitions
 from forms_service.journey import Runner, Step
-from forms_service.views import citizen as views
+from forms_service.views import form_pages as views
 from forms_service.views.question_fields import page_form
 from forms_service.views.session_drafts import remember
 from forms_service.working_days import add_working_days

@@ -8,10 +8,8 @@ submission is "not found", so its existence is not revealed.
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 import math
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,76 +28,25 @@ from flask import (
 from flask_babel import gettext
 
 from forms_service.clock import as_utc, utcnow
-from forms_service.data import StaffUser, Store
+from forms_service.data import StaffUser
 from forms_service.passwords import hash_password, long_enough, verify_password
 from forms_service.roles import ADMIN, CASEWORKER, ROLES
 from forms_service.statuses import OPEN_STATUSES, STATUS_LABELS, STATUSES
 from forms_service.template_filters import answer_row as _answer_row
 from forms_service.tokens import hash_secret
-from forms_service.views.common import make_pdf, today
+from forms_service.views.common import make_pdf, store, today
+from forms_service.views.staff_access import (
+    audit,
+    staff_required,
+    visible_forms,
+)
+from forms_service.views.staff_access import sign_out as end_staff_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 PER_PAGE = 25
 
 
-def store() -> Store:
-    return current_app.extensions["store"]
-
-
-def audit(action: str, target: str | None = None, **detail: Any) -> None:
-    user = g.get("staff")
-    actor = f"staff:{user.id} {user.email}" if user else "anonymous"
-    store().audit(actor, action, target, request.remote_addr, **detail)
-
-
 # -- signing in -------------------------------------------------------------------------------
-
-
-def current_staff() -> StaffUser | None:
-    """The signed-in member of staff, if the sign-in is still fresh."""
-    user_id = session.get("staff_user_id")
-    if user_id is None:
-        return None
-    seen = session.get("staff_seen")
-    idle = datetime.timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
-    if seen is None or utcnow() - datetime.datetime.fromisoformat(seen) > idle:
-        _sign_out()
-        return None
-    user = store().user(user_id)
-    if user is None or not user.active:
-        _sign_out()
-        return None
-    session["staff_seen"] = utcnow().isoformat()
-    return user
-
-
-def staff_required(*roles: str) -> Callable:
-    """Only signed-in staff (with one of these roles, if given) may use the view."""
-
-    def decorate(view: Callable) -> Callable:
-        @functools.wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            user = current_staff()
-            if user is None:
-                return redirect(url_for("staff.sign_in", next=request.full_path))
-            if roles and not user.has_role(*roles):
-                abort(403)
-            g.staff = user
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
-def visible_forms(user: StaffUser) -> list[str] | None:
-    """The forms whose submissions this person may see (None: every form)."""
-    return None if user.is_admin else list(user.forms or [])
-
-
-def _sign_out() -> None:
-    for key in ("staff_user_id", "staff_seen"):
-        session.pop(key, None)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -170,7 +117,7 @@ def _email_hash(email: str) -> str:
 @staff_required()
 def sign_out():
     audit("sign_out")
-    _sign_out()
+    end_staff_session()
     session.rotate()
     return redirect(url_for("staff.sign_in"))
 

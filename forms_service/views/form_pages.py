@@ -1,0 +1,458 @@
+"""A form's pages: start page, question pages, repeats, task list, check your answers,
+confirmation. The runner (forms_service.journey) decides where to go; these views parse the
+request, ask it, and render or redirect. The same pages serve a citizen (views/citizen.py)
+and a member of staff filling a form in for one (views/assisted.py); see session_drafts.py
+for what differs between them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext, ngettext
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+from forms_service.data import new_reference
+from forms_service.definitions.model import Form
+from forms_service.journey import (
+    CANNOT_START,
+    COMPLETE,
+    CONFIRMATION,
+    START,
+    AnswerReader,
+    AnswerRow,
+    ItemBlock,
+    Place,
+    RepeatRow,
+    Runner,
+    Step,
+    typed_on,
+    with_answers,
+    with_repeat_done,
+    with_typed,
+    without_item,
+)
+from forms_service.journey.reader import capital
+from forms_service.question_types import question_type
+from forms_service.views.common import get_form, store, today
+from forms_service.views.question_fields import page_form, render_field, render_markdown_text
+from forms_service.views.session_drafts import load_runner, save, url_for_place
+from forms_service.working_days import add_working_days
+
+
+def go(form: Form, place: Place):
+    return redirect(url_for_place(form, place))
+
+
+def _url(form: Form, place: Place | None) -> str | None:
+    return url_for_place(form, place) if place is not None else None
+
+
+def start(form_id: str):
+    form = get_form(form_id)
+    runner, _ = load_runner(form)
+    if form.start is None:
+        return go(form, runner.start())
+    return render_template(
+        "journey/start.html",
+        body=render_markdown_text(runner.journey, form.start),
+        first=url_for_place(form, runner.start()),
+    )
+
+
+def question_page(form_id: str, page_id: str):
+    return _step(get_form(form_id), page_id)
+
+
+def item_page(form_id: str, repeat_id: str, number: int, page_id: str):
+    return _step(get_form(form_id), f"{repeat_id}/{number}/{page_id}")
+
+
+def _step(form: Form, path: str):
+    if form.page(path.split("/")[-1]) is None:
+        abort(404)
+    runner, _ = load_runner(form)
+    step = runner.open(path)
+    if isinstance(step, Place):
+        return go(form, step)  # not reachable with these answers (yet)
+    if step.add_another:
+        return _add_another(form, runner, step)
+    change = request.args.get("change") == "1"
+    journey = runner.journey
+    typed = typed_on(journey.saved, step)
+    formdata = request.form if request.method == "POST" else (MultiDict(typed) if typed else None)
+    page_form_ = page_form(step.page, journey.scope_for(step), _stored(runner, step), formdata)
+    if request.method == "POST" and request.form.get("action") == "save" and form.save_and_return:
+        return _save_for_later(form, runner, step, page_form_)
+    if request.method == "POST" and not step.page.is_exit:
+        if page_form_.validate() and not _breaks_repeat_rules(runner, step, page_form_):
+            answers = page_form_.answers()
+            after = save(form, runner, lambda saved: with_answers(saved, step, answers))
+            return go(form, after.after_saving(step, change))
+        return render_page(form, step, runner, page_form_, change), 422
+    if request.args.get("recheck") == "1":
+        # Sent back from check your answers: a saved answer no longer passes (a date bound
+        # moved with today). Show why, with what was saved.
+        page_form_.validate()
+    return render_page(form, step, runner, page_form_, change)
+
+
+def _save_for_later(form: Form, runner: Runner, step: Step, page_form_: Any):
+    """Save the page as it is: its answers if they pass, otherwise exactly what was typed."""
+    if page_form_.validate() and not _breaks_repeat_rules(runner, step, page_form_):
+        answers = page_form_.answers()
+        save(form, runner, lambda saved: with_answers(saved, step, answers))
+    else:
+        names = {
+            f.input_name(part)
+            for f in page_form_.question_fields()
+            for part in f.qtype.input_parts(f.question)
+        }
+        typed = {k: v for k, v in request.form.lists() if k in names}
+        save(form, runner, lambda saved: with_typed(saved, step, typed))
+    return redirect(url_for("resume.save_progress", form_id=form.id))
+
+
+def _stored(runner: Runner, step: Step) -> dict[str, Any] | None:
+    saved = runner.journey.saved
+    if step.repeat is None:
+        return saved.get(step.page.id)
+    items = saved.get(step.repeat.id, {}).get("items", [])
+    if step.item < len(items):
+        return items[step.item]["pages"].get(step.page.id)
+    return None
+
+
+def _breaks_repeat_rules(runner: Runner, step: Step, page_form_: Any) -> bool:
+    """Refuse an item whose answers break a rule of its repeat that held without them (the
+    4th adult visitor), with the rule's message on the page."""
+    broken = runner.rules_broken_by(step, page_form_.answers())
+    fields = page_form_.question_fields()
+    for rule in broken:
+        field = page_form_[rule.question] if rule.question in page_form_ else fields[0]
+        field.errors = [runner.journey.text(rule.message)]
+    return bool(broken)
+
+
+def render_page(form: Form, step: Step, runner: Runner, page_form_: Any, change: bool) -> str:
+    page = step.page
+    scope = runner.journey.scope_for(step)
+    heading_question = page.heading_question
+    fields = [
+        render_markdown_text(scope, q.body)
+        if not question_type(q).takes_answer
+        else render_field(page_form_[q.id], page_form_, heading=q is heading_question)
+        for q in page.questions
+    ]
+    section = form.section(step.section)
+    caption = scope.text(section.title) if section else None
+    if step.repeat is not None:
+        caption = gettext(
+            "%(item)s %(number)d",
+            item=capital(scope.pick(step.repeat.item_name)),
+            number=step.item + 1,
+        )
+    return render_template(
+        "journey/page.html",
+        page=page,
+        journey=scope,
+        page_form=page_form_,
+        fields=fields,
+        errors=page_form_.error_list(),
+        back=_url(form, runner.back(step, change)),
+        change=change,
+        caption=caption,
+        heading=None
+        if heading_question
+        else scope.text(page.title or (page.answerable[0].label if page.answerable else None)),
+        body=render_markdown_text(scope, page.body) if page.body else None,
+        label_hidden=heading_question is None and page.title is None,
+        form_changed=session.pop("form_changed", None) == form.id,
+    )
+
+
+# -- repeats ---------------------------------------------------------------------------------
+
+
+def _add_another(form: Form, runner: Runner, step: Step):
+    """The add-another page: the items so far, and "Do you need to add another ...?"."""
+    journey = runner.journey
+    repeat = step.page
+    change = request.args.get("change") == "1"
+    count = journey.item_count(repeat)
+    full = repeat.max_items is not None and count >= repeat.max_items
+    item_name = journey.pick(repeat.item_name)
+    errors: list[str] = []
+    if request.method == "GET" and journey.saved.get(repeat.id, {}).get("done"):
+        # Finished before, but a later change broke a rule or the minimum: say so now.
+        errors = journey.repeat_problems(repeat)
+    if request.method == "POST":
+        answer = "no" if full else request.form.get("add_another")
+        if answer == "yes":
+            return go(form, runner.new_item(repeat, change))
+        if answer == "no":
+            errors = runner.problems_if_finished(repeat)
+            if not errors:
+                after = save(form, runner, lambda saved: with_repeat_done(saved, repeat, True))
+                return go(form, after.after_saving(step, change))
+        else:
+            errors = [gettext("Select yes if you need to add another %(item)s", item=item_name)]
+    items = [
+        {
+            "number": i + 1,
+            "label": journey.item_label(repeat, i),
+            "change": url_for_place(form, runner.change_item(repeat, i, change)),
+            "remove": url_for(
+                "citizen.remove_item",
+                form_id=form.id,
+                repeat_id=repeat.id,
+                number=i + 1,
+                change="1" if change else None,
+            ),
+        }
+        for i in range(count)
+    ]
+    return render_template(
+        "journey/repeat.html",
+        repeat=repeat,
+        items=items,
+        item_name=item_name,
+        full=full,
+        errors=errors,
+        error_list=[
+            {"text": e, "href": "#main-content" if full else "#add_another"} for e in errors
+        ],
+        heading=journey.text(repeat.title)
+        if repeat.title
+        else gettext("Add %(item)s details", item=item_name),
+        body=render_markdown_text(journey, repeat.body) if repeat.body else None,
+        back=_url(form, runner.add_another_back(step)),
+    ), (422 if errors else 200)
+
+
+def remove_item(form_id: str, repeat_id: str, number: int):
+    form = get_form(form_id)
+    repeat = form.page(repeat_id)
+    runner, _ = load_runner(form)
+    journey = runner.journey
+    if repeat is None or not repeat.is_repeat or not 1 <= number <= journey.item_count(repeat):
+        abort(404)
+    add_another = url_for_place(
+        form, runner.add_another_page(repeat, request.args.get("change") == "1")
+    )
+    item_name = journey.pick(repeat.item_name)
+    error = None
+    if request.method == "POST":
+        answer = request.form.get("remove")
+        if answer == "yes":
+            save(
+                form,
+                runner,
+                lambda saved: without_item(saved, repeat, number - 1, form, journey.today),
+            )
+            return redirect(add_another)
+        if answer == "no":
+            return redirect(add_another)
+        error = gettext("Select yes if you want to remove this %(item)s", item=item_name)
+    return render_template(
+        "journey/remove.html",
+        error=error,
+        back=add_another,
+        heading=gettext(
+            "Are you sure you want to remove %(item)s %(number)d?", item=item_name, number=number
+        ),
+        label=journey.item_label(repeat, number - 1),
+    ), (422 if error else 200)
+
+
+# -- task list, check your answers, submission -----------------------------------------------
+
+
+def task_list(form_id: str):
+    form = get_form(form_id)
+    runner, _ = load_runner(form)
+    if form.navigation != "task_list":
+        abort(404)
+    elsewhere = runner.task_list_place()
+    if elsewhere is not None:
+        return go(form, elsewhere)
+    journey = runner.journey
+    items = [
+        {
+            "title": {"text": journey.text(task.title)},
+            "href": _url(form, place),
+            "status": _task_status(task.status),
+        }
+        for task, place in runner.task_places()
+    ]
+    done = sum(task.next_step is None for task in journey.tasks)
+    return render_template(
+        "journey/tasks.html",
+        items=items,
+        done=done,
+        total=len(journey.tasks),
+        complete=journey.outcome == COMPLETE,
+    )
+
+
+def _task_status(status: str) -> dict[str, Any]:
+    if status == "completed":
+        return {"text": gettext("Completed")}
+    if status == CANNOT_START:
+        return {
+            "text": gettext("Cannot start yet"),
+            "classes": "govuk-task-list__status--cannot-start-yet",
+        }
+    text = gettext("In progress") if status == "in_progress" else gettext("Not yet started")
+    colour = "govuk-tag--light-blue" if status == "in_progress" else "govuk-tag--blue"
+    return {"tag": {"text": text, "classes": colour}}
+
+
+def check_answers(form_id: str):
+    form = get_form(form_id)
+    runner, draft_id = load_runner(form)
+    if draft_id is None and request.method == "POST":
+        done = session.get("submitted", {}).get(form.id)
+        if done:  # a second click on Submit after the first one went through
+            return go(form, CONFIRMATION)
+    if draft_id is None:
+        return go(form, START)
+    journey = runner.journey
+    if not journey.is_complete:
+        return go(form, runner.landing())
+    error = None
+    if request.method == "POST":
+        blocker = runner.submit_blocker()
+        if blocker is not None:
+            return go(form, blocker)
+        if form.declaration is None or request.form.get("declaration") == "yes":
+            return _submit(form, runner, draft_id)
+        error = gettext("Confirm that you have read and agree with the declaration")
+    return render_template(
+        "journey/check.html",
+        sections=summary_lists(form, runner),
+        back=_url(form, runner.check_answers_back()),
+        error=error,
+        declaration=render_markdown_text(journey, form.declaration.body)
+        if form.declaration
+        else None,
+    ), (422 if error else 200)
+
+
+def summary_lists(form: Form, runner: Runner) -> list[dict[str, Any]]:
+    """Check your answers as GOV.UK summary lists: one per section, one per repeat item."""
+    sections = []
+    for section in runner.answer_sections():
+        lists: list[dict[str, Any]] = [{"heading": None, "rows": []}]
+        for entry in section.entries:
+            if isinstance(entry, AnswerRow):
+                lists[-1]["rows"].append(_row(form, entry))
+            elif isinstance(entry, RepeatRow):
+                lists[-1]["rows"].append(_repeat_row(form, runner, entry))
+            elif isinstance(entry, ItemBlock):
+                lists.append(
+                    {"heading": entry.heading, "rows": [_row(form, r) for r in entry.rows]}
+                )
+                lists.append({"heading": None, "rows": []})
+        sections.append({"title": section.title, "lists": [x for x in lists if x["rows"]]})
+    return sections
+
+
+def _row(form: Form, row: AnswerRow) -> dict[str, Any]:
+    value = Markup("<br>").join(row.lines) if row.lines else gettext("Not answered")
+    first_part = question_type(row.question).input_parts(row.question)[:1]
+    anchor = (
+        f"{row.question.id}-{first_part[0]}" if first_part and first_part[0] else row.question.id
+    )
+    href = url_for_place(form, Place.at(row.step, change=True)) + f"#{anchor}"
+    return {
+        "key": {"text": row.label},
+        "value": {"html": value} if row.lines else {"text": value},
+        "actions": {
+            "items": [{"href": href, "text": gettext("Change"), "visuallyHiddenText": row.label}]
+        },
+    }
+
+
+def _repeat_row(form: Form, runner: Runner, entry: RepeatRow) -> dict[str, Any]:
+    count = runner.journey.item_count(entry.repeat)
+    value = ngettext("%(num)d added", "%(num)d added", count) if count else gettext("None added")
+    href = url_for_place(form, runner.add_another_page(entry.repeat, change=True))
+    return {
+        "key": {"text": entry.label},
+        "value": {"text": value},
+        "actions": {
+            "items": [{"href": href, "text": gettext("Change"), "visuallyHiddenText": entry.label}]
+        },
+    }
+
+
+def _submit(form: Form, runner: Runner, draft_id: int):
+    journey = runner.journey
+    prefix = form.reference_prefix or "".join(w[0] for w in form.id.split("-"))[:4].upper()
+    if len(prefix) < 2:
+        prefix = "REF"
+
+    sla = form.sla_working_days
+
+    def build(draft: Any) -> dict[str, Any]:
+        return {
+            "applicant_name": runner.applicant_name()[:200] or None,
+            "due_on": add_working_days(today(), sla) if sla else None,
+            "form_id": form.id,
+            "form_version": form.version,
+            "definition": form.snapshot,
+            "answers": journey.answers,
+            "language": journey.language,
+            "channel": runner.channel,
+        }
+
+    submission = store().submit(draft_id, make_reference=lambda: new_reference(prefix), build=build)
+    session["submitted"] = {**session.get("submitted", {}), form.id: submission.reference}
+    return go(form, CONFIRMATION)
+
+
+def confirmation(form_id: str):
+    form = get_form(form_id)
+    reference = session.get("submitted", {}).get(form.id)
+    if not reference:
+        return go(form, START)
+    submission = store().get_submission(reference)
+    language = session.get("language")
+    reader = AnswerReader(
+        form,
+        submission.answers if submission else {},
+        today=today(),
+        language=language if language in form.languages else form.default_language,
+        gettext=gettext,
+    )
+    g.form, g.journey, g.language = form, reader, reader.language
+    confirmation_ = form.confirmation
+    title = reader.text(confirmation_.title, reference=reference) if confirmation_ else None
+    body = None
+    if confirmation_ and confirmation_.body:
+        body = render_markdown_text(reader, confirmation_.body, reference=reference)
+    return render_template("journey/confirmation.html", reference=reference, title=title, body=body)
+
+
+def register(bp: Blueprint) -> None:
+    """Add a form's pages to a blueprint: the citizen's, or the assisted-digital one."""
+    both = ["GET", "POST"]
+    bp.add_url_rule("/<form_id>/", view_func=start)
+    bp.add_url_rule("/<form_id>/<page_id>", view_func=question_page, methods=both)
+    item = "/<form_id>/<repeat_id>/<int:number>"
+    bp.add_url_rule(f"{item}/<page_id>", view_func=item_page, methods=both)
+    bp.add_url_rule(f"{item}/remove", view_func=remove_item, methods=both)
+    bp.add_url_rule("/<form_id>/tasks", view_func=task_list)
+    bp.add_url_rule("/<form_id>/check-your-answers", view_func=check_answers, methods=both)
+    bp.add_url_rule("/<form_id>/confirmation", view_func=confirmation)
