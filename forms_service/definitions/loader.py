@@ -459,11 +459,13 @@ class _DefinitionReader:
     def _declaration(self, node: YamlNode | None) -> Declaration | None:
         if node is None:
             return None
-        if not self.mapping(node, "declaration", ("body", "confirm_label"), ("body",)):
+        keys = ("body", "confirm_label", "assisted_body")
+        if not self.mapping(node, "declaration", keys, ("body",)):
             return None
         body = self.text(node.get("body"), "the declaration body")
         label = self.text(node.get("confirm_label"), "the declaration confirm_label")
-        return Declaration(body, label) if body else None
+        assisted = self.text(node.get("assisted_body"), "the declaration assisted_body")
+        return Declaration(body, label, assisted) if body else None
 
     def _confirmation(self, node: YamlNode | None) -> Confirmation | None:
         if node is None or not self.mapping(node, "confirmation", ("title", "body"), ("title",)):

@@ -6,9 +6,10 @@ change afterwards, so they can be shared freely between requests and threads.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from forms_service.definitions.expressions import Expression
@@ -164,6 +165,9 @@ class Section:
 class Declaration:
     body: Text
     confirm_label: Text | None  # None: the service's own "I confirm..." wording
+    # What staff filling the form in for a citizen confirm instead (assisted digital);
+    # None: the service's own wording.
+    assisted_body: Text | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,3 +242,28 @@ class Form:
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+
+@functools.cache
+def as_filled_by_staff(form: Form) -> Form:
+    """The form as staff fill it in for a citizen (assisted digital): an email question is
+    optional, since many people who need help have no email address, unless the definition
+    marks it `required_when_assisted: true`. Everything else is the same definition."""
+
+    def question(q: Question) -> Question:
+        options = tuple(replace(o, reveal=tuple(map(question, o.reveal))) for o in q.options)
+        optional = q.optional or (
+            question_type(q).is_email_address and not q.setting("required_when_assisted")
+        )
+        return replace(q, optional=optional, options=options)
+
+    def page(p: Page) -> Page:
+        return replace(
+            p, questions=tuple(map(question, p.questions)), pages=tuple(map(page, p.pages))
+        )
+
+    if getattr(form, "_filled_by_staff", False):
+        return form
+    variant = replace(form, pages=tuple(map(page, form.pages)))
+    object.__setattr__(variant, "_filled_by_staff", True)
+    return variant

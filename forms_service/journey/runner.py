@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forms_service.definitions.model import Form, Page, Rule
+from forms_service.definitions.model import Form, Page, Rule, as_filled_by_staff
 from forms_service.journey.changes import with_answers, with_repeat_done
 from forms_service.journey.reader import ASSISTED, ONLINE
 from forms_service.journey.route import CANNOT_START, Journey, SavedAnswers, Step
@@ -69,6 +69,8 @@ class Runner:
     ):
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: one of {', '.join(MODES)}")
+        if mode == ASSISTED_MODE:
+            form = as_filled_by_staff(form)  # email questions optional, unless marked
         self.form = form
         self.mode = mode
         self.gettext = gettext
@@ -87,7 +89,7 @@ class Runner:
     def with_saved(self, saved: SavedAnswers) -> Runner:
         """The same person and mode with other saved answers (after a change)."""
         return Runner(
-            self.form,
+            self.form,  # already the mode's version of the form
             saved,
             today=self.journey.today,
             mode=self.mode,

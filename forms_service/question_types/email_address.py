@@ -17,7 +17,14 @@ class EmailType(QuestionType):
     name = "email"
     component = "input"
     is_email_address = True
-    keys = {"confirm": K.BOOL, "max_length": K.POSITIVE_INT, "width": K.WIDTH}
+    keys = {
+        "confirm": K.BOOL,
+        "max_length": K.POSITIVE_INT,
+        "width": K.WIDTH,
+        # Assisted digital: ask for it even when staff fill the form in (see
+        # definitions.model.as_filled_by_staff).
+        "required_when_assisted": K.BOOL,
+    }
     input_attrs = {"type": "email", "autocomplete": "email", "spellcheck": False}
     messages = {
         "required": N_("Enter {name}"),

@@ -228,3 +228,40 @@ def test_the_runner_imports_no_flask():
     code = "import sys, forms_service.journey.runner; print('flask' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+EMAIL_FORM = load_form_text(
+    """\
+id: contact
+version: 1
+title: Contact
+pages:
+  - id: email
+    questions:
+      - {id: email, type: email, label: Email address}
+  - id: work-email
+    questions:
+      - {id: work_email, type: email, label: Work email, required_when_assisted: true}
+declaration:
+  body: The information I have given is true.
+  assisted_body: I read the declaration to the applicant.
+""",
+    "contact.yaml",
+)
+
+
+def test_staff_may_leave_an_email_blank_unless_the_definition_needs_it():
+    live = Runner(EMAIL_FORM, {}, today=TODAY)
+    assisted = Runner(EMAIL_FORM, {}, today=TODAY, mode="assisted")
+    assert not live.form.question("email").optional
+    assert assisted.form.question("email").optional
+    assert not assisted.form.question("work_email").optional
+    # Staff and citizens walk the same pages of the same definition.
+    assert [p.id for p in assisted.form.pages] == [p.id for p in EMAIL_FORM.pages]
+    assert assisted.with_saved({}).form is assisted.form
+
+
+def test_the_declaration_has_an_assisted_wording():
+    assert EMAIL_FORM.declaration.assisted_body.pick("en") == (
+        "I read the declaration to the applicant."
+    )
