@@ -61,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _error_pages(app)
 
     from forms_service import mailer, template_filters
-    from forms_service.views import api, citizen, resume, staff
+    from forms_service.views import api, assisted, citizen, resume, staff
 
     mailer.init_app(app)
     template_filters.register(app)
@@ -70,6 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(resume.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(assisted.bp)
+    app.register_blueprint(assisted.form_bp)
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For (rate limits).
         app.wsgi_app = ProxyFix(

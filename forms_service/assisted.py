@@ -26,6 +26,13 @@ METHOD_WORDS = {
     PAPER: "paper form received by post",
     OTHER: "other",
 }
+# The same, after "You are completing this for Ana Silva, ...".
+METHOD_PHRASES = {
+    TELEPHONE: "by telephone",
+    FACE_TO_FACE: "face to face",
+    PAPER: "from a paper form received by post",
+    OTHER: "another way",
+}
 PAPER_CHANNEL = "paper"
 
 
@@ -42,3 +49,14 @@ def completed_by(assisted: Mapping[str, Any], gettext: Callable[[str], str]) -> 
         how = f"{how}: {assisted['note']}"
     sentence = gettext("Completed by %(staff)s on behalf of the applicant (%(how)s)")
     return sentence % {"staff": assisted.get("staff_name", ""), "how": how}
+
+
+def helping(form_title: str, assisted: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
+    """The staff banner: 'You are completing Book a prison visit for Ana Silva, by
+    telephone' (the note stands in for 'another way')."""
+    method = assisted.get("method", OTHER)
+    how = gettext(METHOD_PHRASES.get(method, method))
+    if method == OTHER and assisted.get("note"):
+        how = assisted["note"]
+    sentence = gettext("You are completing %(form)s for %(name)s, %(how)s")
+    return sentence % {"form": form_title, "name": assisted.get("citizen_name", ""), "how": how}

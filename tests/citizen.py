@@ -81,9 +81,10 @@ def page_fields(
 
 
 class Citizen:
-    def __init__(self, client: Any):
+    def __init__(self, client: Any, base: str = ""):
         self.client = client
         self.token: str | None = None
+        self.base = base  # where the form's pages are: "" for a citizen, staff URLs else
 
     def get(self, url: str, **kwargs: Any) -> Any:
         response = self.client.get(url, **kwargs)
@@ -109,12 +110,12 @@ class Citizen:
         Returns the URL path where the walk stopped.
         """
         today = today or datetime.date.today()
-        url = f"/{form.id}/"
+        url = f"{self.base}/{form.id}/"
         response = self.get(url)
         if response.status_code == 302:
             url = response.headers["Location"]
         else:
-            url = f"/{form.id}/{form.pages[0].id}"
+            url = f"{self.base}/{form.id}/{form.pages[0].id}"
         for _ in range(400):
             page_id = url.rstrip("/").split("/")[-1].split("?")[0]
             if page_id == "check-your-answers" or page_id == until:
@@ -146,16 +147,17 @@ class Citizen:
 
     def next_task(self, form: Form) -> str:
         """From the task list: the first task not completed, or check your answers."""
-        html = self.get(f"/{form.id}/tasks").get_data(as_text=True)
+        html = self.get(f"{self.base}/{form.id}/tasks").get_data(as_text=True)
         for item in re.findall(r'<li class="govuk-task-list__item.*?</li>', html, re.S):
             link = re.search(r'href="([^"]+)"', item)
             if link and "Completed" not in item:
                 return link.group(1)
-        assert f'href="/{form.id}/check-your-answers"' in html, "no task to do, yet not done"
-        return f"/{form.id}/check-your-answers"
+        done = f"{self.base}/{form.id}/check-your-answers"
+        assert f'href="{done}"' in html, "no task to do, yet not done"
+        return done
 
     def submit(self, form: Form) -> Any:
-        url = f"/{form.id}/check-your-answers"
+        url = f"{self.base}/{form.id}/check-your-answers"
         self.get(url)
         data = {"declaration": "yes"} if form.declaration else {}
         return self.post(url, data)

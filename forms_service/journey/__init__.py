@@ -25,6 +25,7 @@ from forms_service.journey.route import (
     Task,
 )
 from forms_service.journey.runner import (
+    ASSISTED_MODE,
     CHECK_ANSWERS,
     CONFIRMATION,
     LIVE,
@@ -48,6 +49,7 @@ __all__ = [
     "EXITED",
     "IN_PROGRESS",
     "INCOMPLETE",
+    "ASSISTED_MODE",
     "LIVE",
     "MODES",
     "NOT_STARTED",

@@ -22,10 +22,12 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from forms_service.assisted import PAPER, channel_of
 from forms_service.data import new_reference
 from forms_service.definitions.model import Form
 from forms_service.journey import (
     CANNOT_START,
+    CHECK_ANSWERS,
     COMPLETE,
     CONFIRMATION,
     START,
@@ -46,7 +48,14 @@ from forms_service.journey.reader import capital
 from forms_service.question_types import question_type
 from forms_service.views.common import get_form, store, today
 from forms_service.views.question_fields import page_form, render_field, render_markdown_text
-from forms_service.views.session_drafts import load_runner, save, url_for_place
+from forms_service.views.session_drafts import (
+    assisted,
+    load_runner,
+    pages_blueprint,
+    save,
+    url_for_place,
+)
+from forms_service.views.staff_access import audit, staff_actor
 from forms_service.working_days import add_working_days
 
 
@@ -61,6 +70,8 @@ def _url(form: Form, place: Place | None) -> str | None:
 def start(form_id: str):
     form = get_form(form_id)
     runner, _ = load_runner(form)
+    if assisted() is not None:
+        return go(form, runner.landing())  # staff know the service: straight to the questions
     if form.start is None:
         return go(form, runner.start())
     return render_template(
@@ -92,7 +103,8 @@ def _step(form: Form, path: str):
     typed = typed_on(journey.saved, step)
     formdata = request.form if request.method == "POST" else (MultiDict(typed) if typed else None)
     page_form_ = page_form(step.page, journey.scope_for(step), _stored(runner, step), formdata)
-    if request.method == "POST" and request.form.get("action") == "save" and form.save_and_return:
+    saving = form.save_and_return or assisted() is not None  # "End and save" for staff
+    if request.method == "POST" and request.form.get("action") == "save" and saving:
         return _save_for_later(form, runner, step, page_form_)
     if request.method == "POST" and not step.page.is_exit:
         if page_form_.validate() and not _breaks_repeat_rules(runner, step, page_form_):
@@ -120,6 +132,8 @@ def _save_for_later(form: Form, runner: Runner, step: Step, page_form_: Any):
         }
         typed = {k: v for k, v in request.form.lists() if k in names}
         save(form, runner, lambda saved: with_typed(saved, step, typed))
+    if assisted() is not None:
+        return redirect(url_for("assisted.end_and_save"))
     return redirect(url_for("resume.save_progress", form_id=form.id))
 
 
@@ -213,7 +227,7 @@ def _add_another(form: Form, runner: Runner, step: Step):
             "label": journey.item_label(repeat, i),
             "change": url_for_place(form, runner.change_item(repeat, i, change)),
             "remove": url_for(
-                "citizen.remove_item",
+                f"{pages_blueprint()}.remove_item",
                 form_id=form.id,
                 repeat_id=repeat.id,
                 number=i + 1,
@@ -302,6 +316,7 @@ def task_list(form_id: str):
         done=done,
         total=len(journey.tasks),
         complete=journey.outcome == COMPLETE,
+        check_answers=url_for_place(form, CHECK_ANSWERS),
     )
 
 
@@ -337,7 +352,11 @@ def check_answers(form_id: str):
             return go(form, blocker)
         if form.declaration is None or request.form.get("declaration") == "yes":
             return _submit(form, runner, draft_id)
-        error = gettext("Confirm that you have read and agree with the declaration")
+        error = (
+            gettext("Confirm the declaration for the applicant")
+            if assisted()
+            else gettext("Confirm that you have read and agree with the declaration")
+        )
     return render_template(
         "journey/check.html",
         sections=summary_lists(form, runner),
@@ -346,7 +365,22 @@ def check_answers(form_id: str):
         declaration=render_markdown_text(journey, form.declaration.body)
         if form.declaration
         else None,
+        confirm_text=_staff_confirmation(form, runner) if assisted() else None,
     ), (422 if error else 200)
+
+
+def _staff_confirmation(form: Form, runner: Runner) -> str | None:
+    """What staff confirm instead of the citizen's declaration: the definition's
+    assisted_body, else that they read it to the applicant (or copied a signed paper form)."""
+    if form.declaration is None:
+        return None
+    if form.declaration.assisted_body is not None:
+        return runner.journey.text(form.declaration.assisted_body)
+    if assisted().draft.assisted.get("method") == PAPER:
+        return gettext(
+            "I confirm that these answers are copied from the paper form the applicant signed"
+        )
+    return gettext("I confirm that I read the declaration to the applicant and they agreed to it")
 
 
 def summary_lists(form: Form, runner: Runner) -> list[dict[str, Any]]:
@@ -405,6 +439,15 @@ def _submit(form: Form, runner: Runner, draft_id: int):
 
     sla = form.sla_working_days
 
+    helping = assisted()
+    record: dict[str, Any] = {}
+    if helping is not None:
+        record = {
+            "channel": channel_of(helping.draft.assisted.get("method", "")),
+            "staff_user_id": helping.staff.id,
+            "assisted": dict(helping.draft.assisted),
+        }
+
     def build(draft: Any) -> dict[str, Any]:
         return {
             "applicant_name": runner.applicant_name()[:200] or None,
@@ -415,14 +458,27 @@ def _submit(form: Form, runner: Runner, draft_id: int):
             "answers": journey.answers,
             "language": journey.language,
             "channel": runner.channel,
+            **record,
         }
 
+    if helping is not None:
+        submission = store().submit(
+            draft_id,
+            make_reference=lambda: new_reference(prefix),
+            build=build,
+            actor=staff_actor(helping.staff),
+            actor_id=helping.staff.id,
+        )
+        audit("assisted_submitted", submission.reference, form=form.id)
+        return redirect(url_for("assisted.submitted", reference=submission.reference))
     submission = store().submit(draft_id, make_reference=lambda: new_reference(prefix), build=build)
     session["submitted"] = {**session.get("submitted", {}), form.id: submission.reference}
     return go(form, CONFIRMATION)
 
 
 def confirmation(form_id: str):
+    if assisted() is not None:
+        abort(404)  # staff see the reference on their own page (views/assisted.py)
     form = get_form(form_id)
     reference = session.get("submitted", {}).get(form.id)
     if not reference:

@@ -1,18 +1,42 @@
-"""A journey in a request: the runner for the person's draft, saving it, and the URL of a
-Place. The runner (forms_service.journey) decides; this module only connects it to Flask."""
+"""A journey in a request: the runner for the draft being filled in, saving it, and the URL
+of a Place. The runner (forms_service.journey) decides; this module only connects it to
+Flask.
+
+Two kinds of people fill a form in through the same pages (views/form_pages.py):
+- a citizen, whose draft belongs to their browser session (blueprint "citizen", /<form>/...);
+- a member of staff filling it in for a citizen (assisted digital), whose draft belongs to
+  them and is named by a reference in the URL (blueprint "assisted_form",
+  /staff/assisted/<reference>/<form>/...). views/assisted.py sets `g.assisted` for those.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from flask import g, session, url_for
+from flask import abort, g, session, url_for
 from flask_babel import gettext
 
+from forms_service.data import Draft, StaffUser
 from forms_service.definitions.model import Form
-from forms_service.journey import LIVE, Place, Runner, migrate
+from forms_service.journey import ASSISTED_MODE, LIVE, Place, Runner, migrate
 from forms_service.views.common import store, today
 
 DEFAULT_RETENTION_DAYS = 28
+
+
+@dataclass(frozen=True)
+class AssistedDraft:
+    """The assisted-digital draft a staff page is about, and who is filling it in."""
+
+    reference: str
+    draft: Draft
+    staff: StaffUser
+
+
+def assisted() -> AssistedDraft | None:
+    """The assisted draft of this request, if a member of staff is filling a form in."""
+    return g.get("assisted")
 
 
 def retention(form: Form) -> int:
@@ -20,19 +44,30 @@ def retention(form: Form) -> int:
     return form.retention_days or DEFAULT_RETENTION_DAYS
 
 
-def load_runner(form: Form, mode: str = LIVE) -> tuple[Runner, int | None]:
-    """The runner for this session's draft of the form, and the draft's id (None: no draft).
+def _draft_key() -> str:
+    helping = assisted()
+    return helping.draft.session_key if helping else session.key
+
+
+def load_runner(form: Form) -> tuple[Runner, int | None]:
+    """The runner for the draft of the form being filled in, and the draft's id (None: no
+    draft yet): the browser session's, or the member of staff's assisted one.
 
     A draft started on another version of the form is fitted to this one first.
     """
+    helping = assisted()
     draft = None
-    if session.token is not None:
+    if helping is not None:
+        if helping.draft.form_id != form.id:
+            abort(404)
+        draft = helping.draft
+    elif session.token is not None:
         draft = store().find_draft(session.key, form.id)
     saved = dict(draft.answers or {}) if draft else {}
     if draft is not None and draft.form_version != form.version:
         migrated = migrate(form, saved, today())
         draft = store().update_draft(
-            session.key,
+            _draft_key(),
             form.id,
             form.version,
             draft.language,
@@ -42,7 +77,12 @@ def load_runner(form: Form, mode: str = LIVE) -> tuple[Runner, int | None]:
         saved = dict(draft.answers)
         session["form_changed"] = form.id
     runner = Runner(
-        form, saved, today=today(), mode=mode, language=session.get("language"), gettext=gettext
+        form,
+        saved,
+        today=today(),
+        mode=ASSISTED_MODE if helping else LIVE,
+        language=session.get("language"),
+        gettext=gettext,
     )
     remember(form, runner)
     return runner, draft.id if draft else None
@@ -51,7 +91,7 @@ def load_runner(form: Form, mode: str = LIVE) -> tuple[Runner, int | None]:
 def save(form: Form, runner: Runner, change: Callable[[dict], dict]) -> Runner:
     """Apply a change to the draft in one transaction and return the runner after it."""
     draft = store().update_draft(
-        session.key,
+        _draft_key(),
         form.id,
         form.version,
         runner.language,
@@ -70,11 +110,16 @@ def remember(form: Form, runner: Runner) -> None:
     g.journey = runner.journey
 
 
+def pages_blueprint() -> str:
+    """The blueprint serving the form's pages to whoever is filling it in."""
+    return "assisted_form" if assisted() else "citizen"
+
+
 def url_for_place(form: Form, place: Place) -> str:
     """The one place where the runner's answers become URLs."""
     if place.kind == "step" and place.step is not None:
-        url = f"/{form.id}/{place.step.path}"
+        url = url_for(f"{pages_blueprint()}.start", form_id=form.id) + place.step.path
         if place.change:
             url += "?change=1" + ("&recheck=1" if place.recheck else "")
         return url
-    return url_for(f"citizen.{place.kind}", form_id=form.id)
+    return url_for(f"{pages_blueprint()}.{place.kind}", form_id=form.id)

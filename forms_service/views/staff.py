@@ -72,7 +72,8 @@ def sign_in():
             audit("sign_in")
             target = request.args.get("next", "")
             if not target.startswith("/staff/") or target.startswith("//"):
-                target = url_for("staff.inbox")
+                casework = user.has_role(CASEWORKER, ADMIN)
+                target = url_for("staff.inbox" if casework else "assisted.drafts")
             return redirect(target)
         store().audit(
             f"unknown:{_email_hash(email)}" if user is None else f"staff:{user.id} {user.email}",

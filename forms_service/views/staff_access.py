@@ -18,9 +18,14 @@ from forms_service.data import StaffUser
 from forms_service.views.common import store
 
 
+def staff_actor(user: StaffUser) -> str:
+    """How the audit log and timelines name a member of staff."""
+    return f"staff:{user.id} {user.email}"
+
+
 def audit(action: str, target: str | None = None, **detail: Any) -> None:
     user = g.get("staff")
-    actor = f"staff:{user.id} {user.email}" if user else "anonymous"
+    actor = staff_actor(user) if user else "anonymous"
     store().audit(actor, action, target, request.remote_addr, **detail)
 
 

@@ -1,0 +1,169 @@
+"""Assisted digital: staff fill in a form on a citizen's behalf (telephone, face to face, a
+paper form received by post), and every record says who, for whom and how.
+
+Two blueprints: "assisted" for the staff pages around a journey (my drafts, start, end and
+save, the reference after submitting), and "assisted_form", which serves the same form pages
+as citizens get (views/form_pages.py) under /staff/assisted/<reference>/, for the draft that
+reference names. A draft belongs to the member of staff who started it; no citizen cookie
+reaches it and they reach no citizen's draft.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from forms_service.assisted import METHOD_LABELS, OTHER, completed_by, helping
+from forms_service.roles import ADMIN, ASSISTED_DIGITAL
+from forms_service.views import form_pages
+from forms_service.views.common import get_form, store
+from forms_service.views.session_drafts import AssistedDraft, retention
+from forms_service.views.staff_access import audit, current_staff, staff_required
+
+bp = Blueprint("assisted", __name__, url_prefix="/staff/assisted")
+form_bp = Blueprint("assisted_form", __name__, url_prefix="/staff/assisted/<reference>")
+form_pages.register(form_bp)
+MAX_NAME, MAX_NOTE = 200, 500
+
+
+@bp.get("/")
+@staff_required(ASSISTED_DIGITAL, ADMIN)
+def drafts():
+    """My drafts: forms being filled in for someone, to carry on with (admins see all)."""
+    staff: Any = g.staff
+    rows = store().assisted_drafts(None if staff.is_admin else staff.id)
+    forms = current_app.extensions["forms"]
+    audit("assisted_drafts")
+    return render_template(
+        "assisted/drafts.html",
+        rows=[
+            {
+                "draft": draft,
+                "form": forms.get(draft.form_id),
+                "method": gettext(METHOD_LABELS.get(draft.assisted.get("method"), "")),
+                "reference": draft.session_key.split(":", 1)[1],
+            }
+            for draft in rows
+        ],
+        everyone=staff.is_admin,
+        ended=request.args.get("ended") == "1",
+    )
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@staff_required(ASSISTED_DIGITAL, ADMIN)
+def start():
+    """Start a form for someone: which form, how they are helping, and who for."""
+    forms = current_app.extensions["forms"]
+    typed = {k: request.form.get(k, "").strip() for k in ("form", "method", "note", "name")}
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        errors = _start_problems(typed, forms)
+        if not errors:
+            form = forms[typed["form"]]
+            how = {
+                "staff_name": g.staff.name,
+                "citizen_name": typed["name"],
+                "method": typed["method"],
+                "note": typed["note"] if typed["method"] == OTHER else "",
+            }
+            reference, draft = store().start_assisted_draft(
+                form.id,
+                form.version,
+                form.default_language,
+                g.staff.id,
+                how,
+                retention_days=retention(form),
+            )
+            audit("assisted_started", form.id, draft_id=draft.id, method=typed["method"])
+            return redirect(url_for("assisted_form.start", reference=reference, form_id=form.id))
+    return render_template(
+        "assisted/start.html",
+        form_items=[
+            {"value": f.id, "text": f.title.pick("en"), "checked": f.id == typed["form"]}
+            for f in sorted(forms.values(), key=lambda f: f.title.pick("en"))
+        ],
+        methods=METHOD_LABELS,
+        typed=typed,
+        errors=errors,
+    ), (422 if errors else 200)
+
+
+def _start_problems(typed: dict[str, str], forms: dict) -> list[dict[str, str]]:
+    errors = []
+    if typed["form"] not in forms:
+        errors.append({"text": gettext("Select the form"), "href": "#form"})
+    if typed["method"] not in METHOD_LABELS:
+        errors.append({"text": gettext("Select how you are helping"), "href": "#method"})
+    elif typed["method"] == OTHER and not typed["note"]:
+        errors.append({"text": gettext("Enter how you are helping"), "href": "#note"})
+    elif len(typed["note"]) > MAX_NOTE:
+        errors.append(
+            {"text": gettext("How you are helping must be 500 characters or less"), "href": "#note"}
+        )
+    if not typed["name"]:
+        errors.append(
+            {"text": gettext("Enter the name of the person you are helping"), "href": "#name"}
+        )
+    elif len(typed["name"]) > MAX_NAME:
+        errors.append({"text": gettext("Name must be 200 characters or less"), "href": "#name"})
+    return errors
+
+
+@bp.get("/saved")
+@staff_required(ASSISTED_DIGITAL, ADMIN)
+def end_and_save():
+    """Where "End and save" lands: the answers are kept in the member of staff's drafts."""
+    audit("assisted_saved")
+    return redirect(url_for("assisted.drafts", ended="1"))
+
+
+@bp.get("/submitted/<reference>")
+@staff_required(ASSISTED_DIGITAL, ADMIN)
+def submitted(reference: str):
+    """The reference to read out or give to the applicant, after submitting for them."""
+    submission = store().get_submission(reference)
+    staff: Any = g.staff
+    if submission is None or (submission.staff_user_id != staff.id and not staff.is_admin):
+        abort(404)
+    form = get_form(submission.form_id)
+    return render_template(
+        "assisted/submitted.html",
+        submission=submission,
+        form_title=form.title.pick(form.default_language),
+        record=completed_by(submission.assisted or {}, gettext),
+    )
+
+
+# -- the form pages, for the draft a reference names --------------------------------------------
+
+
+@form_bp.url_value_preprocessor
+def _take_reference(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    g.assisted_reference = (values or {}).pop("reference", None)
+
+
+@form_bp.url_defaults
+def _give_reference(endpoint: str, values: dict[str, Any]) -> None:
+    if "reference" not in values and g.get("assisted_reference"):
+        values["reference"] = g.assisted_reference
+
+
+@form_bp.before_request
+def _assisted_draft():
+    """Only the member of staff who started the draft (or an admin) fills it in."""
+    staff = current_staff()
+    if staff is None:
+        return redirect(url_for("staff.sign_in", next=request.full_path))
+    if not staff.has_role(ASSISTED_DIGITAL, ADMIN):
+        abort(403)
+    g.staff = staff
+    draft = store().assisted_draft(g.assisted_reference or "")
+    if draft is None or (draft.staff_user_id != staff.id and not staff.is_admin):
+        abort(404)
+    g.assisted = AssistedDraft(g.assisted_reference, draft, staff)
+    form = get_form(draft.form_id)
+    g.assisted_banner = helping(form.title.pick(form.default_language), draft.assisted, gettext)
+    return None

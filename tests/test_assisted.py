@@ -1,0 +1,191 @@
+"""Assisted digital through the Flask client: staff fill in a form for a citizen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from forms_service.passwords import hash_password
+from tests.citizen import Citizen
+from tests.test_pages import MAIN_ROUTE
+
+PASSWORD = "correct horse battery staple"
+PVB = "prison-visit-booking"
+NO_EMAIL = {"visitor_email": {"visitor_email": "", "visitor_email-confirm": ""}}
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    store = app.extensions["store"]
+    for email, name, roles in (
+        ("al@example.com", "Al Assisted", ["assisted_digital"]),
+        ("bo@example.com", "Bo Assisted", ["assisted_digital"]),
+        ("case@example.com", "Casey Worker", ["caseworker"]),
+        ("both@example.com", "Cam Both", ["caseworker", "assisted_digital"]),
+        ("admin@example.com", "Ada Admin", ["admin"]),
+    ):
+        store.create_user(email, name, roles, [PVB], hash_password(PASSWORD))
+    return app
+
+
+def signed_in(app, email: str) -> Citizen:
+    staff = Citizen(app.test_client())
+    staff.get("/staff/sign-in")
+    response = staff.post("/staff/sign-in", {"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return staff
+
+
+def start(staff: Citizen, method: str = "telephone", name: str = "Ana Silva", **more) -> str:
+    """Start the prison visit form for someone; the path where its pages are."""
+    staff.get("/staff/assisted/start")
+    response = staff.post(
+        "/staff/assisted/start", {"form": PVB, "method": method, "name": name, **more}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    found = re.fullmatch(
+        r"(/staff/assisted/[A-Za-z0-9_-]+)/prison-visit-booking/", response.location
+    )
+    assert found, response.location
+    staff.base = found.group(1)
+    return staff.base
+
+
+def test_assisted_pages_need_a_member_of_staff_with_the_role(app):
+    anyone = app.test_client()
+    for url in ("/staff/assisted/", "/staff/assisted/start"):
+        assert anyone.get(url).status_code == 302  # to sign in
+        assert signed_in(app, "case@example.com").get(url).status_code == 403
+        assert signed_in(app, "al@example.com").get(url).status_code == 200
+        assert signed_in(app, "both@example.com").get(url).status_code == 200
+    # Someone who only helps citizens lands on their drafts, not the caseworkers' inbox.
+    al = Citizen(app.test_client())
+    al.get("/staff/sign-in")
+    landed = al.post("/staff/sign-in", {"email": "al@example.com", "password": PASSWORD})
+    assert landed.location == "/staff/assisted/"
+
+
+def test_starting_needs_the_form_the_method_and_the_name(app):
+    al = signed_in(app, "al@example.com")
+    al.get("/staff/assisted/start")
+    response = al.post("/staff/assisted/start", {"method": "other"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in (
+        "Select the form",
+        "Enter how you are helping",
+        "Enter the name of the person you are helping",
+    ):
+        assert message in html
+    assert app.extensions["store"].assisted_drafts(None) == []
+
+
+def test_a_member_of_staff_submits_a_form_for_someone_with_no_email(app):
+    al = signed_in(app, "al@example.com")
+    base = start(al)
+    form = app.extensions["forms"][PVB]
+    first = al.get(f"{base}/{PVB}/prisoner").get_data(as_text=True)
+    assert "You are completing Book a prison visit for Ana Silva, by telephone" in first
+    assert "End and save" in first and "Save and come back later" not in first
+    assert "app-timeout-dialog" not in first
+    stop = al.walk(form, {**MAIN_ROUTE[PVB], **NO_EMAIL})
+    assert stop == f"{base}/{PVB}/check-your-answers"
+    check = al.get(stop).get_data(as_text=True)
+    assert "I confirm that I read the declaration to the applicant and they agreed to it" in check
+    response = al.submit(form)
+    assert response.status_code == 302
+    reference = response.location.rsplit("/", 1)[-1]
+    assert response.location == f"/staff/assisted/submitted/{reference}"
+    page = al.get(response.location).get_data(as_text=True)
+    assert reference in page and "Completed by Al Assisted on behalf of the applicant" in page
+    store = app.extensions["store"]
+    submission = store.get_submission(reference)
+    al_user = store.user_by_email("al@example.com")
+    assert submission.channel == "assisted" and submission.staff_user_id == al_user.id
+    assert submission.assisted["citizen_name"] == "Ana Silva"
+    assert submission.assisted["method"] == "telephone"
+    assert "visitor_email" not in submission.answers
+    [received] = store.events(submission.id)
+    assert received.actor == f"staff:{al_user.id} al@example.com"
+    actions = [e.action for e in store.audit_events()[0]]
+    assert "assisted_started" in actions and "assisted_submitted" in actions
+    # The draft is gone from "my drafts", and its pages from the staff URL.
+    assert store.assisted_drafts(al_user.id) == []
+    assert al.get(f"{base}/{PVB}/prisoner").status_code == 404
+
+
+def test_a_citizen_with_no_email_still_must_give_one_online(app):
+    citizen = Citizen(app.test_client())
+    form = app.extensions["forms"][PVB]
+    with pytest.raises(AssertionError, match="visitor-contact refused"):
+        citizen.walk(form, {**MAIN_ROUTE[PVB], **NO_EMAIL})
+
+
+def test_a_paper_form_keyed_in_shows_the_paper_declaration_and_is_marked_paper(app):
+    al = signed_in(app, "al@example.com")
+    start(al, method="paper", name="Jo Post")
+    form = app.extensions["forms"][PVB]
+    stop = al.walk(form, MAIN_ROUTE[PVB])
+    check = al.get(stop).get_data(as_text=True)
+    assert "copied from the paper form the applicant signed" in check
+    reference = al.submit(form).location.rsplit("/", 1)[-1]
+    assert app.extensions["store"].get_submission(reference).channel == "paper"
+
+
+def test_an_assisted_draft_is_reachable_only_by_its_member_of_staff(app):
+    al = signed_in(app, "al@example.com")
+    base = start(al)
+    url = f"{base}/{PVB}/prisoner"
+    assert al.get(url).status_code == 200
+    assert app.test_client().get(url).status_code == 302  # a citizen's browser: sign in
+    assert signed_in(app, "bo@example.com").get(url).status_code == 404
+    assert signed_in(app, "case@example.com").get(url).status_code == 403
+    assert signed_in(app, "admin@example.com").get(url).status_code == 200
+    # The reference names only this draft, and only for this form.
+    assert al.get(f"{base}/lasting-power-of-attorney/donor-details").status_code == 404
+    # A citizen's own draft is not the assisted one.
+    citizen = Citizen(app.test_client())
+    citizen.get(f"/{PVB}/prisoner")
+    assert "Ana Silva" not in citizen.get(f"/{PVB}/prisoner").get_data(as_text=True)
+
+
+def test_end_and_save_then_carry_on_from_my_drafts_on_another_device(app):
+    al = signed_in(app, "al@example.com")
+    base = start(al, method="face_to_face", name="Ana Silva")
+    form = app.extensions["forms"][PVB]
+    al.walk(form, MAIN_ROUTE[PVB], until="visit-first-choice")
+    response = al.post(f"{base}/{PVB}/visit-first-choice", {"action": "save"})
+    assert response.location == "/staff/assisted/saved"
+    mine = al.get(al.get(response.location).location).get_data(as_text=True)
+    assert "Your answers are saved" in mine and "Ana Silva" in mine and "Face to face" in mine
+    # Another browser, after signing in again: continue from the list.
+    again = signed_in(app, "al@example.com")
+    listing = again.get("/staff/assisted/").get_data(as_text=True)
+    link = re.search(r'href="(/staff/assisted/[^"/]+/prison-visit-booking/)"', listing).group(1)
+    assert link == f"{base}/{PVB}/"
+    assert again.get(link).location == f"{base}/{PVB}/visit-first-choice"
+    # Bo does not see Al's draft; an admin sees everyone's.
+    assert "Ana Silva" not in signed_in(app, "bo@example.com").get("/staff/assisted/").get_data(
+        as_text=True
+    )
+    assert "Ana Silva" in signed_in(app, "admin@example.com").get("/staff/assisted/").get_data(
+        as_text=True
+    )
+
+
+def test_a_timed_out_member_of_staff_returns_to_the_page_after_signing_in(app):
+    al = signed_in(app, "al@example.com")
+    base = start(al)
+    url = f"{base}/{PVB}/prisoner"
+    with al.client.session_transaction() as session:
+        session["staff_seen"] = "2000-01-01T00:00:00+00:00"
+    response = al.get(url)
+    assert response.status_code == 302 and "/staff/sign-in?next=" in response.location
+    al.get(response.location)
+    back = al.client.post(
+        response.location,
+        data={"csrf_token": al.token, "email": "al@example.com", "password": PASSWORD},
+    )
+    assert back.location == url
