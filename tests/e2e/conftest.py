@@ -18,7 +18,8 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
@@ -736,3 +737,27 @@ def citizen_at(browser: Browser) -> Iterator[Any]:
         checker.close()
     for context in contexts:
         context.close()
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_staff(live_app) -> Callable[..., str]:
+    """make_staff(role, forms): a new member of staff (unique email) with STAFF_PASSWORD."""
+    from forms_service.passwords import hash_password
+
+    def factory(role: str, forms: list[str] | None = None, name: str = "Casey Worker") -> str:
+        email = f"{role}-{uuid.uuid4().hex[:10]}@example.gov.uk"
+        live_app.extensions["store"].create_user(
+            email, name, role, forms or [], hash_password(STAFF_PASSWORD)
+        )
+        return email
+
+    return factory
+
+
+@pytest.fixture
+def staff_browser(citizen_at, base_url) -> Callable[[], Citizen]:
+    """staff_browser(): a person at the staff pages in a brand new browser context."""
+    return lambda: citizen_at(base_url)

@@ -14,13 +14,13 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from .conftest import STAFF_PASSWORD as PASSWORD
 from .conftest import Citizen, require_form
 from .test_prison_visit_booking import to_check_your_answers
 
@@ -28,32 +28,11 @@ pytestmark = pytest.mark.e2e
 
 PRISON = "prison-visit-booking"
 CICA = "criminal-injuries-compensation"
-PASSWORD = "correct horse battery staple"
+
 WRONG = "Enter a correct email address and password"
 
 
 # -- fixtures and helpers ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_staff(live_app) -> Callable[..., str]:
-    """make_staff(role, forms): a new member of staff (unique email) with PASSWORD."""
-    from forms_service.passwords import hash_password
-
-    def factory(role: str, forms: list[str] | None = None, name: str = "Casey Worker") -> str:
-        email = f"{role}-{uuid.uuid4().hex[:10]}@example.gov.uk"
-        live_app.extensions["store"].create_user(
-            email, name, role, forms or [], hash_password(PASSWORD)
-        )
-        return email
-
-    return factory
-
-
-@pytest.fixture
-def staff_browser(citizen_at, base_url) -> Callable[[], Citizen]:
-    """staff_browser(): a person at the staff pages in a brand new browser context."""
-    return lambda: citizen_at(base_url)
 
 
 def sign_in(person: Citizen, email: str, password: str = PASSWORD) -> None:
