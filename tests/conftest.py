@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import email
 import os
+import re
 import shutil
+import socket
+from email import policy
 from pathlib import Path
 
 import html5lib
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 
 os.environ.setdefault("FORMS_SERVICE_ENV", "test")
@@ -122,3 +127,36 @@ def shared_app(tmp_path_factory, template_cache, migrated_database):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# -- a real SMTP server on loopback, for the emails the service sends -------------------------
+
+LINK = re.compile(r"https?://[^/\s]+(/resume/[A-Za-z0-9_-]+)")
+
+
+class Inbox:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def last_link(self) -> str:
+        body = self.messages[-1].get_body(("plain",)).get_content()
+        return LINK.search(body).group(1)
+
+
+@pytest.fixture
+def inbox():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.port = port
+    yield handler
+    controller.stop()

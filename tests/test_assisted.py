@@ -189,3 +189,41 @@ def test_a_timed_out_member_of_staff_returns_to_the_page_after_signing_in(app):
         data={"csrf_token": al.token, "email": "al@example.com", "password": PASSWORD},
     )
     assert back.location == url
+
+
+def test_handing_over_lets_the_citizen_finish_and_the_record_keeps_both_parts(make_app, inbox):
+    app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, SMTP_SECURITY="none")
+    app.extensions["store"].create_user(
+        "al@example.com", "Al Assisted", "assisted_digital", [], hash_password(PASSWORD)
+    )
+    al = signed_in(app, "al@example.com")
+    base = start(al)
+    form = app.extensions["forms"][PVB]
+    al.walk(form, MAIN_ROUTE[PVB], until="visit-first-choice")
+    page = al.get(f"{base}/hand-over")
+    assert page.status_code == 200 and "Ana Silva" in page.get_data(as_text=True)
+    bad = al.post(f"{base}/hand-over", {"email": "not an address"})
+    assert bad.status_code == 422
+    assert inbox.messages == []
+    sent = al.post(f"{base}/hand-over", {"email": "ana@example.com"})
+    assert sent.location == "/staff/assisted/?sent=1"
+    [message] = inbox.messages
+    assert message["To"] == "ana@example.com"
+    store = app.extensions["store"]
+    assert "assisted_handed_over" in [e.action for e in store.audit_events()[0]]
+
+    ana = Citizen(app.test_client())
+    link = inbox.last_link()
+    ana.get(link)
+    assert ana.post(link, {}).location == f"/{PVB}/visit-first-choice"
+    assert al.get(f"{base}/{PVB}/prisoner").status_code == 404  # no longer the staff's
+    assert ana.walk(form, MAIN_ROUTE[PVB]).endswith("/check-your-answers")
+    reference = re.search(
+        r"<strong>([A-Z0-9-]+)</strong>",
+        ana.client.get(ana.submit(form).location).get_data(as_text=True),
+    ).group(1)
+    submission = store.get_submission(reference)
+    assert submission.channel == "online"  # the citizen sent it themselves
+    assert submission.staff_user_id == store.user_by_email("al@example.com").id
+    assert submission.assisted["citizen_name"] == "Ana Silva"
+    assert submission.assisted["handed_over_at"]

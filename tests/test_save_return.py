@@ -6,12 +6,10 @@ import datetime
 import email
 import logging
 import re
-import socket
 from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
@@ -19,7 +17,7 @@ from forms_service.cli import cli
 from forms_service.clock import utcnow
 from forms_service.data import Draft, ResumeToken
 from tests.citizen import Citizen
-from tests.conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR, LINK
 
 FORM = "prison-visit-booking"
 PRISONER = {
@@ -27,35 +25,6 @@ PRISONER = {
     "prisoner_dob-month": "2", "prisoner_dob-year": "1980", "prisoner_number": "A1234BC",
     "prison": "cardiff",
 }  # fmt: skip
-LINK = re.compile(r"https?://[^/\s]+(/resume/[A-Za-z0-9_-]+)")
-
-
-class Inbox:
-    """A real SMTP server on loopback that keeps what it receives."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def last_link(self) -> str:
-        body = self.messages[-1].get_body(("plain",)).get_content()
-        return LINK.search(body).group(1)
-
-
-@pytest.fixture
-def inbox():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture

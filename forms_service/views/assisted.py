@@ -10,22 +10,31 @@ reaches it and they reach no citizen's draft.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from forms_service.assisted import METHOD_LABELS, OTHER, completed_by, helping
+from forms_service.mailer import MailError
 from forms_service.roles import ADMIN, ASSISTED_DIGITAL
 from forms_service.views import form_pages
 from forms_service.views.common import get_form, store
-from forms_service.views.session_drafts import AssistedDraft, retention
+from forms_service.views.resume_links import LIMITED, known_email, posted_email, send_link
+from forms_service.views.session_drafts import (
+    AssistedDraft,
+    load_runner,
+    retention,
+    url_for_place,
+)
 from forms_service.views.staff_access import audit, current_staff, staff_required
 
 bp = Blueprint("assisted", __name__, url_prefix="/staff/assisted")
 form_bp = Blueprint("assisted_form", __name__, url_prefix="/staff/assisted/<reference>")
 form_pages.register(form_bp)
 MAX_NAME, MAX_NOTE = 200, 500
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -49,6 +58,7 @@ def drafts():
         ],
         everyone=staff.is_admin,
         ended=request.args.get("ended") == "1",
+        sent=request.args.get("sent") == "1",
     )
 
 
@@ -167,3 +177,33 @@ def _assisted_draft():
     form = get_form(draft.form_id)
     g.assisted_banner = helping(form.title.pick(form.default_language), draft.assisted, gettext)
     return None
+
+
+@form_bp.route("/hand-over", methods=["GET", "POST"])
+def hand_over():
+    """Send the citizen a link to finish the form alone: once they open it, the draft is
+    theirs (the record keeps who started it). Sent only to the address they give."""
+    helping: AssistedDraft = g.assisted
+    form = get_form(helping.draft.form_id)
+    runner, _ = load_runner(form)
+    error, typed = None, known_email(runner.journey)
+    if request.method == "POST":
+        typed, email, error = posted_email("hand_over")
+        if email is LIMITED:
+            return render_template("resume/too_many.html"), 429
+        if email:
+            try:
+                send_link(form, helping.draft.id, email)
+            except MailError:
+                log.exception("could not send a hand-over link")
+                error = gettext("Sorry, we could not send the email. Try again later.")
+            else:
+                audit("assisted_handed_over", form.id, draft_id=helping.draft.id)
+                return redirect(url_for("assisted.drafts", sent="1"))
+    return render_template(
+        "assisted/hand_over.html",
+        email=typed,
+        error=error,
+        name=helping.draft.assisted.get("citizen_name", ""),
+        back=url_for_place(form, runner.landing()),
+    ), (422 if error else 200)

@@ -440,15 +440,14 @@ def _submit(form: Form, runner: Runner, draft_id: int):
     sla = form.sla_working_days
 
     helping = assisted()
-    record: dict[str, Any] = {}
-    if helping is not None:
-        record = {
-            "channel": channel_of(helping.draft.assisted.get("method", "")),
-            "staff_user_id": helping.staff.id,
-            "assisted": dict(helping.draft.assisted),
-        }
 
     def build(draft: Any) -> dict[str, Any]:
+        # Started by staff (and perhaps handed to the citizen to finish): the record says so.
+        record = {}
+        if draft.assisted is not None:
+            record = {"staff_user_id": draft.staff_user_id, "assisted": dict(draft.assisted)}
+        if helping is not None:
+            record["channel"] = channel_of(draft.assisted.get("method", ""))
         return {
             "applicant_name": runner.applicant_name()[:200] or None,
             "due_on": add_working_days(today(), sla) if sla else None,

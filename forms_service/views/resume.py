@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -26,53 +25,22 @@ from flask_babel import gettext
 
 from forms_service.clock import utcnow
 from forms_service.data import Draft
-from forms_service.definitions.model import Form
-from forms_service.mailer import Email, MailError
-from forms_service.question_types import question_type
+from forms_service.mailer import MailError
 from forms_service.question_types import values as V
-from forms_service.tokens import hash_secret, new_token
+from forms_service.tokens import hash_secret
 from forms_service.views.common import get_form, store
-from forms_service.views.session_drafts import load_runner, retention, url_for_place
+from forms_service.views.resume_links import (
+    LIMITED,
+    ip_key,
+    known_email,
+    limited,
+    posted_email,
+    send_link,
+)
+from forms_service.views.session_drafts import load_runner, url_for_place
 
 bp = Blueprint("resume", __name__)
 log = logging.getLogger(__name__)
-HOUR = datetime.timedelta(hours=1)
-
-
-def _limited(*keys: tuple[str, int, datetime.timedelta]) -> bool:
-    """True when any of these counters is over its limit (each request counts once)."""
-    results = [store().hit(key, limit, window) for key, limit, window in keys]
-    return not all(results)
-
-
-def _ip_key(kind: str) -> str:
-    return f"{kind}:ip:{request.remote_addr or 'unknown'}"
-
-
-def _email_key(kind: str, email: str) -> str:
-    return f"{kind}:email:{hash_secret(email.lower())}"
-
-
-_LIMITED = "rate limited"  # a sentinel: the address or IP asked for too many links
-
-
-def _posted_email(kind: str) -> tuple[str, str | None, str | None]:
-    """What was typed, the address if valid (or _LIMITED), and the error message if not."""
-    typed = request.form.get("email", "").strip()
-    try:
-        email = V.parse_email(typed)
-    except V.InvalidValue:
-        return (
-            typed,
-            None,
-            gettext("Enter an email address in the correct format, like name@example.com"),
-        )
-    if _limited(
-        (_email_key(kind, email), current_app.config["RESUME_LINKS_PER_EMAIL"], HOUR),
-        (_ip_key(kind), current_app.config["RESUME_LINKS_PER_IP"], HOUR),
-    ):
-        return typed, _LIMITED, None
-    return typed, email, None
 
 
 def _too_many():
@@ -92,15 +60,15 @@ def save_progress(form_id: str):
     journey = runner.journey
     if draft_id is None:
         return redirect(url_for_place(form, runner.landing()))
-    error, typed = None, _known_email(journey)
+    error, typed = None, known_email(journey)
     if request.method == "POST":
-        typed, email, error = _posted_email("save")
-        if email is _LIMITED:
+        typed, email, error = posted_email("save")
+        if email is LIMITED:
             return _too_many()
         if email:
             store().set_resume_email(draft_id, email)
             try:
-                expires = _send_link(form, draft_id, email)
+                expires = send_link(form, draft_id, email)
             except MailError:
                 log.exception("could not send a resume link")
                 error = gettext("Sorry, we could not send the email. Try again later.")
@@ -115,42 +83,6 @@ def save_progress(form_id: str):
         email=typed,
         back=url_for_place(form, runner.landing()),
     ), (422 if error else 200)
-
-
-def _known_email(journey: Any) -> str:
-    for question in _email_questions(journey.form):
-        value = journey.answers.get(question.id)
-        if value:
-            return value
-    return ""
-
-
-def _email_questions(form: Form):
-    for page, _ in form.every_page():
-        for question, _, _ in page.all_questions():
-            if question_type(question).is_email_address:
-                yield question
-
-
-def _send_link(form: Form, draft_id: int, email: str) -> datetime.date:
-    """Make a new link for the draft (older unused ones stop working) and email it."""
-    token = new_token()
-    expires = utcnow() + datetime.timedelta(days=retention(form))
-    store().issue_resume_token(draft_id, hash_secret(token), expires)
-    link = url_for("resume.resume", token=token, _external=True)
-    language = session.get("language") if session.get("language") in form.languages else None
-    title = form.title.pick(language or form.default_language)
-    until = V.format_date(expires.date(), locale=language or "en")
-    context = {"title": title, "link": link, "until": until}
-    current_app.extensions["mailer"].send(
-        Email(
-            to=email,
-            subject=gettext("Continue your application: %(title)s", title=title),
-            text=render_template("emails/resume.txt", **context),
-            html=render_template("emails/resume.html", **context),
-        )
-    )
-    return expires.date()
 
 
 @bp.get("/saved/<form_id>")
@@ -178,9 +110,9 @@ def progress_saved(form_id: str):
 
 @bp.route("/resume/<token>", methods=["GET", "POST"])
 def resume(token: str):
-    if _limited(
+    if limited(
         (
-            _ip_key("token"),
+            ip_key("token"),
             current_app.config["RESUME_TOKEN_ATTEMPTS_PER_IP"],
             datetime.timedelta(minutes=10),
         )
@@ -222,8 +154,8 @@ def new_link():
     """Send a new link. The answer never says whether a draft exists for the address."""
     error, typed, sent = None, "", False
     if request.method == "POST":
-        typed, email, error = _posted_email("new")
-        if email is _LIMITED:
+        typed, email, error = posted_email("new")
+        if email is LIMITED:
             return _too_many()
         if email:
             for draft in store().drafts_for_email(email, utcnow()):
@@ -239,7 +171,7 @@ def _send_new_link(draft: Draft, email: str) -> None:
     if form is None:
         return
     try:
-        _send_link(form, draft.id, email)
+        send_link(form, draft.id, email)
     except MailError:
         # The page must look the same either way, so the failure is only logged.
         log.exception("could not send a new resume link")
