@@ -227,3 +227,26 @@ def test_handing_over_lets_the_citizen_finish_and_the_record_keeps_both_parts(ma
     assert submission.staff_user_id == store.user_by_email("al@example.com").id
     assert submission.assisted["citizen_name"] == "Ana Silva"
     assert submission.assisted["handed_over_at"]
+
+
+def test_the_reference_is_emailed_only_to_an_address_the_applicant_gives(make_app, inbox):
+    app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, SMTP_SECURITY="none")
+    app.extensions["store"].create_user(
+        "al@example.com", "Al Assisted", "assisted_digital", [], hash_password(PASSWORD)
+    )
+    al = signed_in(app, "al@example.com")
+    start(al)
+    form = app.extensions["forms"][PVB]
+    al.walk(form, {**MAIN_ROUTE[PVB], **NO_EMAIL})
+    page_url = al.submit(form).location
+    page = al.get(page_url).get_data(as_text=True)
+    assert 'name="email"' in page and 'value=""' in page  # no address was given: none offered
+    assert inbox.messages == []  # nothing is sent unless the applicant asks for it
+    assert al.post(page_url, {"email": "nope"}).status_code == 422
+    sent = al.post(page_url, {"email": "ana@example.com"})
+    assert sent.location == page_url + "?sent=1"
+    [message] = inbox.messages
+    reference = page_url.rsplit("/", 1)[-1]
+    assert message["To"] == "ana@example.com" and reference in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    assert reference in text and "A1234BC" not in text  # the reference, none of the answers

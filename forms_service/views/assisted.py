@@ -17,11 +17,17 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import gettext
 
 from forms_service.assisted import METHOD_LABELS, OTHER, completed_by, helping
-from forms_service.mailer import MailError
+from forms_service.mailer import Email, MailError
 from forms_service.roles import ADMIN, ASSISTED_DIGITAL
 from forms_service.views import form_pages
 from forms_service.views.common import get_form, store
-from forms_service.views.resume_links import LIMITED, known_email, posted_email, send_link
+from forms_service.views.resume_links import (
+    LIMITED,
+    email_questions,
+    known_email,
+    posted_email,
+    send_link,
+)
 from forms_service.views.session_drafts import (
     AssistedDraft,
     load_runner,
@@ -130,21 +136,55 @@ def end_and_save():
     return redirect(url_for("assisted.drafts", ended="1"))
 
 
-@bp.get("/submitted/<reference>")
+@bp.route("/submitted/<reference>", methods=["GET", "POST"])
 @staff_required(ASSISTED_DIGITAL, ADMIN)
 def submitted(reference: str):
-    """The reference to read out or give to the applicant, after submitting for them."""
+    """The reference to read out to the applicant, or email to an address they give."""
     submission = store().get_submission(reference)
     staff: Any = g.staff
     if submission is None or (submission.staff_user_id != staff.id and not staff.is_admin):
         abort(404)
     form = get_form(submission.form_id)
+    title = form.title.pick(form.default_language)
+    typed, error = _email_answer(form, submission.answers), None
+    if request.method == "POST":
+        typed, email, error = posted_email("confirmation")
+        if email is LIMITED:
+            return render_template("resume/too_many.html"), 429
+        if email:
+            context = {"title": title, "reference": reference}
+            try:
+                current_app.extensions["mailer"].send(
+                    Email(
+                        to=email,
+                        subject=gettext("%(title)s: your reference %(reference)s", **context),
+                        text=render_template("emails/confirmation.txt", **context),
+                        html=render_template("emails/confirmation.html", **context),
+                    )
+                )
+            except MailError:
+                log.exception("could not send a confirmation email")
+                error = gettext("Sorry, we could not send the email. Try again later.")
+            else:
+                audit("assisted_confirmation_sent", reference)
+                return redirect(url_for("assisted.submitted", reference=reference, sent="1"))
     return render_template(
         "assisted/submitted.html",
         submission=submission,
-        form_title=form.title.pick(form.default_language),
+        form_title=title,
         record=completed_by(submission.assisted or {}, gettext),
-    )
+        email=typed,
+        error=error,
+        sent=request.args.get("sent") == "1",
+    ), (422 if error else 200)
+
+
+def _email_answer(form: Any, answers: dict) -> str:
+    """An email address the applicant gave in their answers, to offer (never to assume)."""
+    for question in email_questions(form):
+        if isinstance(answers.get(question.id), str):
+            return answers[question.id]
+    return ""
 
 
 # -- the form pages, for the draft a reference names --------------------------------------------
