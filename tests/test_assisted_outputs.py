@@ -59,6 +59,38 @@ def text_of(html: str) -> str:
 # -- caseworker inbox --------------------------------------------------------------------------
 
 
+def test_the_inbox_marks_assisted_and_paper_rows_and_filters_by_channel(app):
+    online = submit(app, PRISON)
+    assisted = submit_assisted(app, ASSISTANT).reference
+    paper = submit_assisted(app, ASSISTANT, method="paper").reference
+    caseworker = signed_in(app, "case@example.com")
+
+    html = caseworker.get("/staff/").get_data(as_text=True)
+    assert tagged(inbox_row(html, assisted), "Assisted")
+    assert tagged(inbox_row(html, paper), "Paper")
+    assert not tagged(inbox_row(html, online), "Assisted|Paper|Online")
+
+    only = caseworker.get("/staff/?channel=assisted").get_data(as_text=True)
+    assert assisted in only and paper not in only and online not in only
+    assert re.search(r'value="assisted"\s+checked', only)
+    assert not re.search(r'value="paper"\s+checked', only)
+
+    both = caseworker.get("/staff/?channel=assisted&channel=paper")
+    html = both.get_data(as_text=True)
+    assert assisted in html and paper in html and online not in html
+    # Sorting and the CSV keep every channel ticked, not just the first.
+    assert "channel=assisted&amp;channel=paper&amp;sort=reference" in html
+    assert "export.csv?channel=assisted&amp;channel=paper" in html
+
+    citizens = caseworker.get("/staff/?channel=online").get_data(as_text=True)
+    assert online in citizens and assisted not in citizens and paper not in citizens
+
+    _, rows = read_csv([caseworker.get("/staff/export.csv?channel=paper").get_data(as_text=True)])
+    assert [(r["reference"], r["channel"]) for r in rows] == [(paper, "paper")]
+    assert (rows[0]["completed_by"], rows[0]["assisted_method"]) == ("Al Assisted", "paper")
+    assert rows[0]["citizen_name"] == "Ana Silva"
+
+
 def test_the_inbox_channel_filter_combines_with_the_others(app):
     store = app.extensions["store"]
     first = submit_assisted(app, ASSISTANT, citizen_name="Ana Silva")
@@ -67,6 +99,62 @@ def test_the_inbox_channel_filter_combines_with_the_others(app):
     assert total == 1 and [s.reference for s in found] == [first.reference]
     assert store.find_submissions(forms=[PRISON], channels=["paper"])[1] == 0
     assert store.find_submissions(forms=[PRISON], channels=None)[1] == 2
+
+
+# -- the submission page -----------------------------------------------------------------------
+
+
+def test_the_submission_page_says_who_completed_it_for_whom_and_how(app):
+    reference = submit_assisted(
+        app,
+        ASSISTANT,
+        method="other",
+        note="Through a British Sign Language interpreter",
+        handed_over_at="2026-03-12T14:05:00+00:00",
+    ).reference
+    caseworker = signed_in(app, "case@example.com")
+    html = caseworker.get(f"/staff/submissions/{reference}").get_data(as_text=True)
+    text = text_of(html)
+    sentence = (
+        "Completed by Al Assisted on behalf of the applicant "
+        "(other: Through a British Sign Language interpreter)"
+    )
+    # Near the top: before the answers and the decision form.
+    assert text.index(sentence) < text.index("Download PDF")
+    for fact in (
+        "Channel Assisted",
+        "Applicant's name as given to staff Ana Silva",
+        "How staff helped Another way: Through a British Sign Language interpreter",
+        "Handed to the applicant to finish on 12 March 2026 at 2:05pm",
+    ):
+        assert fact in text, fact
+    assert tagged(html, "Assisted")
+
+
+def test_a_paper_form_and_a_citizens_own_say_so(app):
+    paper = submit_assisted(app, ASSISTANT, method="paper").reference
+    online = submit(app, PRISON)
+    caseworker = signed_in(app, "case@example.com")
+    text = text_of(caseworker.get(f"/staff/submissions/{paper}").get_data(as_text=True))
+    assert "Channel Paper" in text
+    assert (
+        "Completed by Al Assisted on behalf of the applicant (paper form received by post)" in text
+    )
+    assert "Handed to the applicant" not in text
+    text = text_of(caseworker.get(f"/staff/submissions/{online}").get_data(as_text=True))
+    assert "Channel Online" in text and "Completed by" not in text and "given to staff" not in text
+
+
+def test_a_hostile_name_and_note_are_text_on_the_staff_pages(app):
+    reference = submit_assisted(
+        app, ASSISTANT, citizen_name=HOSTILE_NAME, method="other", note=HOSTILE_NOTE
+    ).reference
+    caseworker = signed_in(app, "case@example.com")
+    for url in ("/staff/", f"/staff/submissions/{reference}"):
+        html = caseworker.get(url).get_data(as_text=True)
+        assert '<script>alert("name")' not in html and "<img src=x>" not in html
+        assert "&lt;script&gt;alert(" in html
+    assert "&lt;img src=x&gt;" in html  # the note, on the submission page
 
 
 # -- JSON and the API --------------------------------------------------------------------------
