@@ -106,8 +106,13 @@ def assisted_json(submission: SubmissionLike) -> dict[str, Any] | None:
         "citizen_name": record.get("citizen_name"),
         "method": record.get("method"),
         "note": record.get("note") or None,
-        "handed_over_at": record.get("handed_over_at"),
+        "handed_over_at": _iso_time(record.get("handed_over_at")),
     }
+
+
+def _iso_time(text: str | None) -> str | None:
+    """A stored ISO time in the one form the JSON uses for every time (UTC, seconds, Z)."""
+    return utc_iso(datetime.datetime.fromisoformat(text)) if text else None
 
 
 def assisted_facts(

@@ -164,7 +164,11 @@ def test_json_download_and_api_carry_the_record_as_documented(app):
     store = app.extensions["store"]
     online = submit(app, PRISON)
     helped = submit_assisted(
-        app, ASSISTANT, method="other", note="Easy Read", handed_over_at="2026-03-12T14:05:00Z"
+        app,
+        ASSISTANT,
+        method="other",
+        note="Easy Read",
+        handed_over_at="2026-03-12T14:05:00.123456+00:00",  # as the store writes it
     )
     paper = submit_assisted(app, ASSISTANT, method="paper")
     al = store.user_by_email(ASSISTANT)
