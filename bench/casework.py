@@ -23,6 +23,12 @@ from forms_service.passwords import hash_password
 from forms_service.statuses import STATUSES
 
 SUBMISSIONS = 100_000
+# Most people apply online; staff enter a few for them, fewer still arrive on paper.
+CHANNELS, CHANNEL_SHARES = ("online", "assisted", "paper"), (94, 5, 1)
+ASSISTED = {
+    channel: {"staff_name": "Al Jones", "citizen_name": "Ana Silva", "method": method}
+    for channel, method in (("assisted", "telephone"), ("paper", "paper"))
+}
 RUNS = 15
 FIRST = ["Ann", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kit", "Lena"]
 LAST = ["Smith", "Jones", "Patel", "Evans", "Hughes", "Khan", "Lewis", "Morgan", "Price", "Ward"]
@@ -31,6 +37,7 @@ LAST = ["Smith", "Jones", "Patel", "Evans", "Hughes", "Khan", "Lewis", "Morgan",
 def fill(app: Any, count: int) -> float:
     """Insert `count` submissions in batches; returns seconds taken."""
     rng = random.Random(7)
+    channels = random.Random(11)  # its own draws: the other columns stay as they were
     forms = list(app.extensions["forms"].values())
     now = utcnow()
     began = time.perf_counter()
@@ -40,6 +47,7 @@ def fill(app: Any, count: int) -> float:
             for n in range(start, min(start + 5000, count)):
                 form = forms[n % len(forms)]
                 submitted = now - datetime.timedelta(minutes=rng.randrange(0, 60 * 24 * 120))
+                channel = channels.choices(CHANNELS, CHANNEL_SHARES)[0]
                 drafts.append(
                     {
                         "id": n + 1,
@@ -62,12 +70,13 @@ def fill(app: Any, count: int) -> float:
                         "definition": {},
                         "answers": {},
                         "language": "en",
-                        "channel": "online",
+                        "channel": channel,
                         "started_at": submitted,
                         "submitted_at": submitted,
                         "status": rng.choice(STATUSES),
                         "due_on": (submitted + datetime.timedelta(days=5)).date(),
                         "applicant_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        "assisted": None if channel == "online" else ASSISTED[channel],
                     }
                 )
             connection.execute(insert(Draft), drafts)
@@ -103,6 +112,9 @@ def bench_inbox(tmp: Path, definitions: Path, secret: str) -> list[str]:
         "search by applicant name": "/staff/?q=cara+patel",
         "search by reference": "/staff/?q=BEN-00054321",
         "sorted by name, page 100": "/staff/?sort=name&order=asc&page=100",
+        "channel = assisted": "/staff/?channel=assisted",
+        "channel = paper, one form": "/staff/?channel=paper&form=prison-visit-booking",
+        "channel = assisted or paper, by name": "/staff/?channel=assisted&channel=paper&sort=name",
     }
     lines = [
         f"Inbox with {SUBMISSIONS:,} submissions (inserted in {seconds:.1f} s)"

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
+from forms_service.assisted import METHOD_LABELS, OTHER, completed_by
 from forms_service.definitions.loader import DefinitionError, load_snapshot
 from forms_service.definitions.model import Form, Page, Question
 from forms_service.question_types import csv_cell, question_type
@@ -23,7 +24,11 @@ from forms_service.statuses import RECEIVED
 
 # Bump when pdf.py, its templates or rendition.py change what a PDF shows: every PDF cached
 # under the old value is then made again on its next download.
-PDF_RENDITION_VERSION = "pdf-1"
+PDF_RENDITION_VERSION = "pdf-2"
+
+# How a submission reached the service; the labels are translated where they are shown.
+CHANNEL_LABELS = {"online": "Online", "assisted": "Assisted", "paper": "Paper"}
+CHANNELS = tuple(CHANNEL_LABELS)
 
 FIXED_COLUMNS = (
     "reference",
@@ -35,7 +40,15 @@ FIXED_COLUMNS = (
     "applicant_name",
     "channel",
     "language",
+    # Assisted digital (empty for a citizen's own): the staff member who entered the
+    # answers, how they helped (telephone, face_to_face, paper, other), their note for
+    # "other", and the applicant's name as the staff member took it.
+    "completed_by",
+    "assisted_method",
+    "assisted_note",
+    "citizen_name",
 )
+ASSISTED_CELLS = ("staff_name", "method", "note", "citizen_name")  # the record's keys, in order
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP
 # "CSV Injection"): an answer like =HYPERLINK(...) must stay text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -77,8 +90,63 @@ def submission_json(submission: SubmissionLike) -> dict[str, Any]:
         "due_on": submission.due_on.isoformat() if submission.due_on else None,
         "assigned_to": submission.assigned_to,
         "applicant_name": submission.applicant_name,
+        "assisted": assisted_json(submission),
         "answers": submission.answers or {},
     }
+
+
+def assisted_json(submission: SubmissionLike) -> dict[str, Any] | None:
+    """Who entered the answers, for whom and how; None for a citizen's own submission."""
+    record = submission.assisted
+    if record is None:
+        return None
+    return {
+        "staff_user_id": submission.staff_user_id,
+        "staff_name": record.get("staff_name"),
+        "citizen_name": record.get("citizen_name"),
+        "method": record.get("method"),
+        "note": record.get("note") or None,
+        "handed_over_at": _iso_time(record.get("handed_over_at")),
+    }
+
+
+def _iso_time(text: str | None) -> str | None:
+    """A stored ISO time in the one form the JSON uses for every time (UTC, seconds, Z)."""
+    return utc_iso(datetime.datetime.fromisoformat(text)) if text else None
+
+
+def assisted_facts(
+    submission: SubmissionLike,
+    gettext: Callable[[str], str],
+    moment: Callable[[datetime.datetime], str],
+) -> list[tuple[str, str]]:
+    """The assisted-digital record as (label, text) rows for the staff page and the PDF:
+    "Completed by ... (telephone)", the name the staff member took, how they helped and, if
+    they handed the draft over, when. Nothing for a citizen's own submission.
+
+    `moment` words a time as the output does ("12 March 2024 at 2:05pm").
+    """
+    record = submission.assisted
+    if record is None:
+        return []
+    method = record.get("method", OTHER)
+    how = gettext(METHOD_LABELS.get(method, method))
+    if record.get("note"):
+        how = f"{how}: {record['note']}"
+    rows = [
+        (gettext("How completed"), completed_by(record, gettext)),
+        (gettext("Applicant's name as given to staff"), record.get("citizen_name") or ""),
+        (gettext("How staff helped"), how),
+    ]
+    if handed := record.get("handed_over_at"):
+        when = moment(datetime.datetime.fromisoformat(handed))
+        rows.append(
+            (
+                gettext("Handed over"),
+                gettext("Handed to the applicant to finish on %(when)s") % {"when": when},
+            )
+        )
+    return rows
 
 
 # -- CSV -------------------------------------------------------------------------------------
@@ -116,6 +184,7 @@ def submissions_csv(
 
 
 def _fixed_cells(submission: SubmissionLike) -> list[str]:
+    assisted = submission.assisted or {}
     return [
         submission.reference,
         submission.form_id,
@@ -126,6 +195,7 @@ def _fixed_cells(submission: SubmissionLike) -> list[str]:
         submission.applicant_name or "",
         submission.channel,
         submission.language,
+        *(str(assisted.get(key) or "") for key in ASSISTED_CELLS),
     ]
 
 
@@ -241,7 +311,8 @@ def _cell(question: Question | None, value: Any) -> str:
 
 def pdf_content_hash(submission: SubmissionLike, version: str = PDF_RENDITION_VERSION) -> str:
     """What a PDF was made from: the rendition code version, the answers and the definition
-    (and the few fixed facts it prints), so any change to one of them makes a new PDF."""
+    (and the few fixed facts it prints, the assisted-digital record among them), so any
+    change to one of them makes a new PDF."""
     material = json.dumps(
         {
             "code": version,
@@ -255,6 +326,7 @@ def pdf_content_hash(submission: SubmissionLike, version: str = PDF_RENDITION_VE
                 submission.channel,
                 utc_iso(submission.submitted_at),
             ],
+            "assisted": submission.assisted,
         },
         sort_keys=True,
         ensure_ascii=False,

@@ -30,6 +30,7 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from forms_service.clock import LONDON
+from forms_service.exports import CHANNEL_LABELS, assisted_facts
 from forms_service.question_types.values import format_date
 from forms_service.rendition import AnswerRow, ItemBlock, SectionBlock, read_submission
 from forms_service.rendition import StoredSubmission as SubmissionLike
@@ -136,7 +137,6 @@ def submission_html(
     form_title = form.title.pick(language)
     names = {"form": form_title, "reference": submission.reference,
              "form_id": submission.form_id, "version": submission.form_version}  # fmt: skip
-    channels = {"online": gettext("Online"), "assisted": gettext("Assisted")}
     context = {
         "_": gettext,
         "lang": language,
@@ -149,7 +149,12 @@ def submission_html(
         "form_title": form_title,
         "reference": submission.reference,
         "submitted": _date_and_time(local, language, gettext),
-        "channel": channels.get(submission.channel, submission.channel),
+        "channel": gettext(CHANNEL_LABELS.get(submission.channel, submission.channel)),
+        "assisted": assisted_facts(
+            submission,
+            gettext,
+            lambda moment: _date_and_time(_aware(moment).astimezone(LONDON), language, gettext),
+        ),
         "language_name": _language_name(language),
         "form_version": str(submission.form_version),
         "sections": [{"title": s.title, "parts": _parts(s)} for s in sections],

@@ -46,6 +46,8 @@ class StoredSubmission(Protocol):
     assigned_to: int | None
     due_on: datetime.date | None
     applicant_name: str | None
+    staff_user_id: int | None  # assisted digital: who entered the answers, and how
+    assisted: dict | None
 
 
 def read_submission(

@@ -16,6 +16,7 @@ from forms_service.exports import pdf_content_hash, submission_json
 from forms_service.statuses import STATUSES
 from forms_service.tokens import hash_secret
 from forms_service.views import api
+from tests.assisted import submit_assisted
 from tests.citizen import Citizen
 from tests.test_pages import MAIN_ROUTE
 
@@ -296,7 +297,9 @@ def test_openapi_document_is_public_and_every_reference_resolves(client, documen
     assert routes == {(p, m) for p, item in document["paths"].items() for m in item}
 
 
-def test_openapi_document_also_passes_jsonschema_when_installed(document, client, token, seeded):
+def test_openapi_document_also_passes_jsonschema_when_installed(
+    app, store, document, client, token, seeded
+):
     """The same responses against a full JSON Schema implementation (once it is a dependency)."""
     jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed yet")
 
@@ -318,6 +321,15 @@ def test_openapi_document_also_passes_jsonschema_when_installed(document, client
     ).validate(body)
     problem = client.get("/api/v1/submissions/NOPE", headers=auth(token)).get_json()
     jsonschema.validate(problem, {"$defs": defs, "$ref": "#/$defs/Problem"})
+    # One a member of staff entered for a citizen: its assisted record too.
+    store.create_user("ad@example.com", "Al Assisted", "assisted_digital", [], None)
+    helped = submit_assisted(app, "ad@example.com", method="other", note="Interpreter")
+    body = client.get(f"/api/v1/submissions/{helped.reference}", headers=auth(token)).get_json()
+    assert body["assisted"]["note"] == "Interpreter"
+    jsonschema.Draft202012Validator(
+        {"$defs": defs, "$ref": "#/$defs/Submission"},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    ).validate(body)
 
 
 def test_the_validator_catches_a_wrong_response(document):

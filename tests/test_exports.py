@@ -124,6 +124,7 @@ def test_submission_json_is_the_documented_shape_with_answers_as_stored():
         "due_on": "2024-05-07",
         "assigned_to": 3,
         "applicant_name": "Jo Bloggs",
+        "assisted": None,
         "answers": ANSWERS,
     }
     json.dumps(data)  # plain JSON all through
@@ -366,9 +367,9 @@ def test_the_pdf_is_made_once_and_again_when_code_answers_or_definition_change()
     assert submission_pdf(store, submission, render) == b"%PDF-1"
     assert submission_pdf(store, submission, render) == b"%PDF-1"
     assert len(made) == 1
-    assert submission_pdf(store, submission, render, version="pdf-2") == b"%PDF-2"
+    assert submission_pdf(store, submission, render, version="pdf-next") == b"%PDF-2"
     submission.answers = {**ANSWERS, "notes": "changed"}
-    assert submission_pdf(store, submission, render, version="pdf-2") == b"%PDF-3"
+    assert submission_pdf(store, submission, render, version="pdf-next") == b"%PDF-3"
     first = pdf_content_hash(submission)
     submission.definition = {**submission.definition, "title": "Renamed"}
     assert pdf_content_hash(submission) != first

@@ -49,6 +49,8 @@ class FakeSubmission:
     channel: str
     started_at: datetime.datetime
     submitted_at: datetime.datetime
+    staff_user_id: int | None = None
+    assisted: dict | None = None
 
 
 # -- realistic answers: one per question, then the journey keeps only the live route ------

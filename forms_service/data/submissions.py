@@ -102,6 +102,7 @@ class Submissions:
         *,
         forms: list[str] | None,
         status: str | None = None,
+        channels: list[str] | None = None,
         submitted_from: datetime.date | None = None,
         submitted_to: datetime.date | None = None,
         assigned_to: int | None = None,
@@ -118,6 +119,8 @@ class Submissions:
             where.append(Submission.form_id.in_(forms))
         if status:
             where.append(Submission.status == status)
+        if channels:
+            where.append(Submission.channel.in_(channels))
         if submitted_from:
             where.append(Submission.submitted_at >= _day_start(submitted_from))
         if submitted_to:
@@ -163,6 +166,7 @@ class Submissions:
         *,
         forms: list[str],
         status: str | None = None,
+        channel: str | None = None,
         since: datetime.datetime | None = None,
         after: tuple[datetime.datetime, int] | None = None,
         limit: int = 50,
@@ -175,6 +179,8 @@ class Submissions:
         where = [Submission.form_id.in_(forms)]
         if status:
             where.append(Submission.status == status)
+        if channel:
+            where.append(Submission.channel == channel)
         if since is not None:
             where.append(Submission.submitted_at >= since)
         if after is not None:

@@ -17,9 +17,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask.blueprints import BlueprintSetupState
 
+from forms_service.assisted import METHOD_WORDS
 from forms_service.clock import as_utc
 from forms_service.data import ApiToken, Store, Submission
-from forms_service.exports import submission_json
+from forms_service.exports import CHANNELS, submission_json
 from forms_service.statuses import RECEIVED, STATUSES
 from forms_service.tokens import hash_secret
 from forms_service.views.common import make_pdf
@@ -29,7 +30,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_NOTE = 2000
-LIST_PARAMS = frozenset({"form", "status", "since", "limit", "cursor"})
+LIST_PARAMS = frozenset({"form", "status", "channel", "since", "limit", "cursor"})
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 
 
@@ -147,6 +148,10 @@ def _list_filters(token: ApiToken) -> dict[str, Any]:
         if status not in STATUSES:
             raise BadRequest(f"status must be one of: {', '.join(STATUSES)}")
         filters["status"] = status
+    if channel := args.get("channel"):
+        if channel not in CHANNELS:
+            raise BadRequest(f"channel must be one of: {', '.join(CHANNELS)}")
+        filters["channel"] = channel
     if since := args.get("since"):
         # An offset's "+" sent unencoded arrives as a space ("...T09:00:00 01:00").
         since = re.sub(r" (\d{2}:?\d{2})$", r"+\1", since)
@@ -182,6 +187,8 @@ def list_submissions() -> Response:
         "api.list",
         request.args.get("form"),
         status=filters.get("status"),
+        # Only when asked for, so earlier audit entries keep their shape.
+        **({"channel": filters["channel"]} if "channel" in filters else {}),
         since=(request.args.get("since") or "")[:64] or None,
         count=len(rows),
     )
@@ -307,7 +314,7 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
                     ),
                     "parameters": [
                         _ref("parameters", name)
-                        for name in ("Form", "Status", "Since", "Limit", "Cursor")
+                        for name in ("Form", "Status", "Channel", "Since", "Limit", "Cursor")
                     ],
                     "responses": {
                         "200": _json_body(_ref("schemas", "SubmissionList"), "A page"),
@@ -417,6 +424,11 @@ def _parameters() -> dict[str, Any]:
         },
         "Form": query("form", {"type": "string"}, "Only this form (one of the token's forms)"),
         "Status": query("status", {"type": "string", "enum": list(STATUSES)}, "Only this status"),
+        "Channel": query(
+            "channel",
+            {"type": "string", "enum": list(CHANNELS)},
+            "Only this channel: online, assisted (entered by staff for the applicant) or paper",
+        ),
         "Since": query(
             "since",
             {"type": "string", "format": "date-time"},
@@ -462,6 +474,7 @@ def _schemas() -> dict[str, Any]:
                 "due_on",
                 "assigned_to",
                 "applicant_name",
+                "assisted",
                 "answers",
             ],
             "properties": {
@@ -479,14 +492,59 @@ def _schemas() -> dict[str, Any]:
                 "submitted_at": {"type": "string", "format": "date-time"},
                 "started_at": {"type": "string", "format": "date-time"},
                 "language": {"type": "string", "example": "en"},
-                "channel": {"type": "string", "enum": ["online", "assisted"]},
+                "channel": {"type": "string", "enum": list(CHANNELS)},
                 "due_on": {"type": "string", "format": "date", "nullable": True},
                 "assigned_to": {"type": "integer", "nullable": True},
                 "applicant_name": {"type": "string", "nullable": True},
+                "assisted": _ref("schemas", "Assisted"),
                 "answers": {
                     "type": "object",
                     "description": "Keyed by question id (or repeat id)",
                     "additionalProperties": answer,
+                },
+            },
+        },
+        "Assisted": {
+            # Nullable here: OpenAPI 3.0 ignores anything written beside a $ref.
+            "type": "object",
+            "nullable": True,
+            "additionalProperties": False,
+            "description": (
+                "Assisted digital: a member of staff entered the answers on the applicant's "
+                "behalf (null when the applicant submitted it themselves)"
+            ),
+            "required": [
+                "staff_user_id",
+                "staff_name",
+                "citizen_name",
+                "method",
+                "note",
+                "handed_over_at",
+            ],
+            "properties": {
+                "staff_user_id": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": "The staff member who entered the answers",
+                },
+                "staff_name": {"type": "string", "example": "Al Jones"},
+                "citizen_name": {
+                    "type": "string",
+                    "description": "The applicant's name as the staff member took it",
+                    "example": "Ana Silva",
+                },
+                "method": {"type": "string", "enum": list(METHOD_WORDS)},
+                "note": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "How they helped, when the method is other",
+                },
+                "handed_over_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "nullable": True,
+                    "description": "When the staff member handed the draft to the applicant "
+                    "to finish, if they did",
                 },
             },
         },

@@ -29,10 +29,12 @@ from flask_babel import gettext
 
 from forms_service.clock import as_utc, utcnow
 from forms_service.data import StaffUser
+from forms_service.exports import CHANNEL_LABELS, CHANNELS, assisted_facts
 from forms_service.passwords import hash_password, long_enough, verify_password
 from forms_service.roles import ADMIN, CASEWORKER, ROLES
 from forms_service.statuses import OPEN_STATUSES, STATUS_LABELS, STATUSES
 from forms_service.template_filters import answer_row as _answer_row
+from forms_service.template_filters import app_datetime
 from forms_service.tokens import hash_secret
 from forms_service.views.common import make_pdf, store, today
 from forms_service.views.staff_access import (
@@ -147,6 +149,7 @@ def inbox():
         filters=filters,
         forms=_form_choices(user),
         statuses=STATUS_LABELS,
+        channels={key: gettext(label) for key, label in CHANNEL_LABELS.items()},
         sort=query["sort"],
         descending=query["descending"],
         sort_url=_sort_url,
@@ -156,22 +159,25 @@ def inbox():
         open_statuses=OPEN_STATUSES,
         export_url=url_for("staff.export_csv")
         + "?"
-        + urlencode({k: v for k, v in filters.items() if v}),
+        + urlencode({k: v for k, v in filters.items() if v}, doseq=True),
     )
 
 
-def _filters(user: StaffUser) -> tuple[dict[str, str], dict[str, Any]]:
+def _filters(user: StaffUser) -> tuple[dict[str, Any], dict[str, Any]]:
     args = request.args
-    filters = {
+    filters: dict[str, Any] = {
         key: args.get(key, "").strip()
         for key in ("form", "status", "from", "to", "mine", "overdue", "q", "sort", "order")
     }
+    # Checkboxes: any of online, assisted and paper (none ticked: all of them).
+    filters["channel"] = [c for c in CHANNELS if c in args.getlist("channel")]
     forms = visible_forms(user)
     if filters["form"]:
         forms = [filters["form"]] if forms is None or filters["form"] in forms else []
     query = {
         "forms": forms,
         "status": filters["status"] if filters["status"] in STATUSES else None,
+        "channels": filters["channel"] or None,
         "submitted_from": _date(filters["from"]),
         "submitted_to": _date(filters["to"]),
         "assigned_to": user.id if filters["mine"] else None,
@@ -191,14 +197,14 @@ def _date(text: str) -> datetime.date | None:
 
 
 def _sort_url(column: str, current: str, descending: bool) -> str:
-    args = {k: v for k, v in request.args.items() if k not in ("sort", "order", "page")}
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("sort", "order", "page")]
     order = "asc" if column == current and descending else "desc"
-    return url_for("staff.inbox") + "?" + urlencode({**args, "sort": column, "order": order})
+    return url_for("staff.inbox") + "?" + urlencode([*args, ("sort", column), ("order", order)])
 
 
 def _page_url(number: int) -> str:
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return url_for("staff.inbox") + "?" + urlencode({**args, "page": number})
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    return url_for("staff.inbox") + "?" + urlencode([*args, ("page", number)])
 
 
 def _form_choices(user: StaffUser) -> list[tuple[str, str]]:
@@ -251,6 +257,8 @@ def submission_page(reference: str):
     ]
     names = {u.id: u.name for u in store().users()}
     posted = request.form if errors else {}
+    # "Completed by ... (telephone)" first, then the rest of the assisted-digital record.
+    facts = assisted_facts(submission, gettext, app_datetime)
     return render_template(
         "staff/submission.html",
         answer_lists=answer_lists(sections),
@@ -260,6 +268,9 @@ def submission_page(reference: str):
         form=None,
         submission=submission,
         definition_title=form.title.pick(submission.language),
+        channel=gettext(CHANNEL_LABELS.get(submission.channel, submission.channel)),
+        completed_by=facts[0][1] if facts else None,
+        assisted_rows=[{"key": {"text": k}, "value": {"text": v}} for k, v in facts[1:]],
         sections=sections,
         events=store().events(submission.id),
         statuses=STATUS_LABELS,
