@@ -8,12 +8,14 @@ with and without errors shown.
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
-from .test_casework import sign_in
+from .test_casework import download, sign_in
 from .test_prison_visit_booking import (
     DAY,
     FORM,
@@ -89,6 +91,20 @@ def test_a_phone_call_becomes_a_prison_visit_request(make_staff, staff_browser, 
         "Completed by Al Assisted on behalf of the applicant (telephone)"
     )
     assert re.fullmatch(r"PVB-[A-Z0-9]{4}-[A-Z0-9]{4}", reference)
+
+    # A caseworker tells at a glance that it was assisted, by whom and how.
+    caseworker = staff_browser()
+    caseworker.open("/staff/sign-in")
+    sign_in(caseworker, make_staff("caseworker", [FORM]))
+    row = caseworker.page.locator("tbody tr", has_text=reference)
+    expect(row).to_contain_text("Assisted")
+    caseworker.follow(row.get_by_role("link", name=reference))
+    record = "Completed by Al Assisted on behalf of the applicant (telephone)"
+    expect(caseworker.page.locator("main")).to_contain_text(record)
+    expect(caseworker.page.locator("main")).to_contain_text("Ana Silva")
+    _, pdf = download(caseworker, "Download PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Al Assisted" in " ".join(text.split())
 
 
 def test_save_half_way_and_finish_on_another_browser(make_staff, staff_browser, today):
