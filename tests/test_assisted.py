@@ -111,8 +111,13 @@ def test_a_member_of_staff_submits_a_form_for_someone_with_no_email(app):
     assert received.actor == f"staff:{al_user.id} al@example.com"
     actions = [e.action for e in store.audit_events()[0]]
     assert "assisted_started" in actions and "assisted_submitted" in actions
-    # The draft is gone from "my drafts", and its pages from the staff URL.
+    # The draft is gone from "my drafts", and its pages from the staff URL; the form is in
+    # the list of forms Al sent, and not in Bo's.
     assert store.assisted_drafts(al_user.id) == []
+    assert reference in al.get("/staff/assisted/").get_data(as_text=True)
+    bo = signed_in(app, "bo@example.com")
+    assert reference not in bo.get("/staff/assisted/").get_data(as_text=True)
+    assert bo.get(f"/staff/assisted/submitted/{reference}").status_code == 404
     assert al.get(f"{base}/{PVB}/prisoner").status_code == 404
 
 

@@ -88,6 +88,18 @@ class Submissions:
         with self.sessions() as db:
             return db.scalars(select(Submission).where(Submission.reference == reference)).first()
 
+    def submissions_entered_by(
+        self, staff_user_id: int | None, limit: int = 50
+    ) -> list[Submission]:
+        """The newest submissions staff entered for citizens: one member of staff's, or
+        everyone's (None)."""
+        query = select(Submission).where(Submission.staff_user_id.is_not(None))
+        if staff_user_id is not None:
+            query = query.where(Submission.staff_user_id == staff_user_id)
+        query = query.order_by(Submission.submitted_at.desc()).limit(limit)
+        with self.sessions() as db:
+            return list(db.scalars(query))
+
     def count_submissions(self, form_id: str | None = None) -> int:
         with self.sessions() as db:
             query = select(func.count(Submission.id))

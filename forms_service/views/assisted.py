@@ -62,6 +62,8 @@ def drafts():
             }
             for draft in rows
         ],
+        sent_forms=store().submissions_entered_by(None if staff.is_admin else staff.id),
+        titles={form_id: form.title.pick("en") for form_id, form in forms.items()},
         everyone=staff.is_admin,
         ended=request.args.get("ended") == "1",
         sent=request.args.get("sent") == "1",
