@@ -16,11 +16,18 @@ run: install assets db
 
 # Unit, integration and browser tests on SQLite, then the integration tests again on a
 # throwaway PostgreSQL server (the production database) on loopback.
+# The PostgreSQL pass runs beside the SQLite one (the browser journeys wait on the browser
+# much of the time), so the whole suite stays within its time; its report follows.
 test: install assets system-deps
 	$(BIN)/ruff check .
 	$(BIN)/forms-service check form_definitions
-	$(BIN)/pytest
-	scripts/with-postgres.sh $(BIN)/pytest tests --ignore=tests/unit --ignore=tests/e2e -p no:cacheprovider
+	@mkdir -p instance; \
+	scripts/with-postgres.sh $(BIN)/pytest tests --ignore=tests/unit --ignore=tests/e2e \
+	  -p no:cacheprovider > instance/postgres-tests.log 2>&1 & postgres=$$!; \
+	$(BIN)/pytest; sqlite=$$?; \
+	wait $$postgres; postgres=$$?; \
+	echo "== Integration tests on PostgreSQL"; cat instance/postgres-tests.log; \
+	exit $$(( sqlite || postgres ))
 
 unit: install
 	$(BIN)/pytest tests/unit
