@@ -140,8 +140,12 @@ def test_save_half_way_and_finish_on_another_browser(make_staff, staff_browser, 
     second.page.locator('input[name="declaration"]').check()
     second.follow(second.page.get_by_role("button", name="Accept and send"))
     expect(second.heading).to_have_text("Form sent")
+    # It leaves the drafts, and is listed with the forms sent for someone.
     second.open("/staff/assisted/")
-    expect(second.page.locator("main")).not_to_contain_text("Ben Okafor")
+    drafts = second.page.locator("table", has_text="Your drafts")
+    expect(drafts).to_have_count(0)
+    sent = second.page.locator("table", has_text="Forms you sent for someone")
+    expect(sent).to_contain_text("Ben Okafor")
 
 
 def test_a_paper_form_keyed_in_shows_the_paper_declaration(make_staff, staff_browser, today):
