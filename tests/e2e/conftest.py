@@ -20,7 +20,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -30,7 +29,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, expect
 from playwright.sync_api import Error as PlaywrightError
-from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tests.live import serving
 
 PROJECT = Path(__file__).resolve().parents[2]
 AXE_SOURCE = PROJECT / "forms_service" / "static" / "vendor" / "axe.min.js"
@@ -84,11 +84,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "headless": True,
         "args": CHROMIUM_ARGS,
     }
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:  # errors are still logged
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -629,20 +624,6 @@ def inbox() -> Iterator[Inbox]:
     controller.start()
     yield handler
     controller.stop()
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Serve an app on a free loopback port for the duration of the block: yields its URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-extra-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
