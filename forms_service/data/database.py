@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 
 class StoreError(Exception):
@@ -26,19 +27,47 @@ class StoreError(Exception):
 DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, StoreError)
 
 
+class Sessions:
+    """Database sessions: `sessions()` to read, `sessions.begin()` for one write transaction.
+
+    On SQLite a write transaction takes the database's write lock when it begins (BEGIN
+    IMMEDIATE): SQLite ignores SELECT ... FOR UPDATE, so a read-then-write that began as a
+    plain read could otherwise lose another request's update (two tabs saving at once).
+    PostgreSQL locks the rows the FOR UPDATE reads instead.
+    """
+
+    def __init__(self, engine: Engine):
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            engine.execution_options(write_transaction=True), expire_on_commit=False
+        )
+
+    def __call__(self) -> Session:
+        return self._read()
+
+    def begin(self) -> AbstractContextManager[Session]:
+        return self._write.begin()
+
+
 class Database:
     """An engine and a session factory for one DATABASE_URL."""
 
     def __init__(self, url: str, *, echo: bool = False):
-        options: dict[str, Any] = {"json_serializer": _dumps, "echo": echo}
+        # Bound parameters are answers: never in a log line or an exception's message.
+        options: dict[str, Any] = {
+            "json_serializer": _dumps,
+            "echo": echo,
+            "hide_parameters": True,
+        }
         if url.startswith("sqlite"):
             options["connect_args"] = {"timeout": 30, "check_same_thread": False}
         else:
             options["pool_pre_ping"] = True
         self.engine = create_engine(url, **options)
         if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        self.sessions = Sessions(self.engine)
         # gunicorn --preload forks after start-up: a worker must never reuse the parent's
         # pooled connections (two processes on one socket corrupt the conversation).
         os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
@@ -65,9 +94,16 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, default=_json_default, ensure_ascii=False)
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+def _sqlite_connect(connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is off, so _sqlite_begin says how each begins.
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get("write_transaction")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

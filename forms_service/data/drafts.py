@@ -7,9 +7,11 @@ import datetime
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import Select, delete, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from forms_service.clock import as_utc, utcnow
+from forms_service.data.database import Sessions
 from forms_service.data.models import Draft, FormVersion, RateLimit, ResumeToken, WebSession
 from forms_service.tokens import new_token
 
@@ -18,7 +20,7 @@ ASSISTED_PREFIX = "assisted:"
 
 
 class Drafts:
-    sessions: sessionmaker
+    sessions: Sessions
 
     # -- drafts ----------------------------------------------------------------------------
 
@@ -37,9 +39,26 @@ class Drafts:
     ) -> Draft:
         """Apply `change` to the session's draft answers (creating the draft if needed).
 
-        The draft row is locked while it changes, so two tabs saving at once cannot lose
-        each other's answers.
+        The draft row is locked while it changes (SQLite: the whole database), so two tabs
+        saving at once cannot lose each other's answers, nor make two drafts.
         """
+        keep = datetime.timedelta(days=retention_days)
+        try:
+            return self._change_draft(session_key, form_id, form_version, language, change, keep)
+        except IntegrityError:
+            # Another tab created the session's draft at the same moment (the unique index
+            # allows one open draft): apply this change to that one instead.
+            return self._change_draft(session_key, form_id, form_version, language, change, keep)
+
+    def _change_draft(
+        self,
+        session_key: str,
+        form_id: str,
+        form_version: int,
+        language: str,
+        change: Callable[[dict], dict],
+        keep: datetime.timedelta,
+    ) -> Draft:
         with self.sessions.begin() as db:
             draft = db.scalars(_open_draft(session_key, form_id).with_for_update()).first()
             now = utcnow()
@@ -58,7 +77,7 @@ class Drafts:
             draft.language = language
             draft.form_version = form_version  # answers are migrated before any change
             draft.updated_at = now
-            draft.expires_at = now + datetime.timedelta(days=retention_days)
+            draft.expires_at = now + keep
         return draft
 
     # -- assisted digital ------------------------------------------------------------------

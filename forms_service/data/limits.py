@@ -4,31 +4,39 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import case
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from forms_service.clock import as_utc, utcnow
+from forms_service.clock import utcnow
+from forms_service.data.database import Sessions
 from forms_service.data.models import RateLimit
 
 
 class RateLimits:
-    sessions: sessionmaker
+    sessions: Sessions
 
     def hit(self, key: str, limit: int, window: datetime.timedelta) -> bool:
-        """Count one request for `key`; False when over `limit` in the current window."""
+        """Count one request for `key`; False when over `limit` in the current window.
+
+        One atomic statement (an upsert that adds one, or starts a new window), so requests
+        arriving together are all counted, on either database.
+        """
         now = utcnow()
-        for _attempt in range(3):
-            try:
-                with self.sessions.begin() as db:
-                    row = db.get(RateLimit, key, with_for_update=True)
-                    if row is None:
-                        db.add(RateLimit(key=key, window_start=now, count=1))
-                        return True
-                    if as_utc(row.window_start) + window <= now:
-                        row.window_start, row.count = now, 1
-                        return True
-                    row.count += 1
-                    return row.count <= limit
-            except IntegrityError:
-                continue  # two first requests at once: count again
-        return False
+        current = RateLimit.window_start > now - window
+        with self.sessions.begin() as db:
+            dialect = db.get_bind().dialect.name
+            insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+            count = db.execute(
+                insert(RateLimit)
+                .values(key=key, window_start=now, count=1)
+                .on_conflict_do_update(
+                    index_elements=[RateLimit.key],
+                    set_={
+                        "count": case((current, RateLimit.count + 1), else_=1),
+                        "window_start": case((current, RateLimit.window_start), else_=now),
+                    },
+                )
+                .returning(RateLimit.count)
+            ).scalar_one()
+        return count <= limit

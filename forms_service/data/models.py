@@ -74,7 +74,18 @@ class Draft(Base):
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     assisted: Mapped[dict | None] = mapped_column(JsonType)
 
-    __table_args__ = (Index("ix_drafts_session_form", "session_key", "form_id"),)
+    __table_args__ = (
+        Index("ix_drafts_session_form", "session_key", "form_id"),
+        # One open draft per session and form: two tabs saving at once share it.
+        Index(
+            "uq_drafts_one_open",
+            "session_key",
+            "form_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+    )
 
 
 class StaffUser(Base):

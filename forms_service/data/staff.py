@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
 from forms_service.clock import utcnow
+from forms_service.data.database import Sessions
 from forms_service.data.models import ApiToken, AuditEvent, StaffUser
 from forms_service.tokens import hash_secret, new_token
 
 
 class StaffAccess:
-    sessions: sessionmaker
+    sessions: Sessions
 
     # -- staff -----------------------------------------------------------------------------
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from forms_service.clock import utcnow
-from forms_service.data.database import StoreError
+from forms_service.data.database import Sessions, StoreError
 from forms_service.data.models import Draft, StoredPdf, Submission, SubmissionEvent
 from forms_service.statuses import OPEN_STATUSES, RECEIVED
 
@@ -24,7 +24,7 @@ REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
 
 
 class Submissions:
-    sessions: sessionmaker
+    sessions: Sessions
 
     # -- submissions -----------------------------------------------------------------------
 

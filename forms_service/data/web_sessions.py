@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.orm import sessionmaker
 
 from forms_service.clock import as_utc, utcnow
+from forms_service.data.database import Sessions
 from forms_service.data.models import WebSession
 
 
 class WebSessions:
-    sessions: sessionmaker
+    sessions: Sessions
 
     def load_web_session(self, key: str, now: datetime.datetime) -> dict | None:
         with self.sessions() as db:
