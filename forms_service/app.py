@@ -68,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     redact_access_logs()
     app.register_blueprint(citizen.bp)
     app.register_blueprint(resume.bp)
+    app.extensions["csrf"].exempt(resume.end_session)  # it checks the token itself
     app.register_blueprint(staff.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(assisted.bp)
@@ -187,6 +188,12 @@ def _security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["ENV_NAME"] == "production":
+            # Browsers remember to use HTTPS only, for a year (a first visit over HTTP
+            # cannot be downgraded after that).
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         if response.mimetype == "text/html":
             # Pages hold personal data: never keep them in shared or browser caches.
             response.headers.setdefault("Cache-Control", "no-store")

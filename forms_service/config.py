@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +51,12 @@ def load_config(
         "FORMS_DEFINITIONS_DIR": Path(
             env.get("FORMS_DEFINITIONS_DIR") or PROJECT_ROOT / "form_definitions"
         ),
-        "SESSION_COOKIE_NAME": "forms_session",
+        # The one base URL absolute links (the emailed resume link) are built from; the
+        # request's Host header is never used for them. Required in production.
+        "SERVICE_URL": env.get("SERVICE_URL", ""),
+        # In production the cookie is __Host- prefixed: the browser sends it only over HTTPS,
+        # to this host, and no subdomain can set or replace it.
+        "SESSION_COOKIE_NAME": "__Host-forms_session" if mode == "production" else "forms_session",
         "SESSION_COOKIE_SECURE": mode == "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -89,7 +95,46 @@ def load_config(
     config.update(overrides)
     # Seconds are what the code uses; tests may set them directly for short sessions.
     config.setdefault("SESSION_IDLE_SECONDS", config["SESSION_IDLE_MINUTES"] * 60)
+    config["SERVICE_URL"] = _service_url(mode, config["SERVICE_URL"], env)
+    if "TRUSTED_HOSTS" not in overrides:
+        config["TRUSTED_HOSTS"] = _trusted_hosts(mode, config["SERVICE_URL"], env)
     return config
+
+
+def _service_url(mode: str, url: str, env: Mapping[str, str]) -> str:
+    if not url:
+        if mode == "production":
+            raise ConfigError(
+                "SERVICE_URL is not set. Set it to the address people use to reach the "
+                "service, e.g. https://forms.justice.example.gov.uk"
+            )
+        url = f"http://127.0.0.1:{env.get('PORT', '8000')}" if mode == "development" else ""
+        url = url or "http://localhost"
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+    ):
+        raise ConfigError(
+            f"SERVICE_URL must be the service's root address, like "
+            f"https://forms.example.gov.uk, not {url!r}"
+        )
+    if mode == "production" and parts.scheme != "https":
+        raise ConfigError(f"SERVICE_URL must start with https:// in production, not {url!r}")
+    return url.rstrip("/")
+
+
+def _trusted_hosts(mode: str, service_url: str, env: Mapping[str, str]) -> list[str]:
+    """The Host headers the service answers to: the service URL's host, any others named in
+    TRUSTED_HOSTS (a load balancer's health check, say), and loopback outside production.
+    Requests for any other host are refused (400), so a forged Host cannot reach a page."""
+    hosts = [urlsplit(service_url).hostname or ""]
+    hosts += [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    if mode != "production":
+        hosts += ["localhost", "127.0.0.1"]
+    return list(dict.fromkeys(hosts))
 
 
 def _local_secret(mode: str, instance: Path) -> str:

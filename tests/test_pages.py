@@ -348,8 +348,12 @@ def test_a_bad_definition_is_left_out_and_shown_to_authors(make_app, tmp_path):
     html = app.test_client().get("/").get_data(as_text=True)
     assert "broken.yaml:4:8: Pages must be a list" in html
     assert app.test_client().get("/broken/").status_code == 404
-    production = make_app(definitions=folder, ENV_NAME="production")
-    assert "broken.yaml" not in production.test_client().get("/").get_data(as_text=True)
+    production = make_app(
+        definitions=folder, ENV_NAME="production", SERVICE_URL="https://forms.example.gov.uk"
+    )
+    page = production.test_client().get("/", base_url="https://forms.example.gov.uk")
+    assert page.status_code == 200
+    assert "broken.yaml" not in page.get_data(as_text=True)
 
 
 def test_a_broken_database_gives_a_friendly_page_and_writes_nothing(app):

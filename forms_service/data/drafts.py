@@ -169,9 +169,17 @@ class Drafts:
             return _token_status(db, token, now)
 
     def use_resume_token(
-        self, token_hash: str, session_key: str, now: datetime.datetime
+        self,
+        token_hash: str,
+        session_key: str,
+        now: datetime.datetime,
+        previous_key: str | None = None,
     ) -> tuple[str, Draft | None]:
-        """Spend a link: the draft moves to this browser session and no other can write it."""
+        """Spend a link: the draft moves to this browser session and no other can write it.
+
+        `previous_key`: the browser's session before it got a new id for the link; its
+        other drafts move to the new session with it.
+        """
         with self.sessions.begin() as db:
             token = db.scalars(
                 select(ResumeToken).where(ResumeToken.token_hash == token_hash).with_for_update()
@@ -190,6 +198,17 @@ class Drafts:
                 )
             ):
                 other.session_key = f"abandoned:{other.id}"
+            if previous_key is not None:
+                for other in db.scalars(
+                    select(Draft).where(
+                        Draft.session_key == previous_key,
+                        Draft.id != draft.id,
+                    )
+                ):
+                    if other.form_id == draft.form_id and other.submitted_at is None:
+                        other.session_key = f"abandoned:{other.id}"
+                    else:
+                        other.session_key = session_key
             if draft.assisted is not None and draft.session_key.startswith(ASSISTED_PREFIX):
                 # Staff handed it to the citizen: from now on it is theirs; the record keeps
                 # who started it.

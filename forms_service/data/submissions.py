@@ -84,6 +84,19 @@ class Submissions:
         with self.sessions() as db:
             return db.scalars(select(Submission).where(Submission.draft_id == draft_id)).first()
 
+    def session_submission(self, session_key: str, form_id: str) -> Submission | None:
+        """The newest submission of a form sent from a browser session: the citizen's
+        reference, found again after a double-clicked Submit or a crash before their
+        session was saved."""
+        with self.sessions() as db:
+            return db.scalars(
+                select(Submission)
+                .join(Draft, Draft.id == Submission.draft_id)
+                .where(Draft.session_key == session_key, Draft.form_id == form_id)
+                .order_by(Submission.id.desc())
+                .limit(1)
+            ).first()
+
     def get_submission(self, reference: str) -> Submission | None:
         with self.sessions() as db:
             return db.scalars(select(Submission).where(Submission.reference == reference)).first()

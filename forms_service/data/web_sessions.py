@@ -36,6 +36,27 @@ class WebSessions:
                 row.data = dict(data)
                 row.expires_at = expires_at
 
+    def update_web_session(
+        self,
+        key: str,
+        changed: Mapping[str, Any],
+        removed: list[str],
+        expires_at: datetime.datetime,
+        now: datetime.datetime,
+    ) -> bool:
+        """Merge one request's changes into a live session under a lock; False (and nothing
+        written) when the session has ended meanwhile, so it is never brought back."""
+        with self.sessions.begin() as db:
+            row = db.get(WebSession, key, with_for_update=True)
+            if row is None or as_utc(row.expires_at) <= now:
+                return False
+            data = {**(row.data or {}), **changed}
+            for name in removed:
+                data.pop(name, None)
+            row.data = data
+            row.expires_at = expires_at
+            return True
+
     def delete_web_session(self, key: str) -> None:
         with self.sessions.begin() as db:
             db.execute(delete(WebSession).where(WebSession.key == key))

@@ -36,7 +36,8 @@ function startTimeoutWarning(dialog) {
   const update = () => {
     const left = endsAt - Date.now();
     if (left <= 0) {
-      window.location.href = dialog.dataset.endedUrl;
+      window.clearInterval(tick);
+      end();
       return;
     }
     countdown.textContent = phrase(left);
@@ -61,6 +62,18 @@ function startTimeoutWarning(dialog) {
     window.clearInterval(tick);
     endsAt = Date.now() + idle;
     warnTimer = window.setTimeout(open, idle - warning);
+  };
+  // End the session on the server too (a POST with the CSRF token), then say so.
+  const end = async () => {
+    try {
+      await fetch(dialog.dataset.endUrl, {
+        method: "POST",
+        headers: { "X-CSRFToken": dialog.dataset.csrfToken },
+        credentials: "same-origin",
+      });
+    } finally {
+      window.location.href = dialog.dataset.endedUrl;
+    }
   };
   const extend = async () => {
     try {

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from forms_service.assisted import PAPER, channel_of
-from forms_service.data import new_reference
+from forms_service.data import Submission, new_reference
 from forms_service.definitions.model import Form
 from forms_service.journey import (
     CANNOT_START,
@@ -336,10 +336,10 @@ def _task_status(status: str) -> dict[str, Any]:
 def check_answers(form_id: str):
     form = get_form(form_id)
     runner, draft_id = load_runner(form)
-    if draft_id is None and request.method == "POST":
-        done = session.get("submitted", {}).get(form.id)
-        if done:  # a second click on Submit after the first one went through
-            return go(form, CONFIRMATION)
+    if draft_id is None and request.method == "POST" and _sent_from_here(form) is not None:
+        # A second click on Submit after the first one went through (or a retry after the
+        # server failed to answer): the citizen gets their reference, not a second claim.
+        return go(form, CONFIRMATION)
     if draft_id is None:
         return go(form, START)
     journey = runner.journey
@@ -470,23 +470,30 @@ def _submit(form: Form, runner: Runner, draft_id: int):
         )
         audit("assisted_submitted", submission.reference, form=form.id)
         return redirect(url_for("assisted.submitted", reference=submission.reference))
-    submission = store().submit(draft_id, make_reference=lambda: new_reference(prefix), build=build)
-    session["submitted"] = {**session.get("submitted", {}), form.id: submission.reference}
+    store().submit(draft_id, make_reference=lambda: new_reference(prefix), build=build)
     return go(form, CONFIRMATION)
+
+
+def _sent_from_here(form: Form) -> Submission | None:
+    """This browser session's submission of the form, looked up in the database (where it
+    is stored in the same transaction as the submit), never only in the session."""
+    if assisted() is not None or session.token is None:
+        return None
+    return store().session_submission(session.key, form.id)
 
 
 def confirmation(form_id: str):
     if assisted() is not None:
         abort(404)  # staff see the reference on their own page (views/assisted.py)
     form = get_form(form_id)
-    reference = session.get("submitted", {}).get(form.id)
-    if not reference:
+    submission = _sent_from_here(form)
+    if submission is None:
         return go(form, START)
-    submission = store().get_submission(reference)
+    reference = submission.reference
     language = session.get("language")
     reader = AnswerReader(
         form,
-        submission.answers if submission else {},
+        submission.answers,
         today=today(),
         language=language if language in form.languages else form.default_language,
         gettext=gettext,

@@ -22,12 +22,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 from forms_service.clock import utcnow
 from forms_service.data import Draft
 from forms_service.mailer import MailError
 from forms_service.question_types import values as V
-from forms_service.tokens import hash_secret
+from forms_service.sessions import session_key
+from forms_service.tokens import hash_secret, new_token
 from forms_service.views.common import get_form, store
 from forms_service.views.resume_links import (
     LIMITED,
@@ -132,9 +135,17 @@ def resume(token: str):
             journey=None,
             title=form.title.pick(form.default_language),
         )
-    status, draft = store().use_resume_token(hash_secret(token), session.key, now)
+    # The browser gets a new session id with the draft, so an id known before the link was
+    # used (a shared computer, a fixed cookie) cannot reach it. The session's other drafts
+    # move with it.
+    fresh = new_token()
+    previous = session.key if session.token is not None else None
+    status, draft = store().use_resume_token(
+        hash_secret(token), session_key(fresh), now, previous_key=previous
+    )
     if status != "ok":
         return _link_problem(status)
+    session.rotate(fresh)
     form = current_app.extensions["forms"].get(draft.form_id)
     if form is None:
         return _link_problem("gone")
@@ -187,11 +198,27 @@ def extend_session():
     return "", 204
 
 
+@bp.post("/session/end")
+def end_session():
+    """Called when the timeout warning's countdown runs out: end the session here too, so
+    nothing typed in this browser can be read or changed from it any more. A POST with the
+    CSRF token: a link or an image on another site must not end someone's session.
+
+    Exempt from the app-wide CSRF check only so that a session the server has already ended
+    (the countdown and the server's clock reach zero together) gets a quiet answer.
+    """
+    if session.token is None:
+        return "", 204  # nothing left to end
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken") or request.form.get("csrf_token"))
+    except ValidationError:
+        abort(400)
+    session.clear()
+    session.rotate()
+    return "", 204
+
+
 @bp.get("/session-ended")
 def session_ended():
-    """The countdown ran out (or the server ended an idle session): end it here too, so
-    nothing typed in this browser can be read or changed from it any more."""
-    if session.token is not None:
-        session.clear()
-        session.rotate()
+    """Says the session has ended (by the countdown, or the server after the idle time)."""
     return render_template("resume/session_ended.html", journey=None, form=None)

@@ -80,7 +80,8 @@ def send_link(form: Form, draft_id: int, email: str) -> datetime.date:
     token = new_token()
     expires = utcnow() + datetime.timedelta(days=retention(form))
     store().issue_resume_token(draft_id, hash_secret(token), expires)
-    link = url_for("resume.resume", token=token, _external=True)
+    # From the configured address only: a forged Host header must not steer the link.
+    link = current_app.config["SERVICE_URL"] + url_for("resume.resume", token=token)
     language = session.get("language") if session.get("language") in form.languages else None
     title = form.title.pick(language or form.default_language)
     until = V.format_date(expires.date(), locale=language or "en")

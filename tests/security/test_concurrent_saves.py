@@ -6,16 +6,18 @@ what a browser with two tabs sends: concurrent requests on one session and one d
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from forms_service.data import Draft
+from forms_service.data import Draft, Submission, WebSession
 from tests.live import Visitor
 
 PAGES = "abcdefgh"
+REFERENCE = re.compile(r"\b[A-Z]{2,4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
 DEFINITION = "id: tabs\nversion: 1\ntitle: Two tabs\npages:\n" + "".join(
     f"  - id: page-{p}\n    questions:\n      - {{id: q_{p}, type: text, label: Question {p}}}\n"
     for p in PAGES
@@ -109,3 +111,56 @@ def test_requests_arriving_together_are_all_counted_by_a_rate_limit(live):
     for each in guesses:
         each.close()
     assert sorted(codes) == [404] * 10 + [429] * 10
+
+
+def answered_all(url: str) -> Visitor:
+    citizen = Visitor(url)
+    citizen.get("/tabs/page-a")
+    for page in PAGES:
+        assert citizen.post(f"/tabs/page-{page}", {f"q_{page}": "yes"}).status_code == 302
+    citizen.get("/tabs/check-your-answers")
+    return citizen
+
+
+def reference_on(tab: Visitor) -> str:
+    page = tab.get("/tabs/confirmation")
+    assert page.status_code == 200, page.headers.get("location")
+    return REFERENCE.search(page.text).group(0)
+
+
+def submissions(app) -> list[str]:
+    with app.extensions["store"].sessions() as db:
+        return list(db.scalars(select(Submission.reference)))
+
+
+def test_a_double_clicked_submit_shows_both_clicks_the_one_reference(live, tmp_path):
+    url, app = tabs_app(live, tmp_path)
+    for _citizen in range(5):
+        one = answered_all(url)
+        two = second_tab(one, url)
+        codes = at_once(
+            lambda one=one: one.post("/tabs/check-your-answers"),
+            lambda two=two: two.post("/tabs/check-your-answers"),
+        )
+        assert [c.headers["location"] for c in codes] == ["/tabs/confirmation"] * 2
+        assert reference_on(one) == reference_on(two)
+        one.close()
+        two.close()
+    assert len(submissions(app)) == 5
+
+
+def test_a_crash_before_the_session_was_saved_does_not_make_a_second_claim(live, tmp_path):
+    url, app = tabs_app(live, tmp_path)
+    citizen = answered_all(url)
+    store = app.extensions["store"]
+    with store.sessions() as db:
+        before = {row.key: dict(row.data) for row in db.scalars(select(WebSession))}
+    assert citizen.post("/tabs/check-your-answers").headers["location"] == "/tabs/confirmation"
+    # The server died after storing the submission, before the session was written: the
+    # session is as it was before Submit, and the citizen, seeing no answer, submits again.
+    with store.sessions.begin() as db:
+        for row in db.scalars(select(WebSession)):
+            row.data = before[row.key]
+    again = citizen.post("/tabs/check-your-answers")
+    assert again.headers["location"] == "/tabs/confirmation"
+    assert submissions(app) == [reference_on(citizen)]
