@@ -8,7 +8,7 @@ PORT ?= 8000
 VENDOR := forms_service/static/vendor
 APT_PACKAGES := chromium fonts-liberation2 libharfbuzz-subset0 postgresql
 
-.PHONY: run test unit integration e2e bench lint format check install assets system-deps db clean
+.PHONY: run test unit integration e2e bench loadtest-crash lint format check install assets system-deps db clean
 
 run: install assets db
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
@@ -37,6 +37,13 @@ e2e: install assets system-deps
 
 bench: install assets
 	$(BIN)/python bench/run.py
+
+# Citizens (half with two tabs) fill in and submit a form while gunicorn's workers and then
+# its master are SIGKILLed; prints what was lost or doubled (all 0), on SQLite and PostgreSQL.
+loadtest-crash: install assets system-deps
+	$(BIN)/python scripts/loadtest_crash.py --seconds 60
+	PG_TEST_PORT=54398 scripts/with-postgres.sh sh -c \
+	  'DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python scripts/loadtest_crash.py --seconds 60'
 
 lint: install
 	$(BIN)/ruff check .

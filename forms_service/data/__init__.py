@@ -10,6 +10,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     submissions.py    submitting, references, inbox and API queries, casework, stored PDFs
     staff.py          staff accounts and sign-ins, API tokens, the audit log
     limits.py         rate limits
+    integrity.py      checks the crash-load test runs after killing the service
     models.py         the tables; database.py the engine; schema.py runs the migrations
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from forms_service.data.database import DATABASE_ERRORS, Database, StoreError
 from forms_service.data.drafts import Drafts
+from forms_service.data.integrity import Integrity
 from forms_service.data.limits import RateLimits
 from forms_service.data.models import (
     ApiToken,
@@ -37,7 +39,7 @@ from forms_service.data.submissions import Submissions, new_reference
 from forms_service.data.web_sessions import WebSessions
 
 
-class Store(WebSessions, Drafts, Submissions, StaffAccess, RateLimits, Database):
+class Store(WebSessions, Drafts, Submissions, StaffAccess, RateLimits, Integrity, Database):
     """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""
 
 
