@@ -63,6 +63,20 @@ AXE_STATS: dict[str, Any] = {"pages": 0, "tolerated": set()}
 REFERENCE = re.compile(r"^[A-Z]{2,4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist each worker sends its counts to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["axe_pages"] = AXE_STATS["pages"]
+        output["axe_tolerated"] = sorted(AXE_STATS["tolerated"])
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    output = getattr(node, "workeroutput", {})
+    AXE_STATS["pages"] += output.get("axe_pages", 0)
+    AXE_STATS["tolerated"].update(output.get("axe_tolerated", []))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if AXE_STATS["pages"]:
         tolerated = sorted(AXE_STATS["tolerated"])
