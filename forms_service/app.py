@@ -40,6 +40,7 @@ JOURNEY_ENDPOINTS = {
     "resume.save_progress",
 }
 VENDOR = Path(__file__).parent / "static" / "vendor"
+CACHEABLE_ENDPOINTS = frozenset({"static", "assets"})  # the service's CSS, JS, fonts, images
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -187,9 +188,10 @@ def _security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if response.mimetype == "text/html":
-            # Pages hold personal data: never keep them in shared or browser caches.
-            response.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
+            # Pages, downloads (PDF, JSON, CSV) and API answers hold personal data: no
+            # shared or browser cache may keep them. Only the service's own assets may.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from forms_service.question_types.patterns import PatternError, check_pattern
 from forms_service.question_types.values import resolve_date_bound
 
 WIDTHS = {
@@ -70,6 +71,10 @@ class Key:
                 f"is not a valid regular expression: {exc.msg} at position {exc.pos}. "
                 "Put the pattern in single quotes and check brackets and backslashes"
             ) from None
+        try:
+            check_pattern(value)
+        except PatternError as exc:
+            raise BadKeyValue(str(exc)) from None
         return value
 
     def _date_bound(self, value: Any) -> str:
