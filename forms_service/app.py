@@ -121,9 +121,12 @@ def load_forms(app: Flask) -> None:
 
     Each version is also kept in the database, for drafts started on an older version.
     """
-    forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])])
+    warnings: list = []
+    forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])], warnings)
     for problem in problems:
         log.error("form definition problem: %s", problem)
+    for warning in warnings:
+        log.warning("form definition %s", warning)
     app.extensions["forms"] = forms
     app.extensions["definition_problems"] = problems
     try:
@@ -213,6 +216,10 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         return page("too_large", 413)
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return page("too_many", 429)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):

@@ -31,13 +31,15 @@ def check(paths: tuple[Path, ...]) -> None:
     for path in missing:
         click.echo(f"{path}: no such file or folder", err=True)
     files = definition_files(p for p in targets if p.exists())
-    forms, problems = load_definitions(files)
-    for problem in problems:
+    warnings: list = []
+    forms, problems = load_definitions(files, warnings)
+    for problem in sorted(problems + warnings, key=lambda p: (p.file, p.line, p.col)):
         click.echo(str(problem))
     bad_files = len({p.file for p in problems})
     click.echo(
         f"{len(files)} file(s) checked: {len(forms)} form(s) ok, "
-        f"{len(problems)} problem(s) in {bad_files} file(s).",
+        f"{len(problems)} problem(s) in {bad_files} file(s)"
+        + (f", {len(warnings)} warning(s)." if warnings else "."),
         err=True,
     )
     sys.exit(1 if problems or missing or not files else 0)

@@ -34,7 +34,7 @@ class TextType(QuestionType):
     labels_an_item = True
     default_max: ClassVar[int] = 500  # characters, when the definition sets no max_length
     keys = {
-        "max_length": K.POSITIVE_INT,
+        "max_length": K.MAX_LENGTH,
         "min_length": K.NON_NEGATIVE_INT,
         "pattern": K.REGEX,
         "width": K.WIDTH,
@@ -80,7 +80,8 @@ class TextareaType(TextType):
     component = "character_count"
     labels_an_item = False
     default_max = 5000
-    keys = {"max_length": K.POSITIVE_INT, "min_length": K.NON_NEGATIVE_INT}
+    raw_max = K.LONGEST_ANSWER
+    keys = {"max_length": K.MAX_LENGTH, "min_length": K.NON_NEGATIVE_INT}
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
         # Browsers send CRLF; count what the citizen sees, as the character count does.

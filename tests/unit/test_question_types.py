@@ -226,3 +226,37 @@ def test_patterns_read_classes_as_python_does_but_run_in_linear_time():
     started = time.monotonic()
     assert not fullmatch("(a+)+$", "a" * 100_000 + "!")
     assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("type_name", "settings", "raw", "kind"),
+    [
+        ("text", {}, {"": "x" * 1_001}, "too_long"),
+        ("text", {"max_length": 2_000}, {"": "x" * 2_001}, "too_long"),
+        ("textarea", {}, {"": "x" * 10_001}, "too_long"),
+        ("number", {}, {"": "1" * 1_001}, "too_long"),
+        ("address", {}, {"line1": "x" * 1_001, "town": "T", "postcode": "SW1A 1AA"}, "too_long"),
+        ("checkboxes", {}, {"": ["red"] * 4}, "invalid"),
+    ],
+)
+def test_input_too_large_to_keep_even_as_typed_is_refused(type_name, settings, raw, kind):
+    from forms_service.question_types import Invalid
+
+    question = _question(type_name, **settings)
+    qtype = question_type(question)
+    with pytest.raises(Invalid) as caught:
+        qtype.check_raw(question, {**dict.fromkeys(qtype.input_parts(question), ""), **raw})
+    assert caught.value.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("type_name", "raw"),
+    [
+        ("text", {"": "x" * 1_000}),
+        ("textarea", {"": "x" * 10_000}),
+        ("checkboxes", {"": ["red", "green", "blue"]}),
+    ],
+)
+def test_input_within_the_limits_may_be_kept_as_typed(type_name, raw):
+    question = _question(type_name)
+    question_type(question).check_raw(question, raw)
