@@ -40,6 +40,7 @@ JOURNEY_ENDPOINTS = {
     "resume.save_progress",
 }
 VENDOR = Path(__file__).parent / "static" / "vendor"
+CACHEABLE_ENDPOINTS = frozenset({"static", "assets"})  # the service's CSS, JS, fonts, images
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -121,9 +122,12 @@ def load_forms(app: Flask) -> None:
 
     Each version is also kept in the database, for drafts started on an older version.
     """
-    forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])])
+    warnings: list = []
+    forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])], warnings)
     for problem in problems:
         log.error("form definition problem: %s", problem)
+    for warning in warnings:
+        log.warning("form definition %s", warning)
     app.extensions["forms"] = forms
     app.extensions["definition_problems"] = problems
     try:
@@ -194,9 +198,10 @@ def _security_headers(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if response.mimetype == "text/html":
-            # Pages hold personal data: never keep them in shared or browser caches.
-            response.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
+            # Pages, downloads (PDF, JSON, CSV) and API answers hold personal data: no
+            # shared or browser cache may keep them. Only the service's own assets may.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
@@ -218,6 +223,10 @@ def _error_pages(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         return page("too_large", 413)
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return page("too_many", 429)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from forms_service.app import create_app
 from forms_service.clock import utcnow
 from forms_service.config import PROJECT_ROOT
+from forms_service.data.staff import API_TOKEN_LIFETIME
 from forms_service.definitions.loader import definition_files, load_definitions
 from forms_service.passwords import MIN_LENGTH, hash_password, long_enough
 from forms_service.roles import ROLES
@@ -31,13 +33,15 @@ def check(paths: tuple[Path, ...]) -> None:
     for path in missing:
         click.echo(f"{path}: no such file or folder", err=True)
     files = definition_files(p for p in targets if p.exists())
-    forms, problems = load_definitions(files)
-    for problem in problems:
+    warnings: list = []
+    forms, problems = load_definitions(files, warnings)
+    for problem in sorted(problems + warnings, key=lambda p: (p.file, p.line, p.col)):
         click.echo(str(problem))
     bad_files = len({p.file for p in problems})
     click.echo(
         f"{len(files)} file(s) checked: {len(forms)} form(s) ok, "
-        f"{len(problems)} problem(s) in {bad_files} file(s).",
+        f"{len(problems)} problem(s) in {bad_files} file(s)"
+        + (f", {len(warnings)} warning(s)." if warnings else "."),
         err=True,
     )
     sys.exit(1 if problems or missing or not files else 0)
@@ -102,8 +106,15 @@ def create_user(
 @cli.command("create-api-token")
 @click.option("--name", required=True, help="Who will use it, e.g. 'Prison casework system'.")
 @click.option("--forms", "form_ids", required=True, help="Form ids it may read: FORM[,FORM...]")
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(1, 366),
+    default=API_TOKEN_LIFETIME.days,
+    show_default=True,
+    help="Days until the token stops working (make a new one before then).",
+)
 @with_appcontext
-def create_api_token(name: str, form_ids: str) -> None:
+def create_api_token(name: str, form_ids: str, expires_in_days: int) -> None:
     """Create a bearer token for another system. It is shown once; only its hash is kept."""
     wanted = [f.strip() for f in form_ids.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in current_app.extensions["forms"]]
@@ -111,9 +122,36 @@ def create_api_token(name: str, form_ids: str) -> None:
         raise click.BadParameter(
             f"no such form: {', '.join(unknown) or '(none given)'}", param_hint="--forms"
         )
-    token = current_app.extensions["store"].issue_api_token(name.strip(), wanted)
-    click.echo(f"Token for {name.strip()} (forms: {', '.join(wanted)}), shown only once:", err=True)
+    valid_for = datetime.timedelta(days=expires_in_days)
+    store = current_app.extensions["store"]
+    token = store.issue_api_token(name.strip(), wanted, valid_for)
+    until = (utcnow() + valid_for).date().isoformat()
+    store.audit("cli", "api_token_created", name.strip()[:200], None, forms=wanted, until=until)
+    click.echo(
+        f"Token for {name.strip()} (forms: {', '.join(wanted)}; until {until}), shown only once:",
+        err=True,
+    )
     click.echo(token)
+
+
+@cli.command("revoke-api-token")
+@click.argument("name_or_id")
+@with_appcontext
+def revoke_api_token(name_or_id: str) -> None:
+    """Stop a token working at once: give its name (as created) or its id."""
+    store = current_app.extensions["store"]
+    try:
+        (token,) = store.revoke_api_tokens(name_or_id.strip())
+    except LookupError:
+        raise click.ClickException(
+            f"no token named or numbered {name_or_id!r} is in use (names must match exactly)"
+        ) from None
+    except ValueError as exc:
+        raise click.ClickException(
+            f"several tokens are named {name_or_id!r}: give the id of the one to revoke (ids {exc})"
+        ) from None
+    store.audit("cli", "api_token_revoked", token.name[:200], None, token_id=token.id)
+    click.echo(f"Revoked token {token.id} ({token.name}).")
 
 
 def main() -> None:

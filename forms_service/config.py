@@ -86,6 +86,11 @@ def load_config(
             env.get("RESUME_TOKEN_ATTEMPTS_PER_IP", "20")
         ),  # 10 min
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # Drafts: new ones per IP an hour (existing drafts always save); the largest draft.
+        "DRAFTS_PER_IP": int(env.get("DRAFTS_PER_IP", "60")),
+        "DRAFT_MAX_BYTES": int(env.get("DRAFT_MAX_BYTES", str(1024 * 1024))),
+        # API calls with a token that is not valid, per IP per 10 minutes (then 429).
+        "API_BAD_TOKENS_PER_IP": int(env.get("API_BAD_TOKENS_PER_IP", "20")),
         # Staff: signed out after this long idle; locked for 15 minutes after this many
         # wrong passwords in a row; sign-in attempts per IP per 15 minutes.
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "30")),

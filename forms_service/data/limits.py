@@ -7,8 +7,9 @@ import datetime
 from sqlalchemy import case
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
-from forms_service.clock import utcnow
+from forms_service.clock import as_utc, utcnow
 from forms_service.data.database import Sessions
 from forms_service.data.models import RateLimit
 
@@ -40,3 +41,25 @@ class RateLimits:
                 .returning(RateLimit.count)
             ).scalar_one()
         return count <= limit
+
+    def count(self, key: str, window: datetime.timedelta) -> tuple[int, int]:
+        """Count one event for `key`: how many in the current window with this one, and
+        when this one starts a new window, how many the window before it had (else 0).
+        For summaries: act on the first event of a window, report the last window's total."""
+        now = utcnow()
+        for _attempt in range(3):
+            try:
+                with self.sessions.begin() as db:
+                    row = db.get(RateLimit, key, with_for_update=True)
+                    if row is None:
+                        db.add(RateLimit(key=key, window_start=now, count=1))
+                        return 1, 0
+                    if as_utc(row.window_start) + window <= now:
+                        before = row.count
+                        row.window_start, row.count = now, 1
+                        return 1, before
+                    row.count += 1
+                    return row.count, 0
+            except IntegrityError:
+                continue  # two first events at once: count again
+        return 2**31, 0  # cannot count: treat as over any limit

@@ -155,6 +155,8 @@ class ApiToken(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    # After this the token is refused like a revoked one (set on every token made now).
+    expires_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class StoredPdf(Base):

@@ -7,12 +7,14 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from forms_service.clock import utcnow
 from forms_service.data.database import Sessions
 from forms_service.data.models import ApiToken, AuditEvent, StaffUser
 from forms_service.tokens import hash_secret, new_token
+
+API_TOKEN_LIFETIME = datetime.timedelta(days=90)  # unless the token is made with another
 
 
 class StaffAccess:
@@ -104,27 +106,72 @@ class StaffAccess:
             ).all()
         return list(rows), total
 
-    def issue_api_token(self, name: str, forms: list[str]) -> str:
-        """A new bearer token that reads `forms`: returned once, only its hash is kept."""
+    def issue_api_token(
+        self, name: str, forms: list[str], valid_for: datetime.timedelta = API_TOKEN_LIFETIME
+    ) -> str:
+        """A new bearer token that reads `forms` until `valid_for` from now: returned once,
+        only its hash is kept."""
         token = new_token()
-        self.create_api_token(name, forms, hash_secret(token))
+        self.create_api_token(name, forms, hash_secret(token), utcnow() + valid_for)
         return token
 
-    def create_api_token(self, name: str, forms: list[str], token_hash: str) -> ApiToken:
+    def create_api_token(
+        self,
+        name: str,
+        forms: list[str],
+        token_hash: str,
+        expires_at: datetime.datetime | None = None,
+    ) -> ApiToken:
         with self.sessions.begin() as db:
             token = ApiToken(
-                name=name, forms=list(forms), token_hash=token_hash, created_at=utcnow()
+                name=name,
+                forms=list(forms),
+                token_hash=token_hash,
+                created_at=utcnow(),
+                expires_at=expires_at,
             )
             db.add(token)
         return token
 
     def api_token(self, token_hash: str) -> ApiToken | None:
+        """The token with this hash if it may be used: not revoked, not expired."""
+        now = utcnow()
         with self.sessions.begin() as db:
             token = db.scalars(
                 select(ApiToken).where(
-                    ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)
+                    ApiToken.token_hash == token_hash,
+                    ApiToken.revoked_at.is_(None),
+                    or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
                 )
             ).first()
             if token is not None:
-                token.last_used_at = utcnow()
+                token.last_used_at = now
             return token
+
+    def revoke_api_tokens(self, name_or_id: str) -> list[ApiToken]:
+        """Revoke the usable token with this id (digits) or else this exact name; returns
+        those revoked. Raises LookupError when none matches, and ValueError (revoking
+        nothing) when the name fits several: then the id must be given."""
+        now = utcnow()
+        usable = (
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+        )
+        with self.sessions.begin() as db:
+            found: list[ApiToken] = []
+            if name_or_id.isdigit():
+                found = list(
+                    db.scalars(select(ApiToken).where(ApiToken.id == int(name_or_id), *usable))
+                )
+            if not found:
+                found = list(
+                    db.scalars(select(ApiToken).where(ApiToken.name == name_or_id, *usable))
+                )
+            if not found:
+                raise LookupError(name_or_id)
+            if len(found) > 1:
+                ids = ", ".join(str(t.id) for t in sorted(found, key=lambda t: t.id))
+                raise ValueError(ids)
+            for token in found:
+                token.revoked_at = now
+            return found

@@ -112,19 +112,24 @@ REPEAT_KEYS = (
 )
 RULE_KEYS = ("check", "message", "question")
 EVERY_PAGE = 10**9  # position of texts that may use any answer (declaration, confirmation)
+# A repeat without max: would let one draft hold any number of items.
+DEFAULT_REPEAT_MAX = 50
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One mistake in a definition, printed as file:line:col: message."""
+    """One mistake in a definition, printed as file:line:col: message. A warning does not
+    stop the form loading: it is something the author should look at."""
 
     file: str
     line: int
     col: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.file}:{self.line}:{self.col}: {kind}{self.message}"
 
 
 class DefinitionError(Exception):
@@ -152,6 +157,7 @@ class _DefinitionReader:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     deferred: list[_Deferred] = field(default_factory=list)
     languages: tuple[str, ...] = ("en",)
     lists: dict[str, tuple[Option, ...]] = field(default_factory=dict)
@@ -169,6 +175,9 @@ class _DefinitionReader:
 
     def at(self, node: YamlNode, message: str) -> None:
         self.report(node.line, node.col, message)
+
+    def warn(self, node: YamlNode, message: str) -> None:
+        self.warnings.append(Problem(self.file, node.line or 1, node.col or 1, message, True))
 
     def at_key(self, node: YamlNode, message: str) -> None:
         line, col = (node.key_line, node.key_col) if node.key_line else (node.line, node.col)
@@ -623,6 +632,13 @@ class _DefinitionReader:
         item_name = self.text(node.get("item_name"), f"the item_name of {what}")
         low = self.integer(node.get("min"), f"min of {what}", minimum=0) or 0
         high = self.integer(node.get("max"), f"max of {what}")
+        if node.get("max") is None:
+            high = max(DEFAULT_REPEAT_MAX, low)
+            self.warn(
+                node,
+                f"{what.capitalize()} has no max:, so at most {high} items will be accepted. "
+                "Add max: with the most items the service needs",
+            )
         if high is not None and high < low:
             self.at(
                 node.get("max"),
@@ -1143,21 +1159,24 @@ def _position_in(node: YamlNode, offset: int) -> tuple[int, int]:
 # -- entry points ----------------------------------------------------------------------------
 
 
-def load_form_text(text: str, file: str) -> Form:
-    """Load one definition from YAML text; raise DefinitionError listing every problem."""
+def load_form_text(text: str, file: str, warnings: list[Problem] | None = None) -> Form:
+    """Load one definition from YAML text; raise DefinitionError listing every problem.
+    Warnings (the form still loads) are added to `warnings` when it is given."""
     try:
         root = parse_yaml(text)
     except YamlSyntaxError as exc:
         raise DefinitionError([Problem(file, exc.line, exc.col, exc.message)]) from None
     reader = _DefinitionReader(file)
     form = reader.form(root)
+    if warnings is not None:
+        warnings.extend(sorted(set(reader.warnings), key=lambda p: (p.line, p.col)))
     if form is None:
         problems = sorted(set(reader.problems), key=lambda p: (p.line, p.col, p.message))
         raise DefinitionError(problems)
     return form
 
 
-def load_form_file(path: Path) -> Form:
+def load_form_file(path: Path, warnings: list[Problem] | None = None) -> Form:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -1168,7 +1187,7 @@ def load_form_file(path: Path) -> Form:
                 )
             ]
         ) from None
-    return load_form_text(text, str(path))
+    return load_form_text(text, str(path), warnings)
 
 
 def load_snapshot(snapshot: dict[str, Any]) -> Form:
@@ -1190,13 +1209,16 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_definitions(paths: Iterable[Path]) -> tuple[dict[str, Form], list[Problem]]:
-    """Load every definition; a bad file is left out and its problems returned."""
+def load_definitions(
+    paths: Iterable[Path], warnings: list[Problem] | None = None
+) -> tuple[dict[str, Form], list[Problem]]:
+    """Load every definition; a bad file is left out and its problems returned (warnings,
+    which leave the form in, are added to `warnings` when it is given)."""
     forms: dict[str, Form] = {}
     problems: list[Problem] = []
     for path in definition_files(paths):
         try:
-            form = load_form_file(path)
+            form = load_form_file(path, warnings)
         except DefinitionError as exc:
             problems.extend(exc.problems)
             continue

@@ -71,9 +71,14 @@ def parse_yaml(text: str) -> YamlNode:
     except yaml.YAMLError:
         # Errors are rare: re-read with the pure-Python parser, whose messages are clearer.
         root = _compose_slowly(text)
+    except RecursionError:
+        raise YamlSyntaxError(_TOO_DEEP, 1, 1) from None
     if root is None:
         return YamlNode(value=None, line=1, col=1)
-    return _convert(root)
+    try:
+        return _Converter().convert(root)
+    except RecursionError:
+        raise YamlSyntaxError(_TOO_DEEP, 1, 1) from None
 
 
 def _compose_slowly(text: str) -> yaml.Node | None:
@@ -110,20 +115,76 @@ def _explain_syntax(problem: str) -> str:
     return f"YAML syntax error: {problem}. Check the indentation and quoting on this line."
 
 
-def _convert(node: yaml.Node) -> YamlNode:
-    line, col = node.start_mark.line + 1, node.start_mark.column + 1
-    if isinstance(node, yaml.MappingNode):
-        _constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
+# A definition is a few thousand values; aliases (*name) repeat an anchored value, and a few
+# nested ones can stand for billions ("billion laughs"). Reading stops well before that.
+MAX_VALUES = 50_000  # the largest form here has about 1,600
+_TOO_DEEP = "The file is nested too deeply to be a form definition. Check the indentation."
+_STANDARD_TAGS = {
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+}
+
+
+class _Converter:
+    """Turns PyYAML's node graph into YamlNodes, refusing what no definition needs: an
+    alias inside the value it names (endless), too many values (an alias bomb), and tags
+    other than YAML's own (like !!python/object)."""
+
+    def __init__(self) -> None:
+        self.values = 0
+        self.open: set[int] = set()  # the nodes being converted: an alias to one is a loop
+
+    def convert(self, node: yaml.Node) -> YamlNode:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise YamlSyntaxError(
+                f"The file holds more than {MAX_VALUES:,} values once its aliases (*name) are "
+                "expanded. Repeat less through aliases, or split the form.",
+                line,
+                col,
+            )
+        if id(node) in self.open:
+            raise YamlSyntaxError(
+                "An alias (*name) here refers to the value it is inside, so it never ends. "
+                "Refer only to a value defined before and outside it.",
+                line,
+                col,
+            )
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            if node.tag != _STANDARD_TAGS[type(node)]:
+                raise YamlSyntaxError(_unknown_tag(node.tag), line, col)
+            self.open.add(id(node))
+            try:
+                return self._collection(node, line, col)
+            finally:
+                self.open.discard(id(node))
+        try:
+            value = _constructor.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            raise YamlSyntaxError(_unknown_tag(node.tag), line, col) from None
+        return YamlNode(value=value, line=line, col=col, style=node.style or "")
+
+    def _collection(self, node: yaml.Node, line: int, col: int) -> YamlNode:
+        if isinstance(node, yaml.SequenceNode):
+            return YamlNode(
+                value=[self.convert(v) for v in node.value], line=line, col=col, kind="seq"
+            )
+        try:
+            _constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
+        except yaml.constructor.ConstructorError as exc:
+            mark = exc.problem_mark or node.start_mark
+            raise YamlSyntaxError(
+                f"A merge key (<<) must name a mapping or a list of mappings ({exc.problem}).",
+                mark.line + 1,
+                mark.column + 1,
+            ) from None
         items: dict[str, YamlNode] = {}
         out = YamlNode(value=items, line=line, col=col, kind="map")
         for key_node, value_node in node.value:
-            key = (
-                _constructor.construct_object(key_node)
-                if isinstance(key_node, yaml.ScalarNode)
-                else None
-            )
+            key = self._key(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             key = str(key) if key is not None and not isinstance(key, str) else key
-            child = _convert(value_node)
+            child = self.convert(value_node)
             child.key_line = key_node.start_mark.line + 1
             child.key_col = key_node.start_mark.column + 1
             if key is None:
@@ -132,10 +193,21 @@ def _convert(node: yaml.Node) -> YamlNode:
                 out.duplicates.append((key, child.key_line, child.key_col))
             items[key] = child
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return YamlNode(value=[_convert(v) for v in node.value], line=line, col=col, kind="seq")
-    value = _constructor.construct_object(node)
-    return YamlNode(value=value, line=line, col=col, style=node.style or "")
+
+    def _key(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return _constructor.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            mark = node.start_mark
+            raise YamlSyntaxError(_unknown_tag(node.tag), mark.line + 1, mark.column + 1) from None
+
+
+def _unknown_tag(tag: str) -> str:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return (
+        f"The tag {shown} is not allowed: a form definition holds only text, numbers, "
+        "true/false, dates, lists and mappings. Remove the tag."
+    )
 
 
 def from_plain(data: Any) -> YamlNode:

@@ -25,7 +25,7 @@ class AddressType(CompoundType):
         "postcode": (N_("Postcode"), "postal-code", "govuk-input--width-10"),
         "country": (N_("Country"), "country-name", "two-thirds"),
     }
-    keys = {"international": K.BOOL, "max_length": K.POSITIVE_INT}
+    keys = {"international": K.BOOL, "max_length": K.MAX_LENGTH}
     examples = {
         "line1": "1 Example Street",
         "town": "London",

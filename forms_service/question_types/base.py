@@ -42,6 +42,9 @@ def N_(message: str) -> str:
     return message
 
 
+TOO_LONG = N_("{Name} must be {max} characters or less")
+
+
 class Invalid(Exception):
     """An answer that cannot be accepted: `kind` picks the message, `parts` the inputs to mark."""
 
@@ -96,8 +99,30 @@ class QuestionType:
         "invalid": N_("Enter {name} in the correct format"),
     }
 
+    # The most characters one input may hold whatever the question's own limits; see
+    # check_raw. Far above any valid answer of the type.
+    raw_max: ClassVar[int] = 1_000
+
     def input_parts(self, question: Question) -> tuple[str, ...]:
         return self.parts
+
+    def raw_limit(self, question: Question) -> int:
+        """The most characters one input of this question may hold, valid or not."""
+        return max(self.raw_max, question.setting("max_length") or 0)
+
+    def check_raw(self, question: Question, raw: Raw) -> None:
+        """Refuse input too large to keep even as typed (a page saved part-way keeps what was
+        typed): more characters than raw_limit, or more values than the question has
+        options. Checked before anything else, so nothing larger is parsed or stored."""
+        limit = self.raw_limit(question)
+        most = len(question.options) if self.multiple else 1
+        for part, value in raw.items():
+            values = value if isinstance(value, list) else [value]
+            if len(values) > max(most, 1):
+                raise Invalid("invalid", (part,))
+            if any(isinstance(v, str) and len(v) > limit for v in values):
+                shown = question.setting("max_length", getattr(self, "default_max", limit))
+                raise Invalid("too_long", (part,), message=TOO_LONG, max=shown)
 
     def default_hint(self, question: Question) -> str | None:
         return self.hint

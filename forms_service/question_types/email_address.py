@@ -19,7 +19,7 @@ class EmailType(QuestionType):
     is_email_address = True
     keys = {
         "confirm": K.BOOL,
-        "max_length": K.POSITIVE_INT,
+        "max_length": K.MAX_LENGTH,
         "width": K.WIDTH,
         # Assisted digital: ask for it even when staff fill the form in (see
         # definitions.model.as_filled_by_staff).

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from forms_service.question_types.patterns import PatternError, check_pattern
 from forms_service.question_types.values import resolve_date_bound
 
 WIDTHS = {
@@ -38,6 +39,7 @@ class BadKeyValue(ValueError):
 class Key:
     kind: str  # int, number, bool, regex, date_bound, width, choice, text (read as a Text)
     minimum: float | None = None
+    maximum: float | None = None
     choices: tuple[str, ...] = ()
 
     def convert(self, value: Any) -> Any:
@@ -48,6 +50,8 @@ class Key:
             raise BadKeyValue(f"must be a whole number, like 10 (found {value!r})")
         if self.minimum is not None and value < self.minimum:
             raise BadKeyValue(f"must be {int(self.minimum)} or more (found {value})")
+        if self.maximum is not None and value > self.maximum:
+            raise BadKeyValue(f"must be {int(self.maximum):,} or less (found {value})")
         return value
 
     def _number(self, value: Any) -> float | int:
@@ -70,6 +74,10 @@ class Key:
                 f"is not a valid regular expression: {exc.msg} at position {exc.pos}. "
                 "Put the pattern in single quotes and check brackets and backslashes"
             ) from None
+        try:
+            check_pattern(value)
+        except PatternError as exc:
+            raise BadKeyValue(str(exc)) from None
         return value
 
     def _date_bound(self, value: Any) -> str:
@@ -98,6 +106,9 @@ class Key:
 
 
 POSITIVE_INT = Key("int", minimum=1)
+# No answer is longer than this, so no draft can be made large one field at a time.
+LONGEST_ANSWER = 10_000
+MAX_LENGTH = Key("int", minimum=1, maximum=LONGEST_ANSWER)
 NON_NEGATIVE_INT = Key("int", minimum=0)
 NUMBER = Key("number")
 BOOL = Key("bool")

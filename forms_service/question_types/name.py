@@ -21,7 +21,7 @@ class NameType(CompoundType):
         "first": (N_("First name"), "given-name", ""),
         "last": (N_("Last name"), "family-name", ""),
     }
-    keys = {"titles": K.BOOL, "max_length": K.POSITIVE_INT}
+    keys = {"titles": K.BOOL, "max_length": K.MAX_LENGTH}
     names_a_person = True
     examples = {"title": "Ms", "first": "Sam", "last": "Example"}
     messages = {

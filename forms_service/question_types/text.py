@@ -9,6 +9,7 @@ from re import _parser as sre_parser
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from forms_service.question_types import keys as K
+from forms_service.question_types import patterns
 from forms_service.question_types.base import (
     N_,
     Display,
@@ -33,7 +34,7 @@ class TextType(QuestionType):
     labels_an_item = True
     default_max: ClassVar[int] = 500  # characters, when the definition sets no max_length
     keys = {
-        "max_length": K.POSITIVE_INT,
+        "max_length": K.MAX_LENGTH,
         "min_length": K.NON_NEGATIVE_INT,
         "pattern": K.REGEX,
         "width": K.WIDTH,
@@ -48,7 +49,7 @@ class TextType(QuestionType):
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
         value = check_length(question, stripped(raw.get("")), self.default_max)
         pattern = question.setting("pattern")
-        if pattern and not re.fullmatch(pattern, value):
+        if pattern and not patterns.fullmatch(pattern, value):
             raise Invalid("invalid")
         return value
 
@@ -67,7 +68,7 @@ class TextType(QuestionType):
         value = (_EXAMPLE + "x" * length)[:length]
         value = value[:-1] + "x" if value.endswith(" ") else value  # would be stripped
         pattern = question.setting("pattern")
-        if pattern and not re.fullmatch(pattern, value):
+        if pattern and not patterns.fullmatch(pattern, value):
             sample = pattern_example(pattern)
             fits = sample is not None and sample == sample.strip() and low <= len(sample) <= high
             return sample if fits else None
@@ -79,7 +80,8 @@ class TextareaType(TextType):
     component = "character_count"
     labels_an_item = False
     default_max = 5000
-    keys = {"max_length": K.POSITIVE_INT, "min_length": K.NON_NEGATIVE_INT}
+    raw_max = K.LONGEST_ANSWER
+    keys = {"max_length": K.MAX_LENGTH, "min_length": K.NON_NEGATIVE_INT}
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
         # Browsers send CRLF; count what the citizen sees, as the character count does.
@@ -101,13 +103,13 @@ def pattern_example(pattern: str) -> str | None:
     runs, so the pattern is read exactly as it is matched) and takes the first choice
     everywhere: the first character of a class, the first branch, the fewest repeats.
     Lookarounds, negated classes and back-references are not simple; the result is checked
-    with re.fullmatch anyway.
+    with the engine that checks answers (patterns.fullmatch) anyway.
     """
     try:
         text = _sample(sre_parser.parse(pattern))
-    except (_CannotSample, re.error, RecursionError):
+        return text if patterns.fullmatch(pattern, text) else None
+    except (_CannotSample, re.error, patterns.PatternError, patterns.EngineError, RecursionError):
         return None
-    return text if re.fullmatch(pattern, text) else None
 
 
 _CATEGORY_SAMPLES = {

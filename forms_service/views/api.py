@@ -2,8 +2,10 @@
 
 Callers present a bearer token made with `forms-service create-api-token`; only a SHA-256 of
 it is stored. A token reads only the submissions of its own forms: anything else is "not
-found", exactly as if it did not exist. Every call is written to the audit log, never with
-answers in it. The API takes no cookies, so it is exempt from CSRF protection.
+found", exactly as if it did not exist. Tokens expire (90 days unless made otherwise). Every
+call with a valid token is written to the audit log, never with answers in it; calls with a
+bad one are counted per address (429 past the limit) and summarised, one row per window.
+The API takes no cookies, so it is exempt from CSRF protection.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ MAX_LIMIT = 200
 MAX_NOTE = 2000
 LIST_PARAMS = frozenset({"form", "status", "channel", "since", "limit", "cursor"})
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+BAD_TOKEN_WINDOW_MINUTES = 10  # API_BAD_TOKENS_PER_IP calls with a bad token in this long
 
 
 @bp.record_once
@@ -94,10 +97,32 @@ def authenticate() -> Response | None:
         return _unauthorised("Send a token in the header Authorization: Bearer <token>.", False)
     token = _store().api_token(hash_secret(credentials))
     if token is None:
-        _store().audit(_actor(None), "api.unauthorised", target=request.path[:200], ip=_ip())
-        return _unauthorised("The token is not valid, or has been revoked.", True)
+        return _bad_token()
     g.api_token = token
     return None
+
+
+def _bad_token() -> Response:
+    """A token that is not valid (unknown, revoked or expired): counted per IP; past the
+    limit the answer is 429. The audit log gets one row per IP and window, not one per
+    call, saying how many the previous window had."""
+    window = datetime.timedelta(minutes=BAD_TOKEN_WINDOW_MINUTES)
+    count, before = _store().count(f"api-bad-token:ip:{_ip() or 'unknown'}", window)
+    if count == 1:
+        detail = {"failures_in_previous_window": before} if before else {}
+        _store().audit(
+            _actor(None), "api.unauthorised", target=request.path[:200], ip=_ip(), **detail
+        )
+    if count > current_app.config["API_BAD_TOKENS_PER_IP"]:
+        response = problem(
+            429,
+            "too_many_requests",
+            f"Too many calls with a token that is not valid. Wait {BAD_TOKEN_WINDOW_MINUTES} "
+            "minutes, then use a valid token.",
+        )
+        response.headers["Retry-After"] = str(BAD_TOKEN_WINDOW_MINUTES * 60)
+        return response
+    return _unauthorised("The token is not valid, or has been revoked or has expired.", True)
 
 
 @bp.after_request
@@ -286,6 +311,7 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
     errors = {
         "401": _ref("responses", "Unauthorised"),
         "404": _ref("responses", "NotFound"),
+        "429": _ref("responses", "TooManyRequests"),
     }
     reference = [_ref("parameters", "Reference")]
     return {
@@ -320,6 +346,7 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
                         "200": _json_body(_ref("schemas", "SubmissionList"), "A page"),
                         "400": _ref("responses", "BadRequest"),
                         "401": _ref("responses", "Unauthorised"),
+                        "429": _ref("responses", "TooManyRequests"),
                     },
                 }
             },
@@ -399,6 +426,13 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
                 "NotFound": _json_body(
                     _ref("schemas", "Problem"), "No submission with this reference for this token"
                 ),
+                "TooManyRequests": {
+                    **_json_body(
+                        _ref("schemas", "Problem"),
+                        "Too many calls from this address with a token that is not valid",
+                    ),
+                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "required": True}},
+                },
             },
             "schemas": _schemas(),
         },
@@ -576,7 +610,7 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "error": {
                     "type": "string",
-                    "enum": ["bad_request", "unauthorised", "not_found"],
+                    "enum": ["bad_request", "unauthorised", "not_found", "too_many_requests"],
                 },
                 "message": {"type": "string"},
             },

@@ -49,6 +49,7 @@ from forms_service.question_types import question_type
 from forms_service.views.common import get_form, store, today
 from forms_service.views.question_fields import page_form, render_field, render_markdown_text
 from forms_service.views.session_drafts import (
+    DraftTooLarge,
     assisted,
     load_runner,
     pages_blueprint,
@@ -109,7 +110,11 @@ def _step(form: Form, path: str):
     if request.method == "POST" and not step.page.is_exit:
         if page_form_.validate() and not _breaks_repeat_rules(runner, step, page_form_):
             answers = page_form_.answers()
-            after = save(form, runner, lambda saved: with_answers(saved, step, answers))
+            try:
+                after = save(form, runner, lambda saved: with_answers(saved, step, answers))
+            except DraftTooLarge:
+                page_form_.refuse_all(_too_large_message())
+                return render_page(form, step, runner, page_form_, change), 422
             return go(form, after.after_saving(step, change))
         return render_page(form, step, runner, page_form_, change), 422
     if request.args.get("recheck") == "1":
@@ -120,21 +125,29 @@ def _step(form: Form, path: str):
 
 
 def _save_for_later(form: Form, runner: Runner, step: Step, page_form_: Any):
-    """Save the page as it is: its answers if they pass, otherwise exactly what was typed."""
-    if page_form_.validate() and not _breaks_repeat_rules(runner, step, page_form_):
-        answers = page_form_.answers()
-        save(form, runner, lambda saved: with_answers(saved, step, answers))
-    else:
-        names = {
-            f.input_name(part)
-            for f in page_form_.question_fields()
-            for part in f.qtype.input_parts(f.question)
-        }
-        typed = {k: v for k, v in request.form.lists() if k in names}
-        save(form, runner, lambda saved: with_typed(saved, step, typed))
+    """Save the page as it is: its answers if they pass, otherwise exactly what was typed
+    (unless something typed is too long to keep: then the page says so, nothing is cut)."""
+    try:
+        if page_form_.validate() and not _breaks_repeat_rules(runner, step, page_form_):
+            answers = page_form_.answers()
+            save(form, runner, lambda saved: with_answers(saved, step, answers))
+        elif page_form_.too_large():
+            return render_page(form, step, runner, page_form_, False), 422
+        else:
+            typed = page_form_.typed()
+            save(form, runner, lambda saved: with_typed(saved, step, typed))
+    except DraftTooLarge:
+        page_form_.refuse_all(_too_large_message())
+        return render_page(form, step, runner, page_form_, False), 422
     if assisted() is not None:
         return redirect(url_for("assisted.end_and_save"))
     return redirect(url_for("resume.save_progress", form_id=form.id))
+
+
+def _too_large_message() -> str:
+    return gettext(
+        "Your answers are too long to save. Shorten your answers on this page or earlier ones"
+    )
 
 
 def _stored(runner: Runner, step: Step) -> dict[str, Any] | None:

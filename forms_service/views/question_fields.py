@@ -55,6 +55,7 @@ class QuestionField(Field):
         self.raw: dict[str, Any] = {}
         self.error_parts: tuple[str, ...] = ()
         self.part_errors: dict[str, str] = {}  # compound answers: a message per part
+        self.too_large = False  # what was typed is too large to keep, even as typed
 
     def input_name(self, part: str) -> str:
         return f"{self.name}-{part}" if part else self.name
@@ -76,6 +77,9 @@ class QuestionField(Field):
     def validate(self, form: PageForm, extra_validators: Any = ()) -> bool:
         self.errors, self.error_parts, self.part_errors = [], (), {}
         try:
+            self.too_large = True
+            self.qtype.check_raw(self.question, self.raw)
+            self.too_large = False
             self.data = self.qtype.clean(self.question, self.raw, form.journey.today)
         except Invalid as exc:
             self.error_parts = exc.parts or self.qtype.input_parts(self.question)[:1]
@@ -86,6 +90,14 @@ class QuestionField(Field):
                     self.part_errors.setdefault(part, message)
             self.error_parts = tuple(self.part_errors) or self.error_parts
         return not self.errors
+
+    def fits(self) -> bool:
+        """Whether what was typed is small enough to keep as typed."""
+        try:
+            self.qtype.check_raw(self.question, self.raw)
+        except Invalid:
+            return False
+        return True
 
     def anchor(self, part: str) -> str:
         return f"{self.id}-{part}" if part else self.id
@@ -146,6 +158,26 @@ class PageForm(FlaskForm):
 
     def question_fields(self) -> list[QuestionField]:
         return [f for f in self if isinstance(f, QuestionField)]
+
+    def too_large(self) -> bool:
+        """Whether something typed is too large to keep even as typed (see validate)."""
+        return any(f.too_large for f in self.question_fields())
+
+    def typed(self) -> dict[str, list[str]]:
+        """What was typed, input name -> values, for a page saved before it passes (a
+        hidden question's input too large to keep is discarded, as hidden answers are)."""
+        return {
+            f.input_name(part): value if isinstance(value, list) else [value]
+            for f in self.question_fields()
+            if f.fits()
+            for part, value in f.raw.items()
+        }
+
+    def refuse_all(self, message: str) -> None:
+        """Show one problem about the whole page, on its first question."""
+        fields = self.question_fields()
+        if fields:
+            fields[0].errors = [message]
 
     def error_list(self) -> list[dict[str, str]]:
         """The GOV.UK error summary: each problem once, linked to its first input."""

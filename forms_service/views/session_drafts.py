@@ -11,11 +11,14 @@ Two kinds of people fill a form in through the same pages (views/form_pages.py):
 
 from __future__ import annotations
 
+import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, g, session, url_for
+from flask import abort, current_app, g, request, session, url_for
 from flask_babel import gettext
+from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from forms_service.data import Draft, StaffUser
 from forms_service.definitions.model import Form
@@ -23,6 +26,16 @@ from forms_service.journey import ASSISTED_MODE, LIVE, Place, Runner, migrate
 from forms_service.views.common import store, today
 
 DEFAULT_RETENTION_DAYS = 28
+HOUR = datetime.timedelta(hours=1)
+
+
+class DraftTooLarge(RequestEntityTooLarge):
+    """A change would make the draft larger than DRAFT_MAX_BYTES: it is not saved. Pages
+    show it on the field; anywhere else it is the "too long" page (413)."""
+
+
+class TooManyDrafts(TooManyRequests):
+    """This address started more than DRAFTS_PER_IP drafts in the last hour (429)."""
 
 
 @dataclass(frozen=True)
@@ -85,22 +98,51 @@ def load_runner(form: Form) -> tuple[Runner, int | None]:
         gettext=gettext,
     )
     remember(form, runner)
+    g.draft_id = draft.id if draft else None
     return runner, draft.id if draft else None
 
 
 def save(form: Form, runner: Runner, change: Callable[[dict], dict]) -> Runner:
-    """Apply a change to the draft in one transaction and return the runner after it."""
+    """Apply a change to the draft in one transaction and return the runner after it.
+
+    Raises DraftTooLarge (nothing saved) when the draft would outgrow DRAFT_MAX_BYTES, and
+    TooManyDrafts when it would be a new citizen's draft from an address that started too
+    many this hour (existing drafts always save).
+    """
+    if g.get("draft_id") is None and assisted() is None:
+        _count_new_draft()
+    limit = current_app.config["DRAFT_MAX_BYTES"]
+
+    def bounded(saved: dict) -> dict:
+        after = change(saved)
+        if draft_size(after) > limit:
+            raise DraftTooLarge()  # inside the transaction: it is rolled back
+        return after
+
     draft = store().update_draft(
         _draft_key(),
         form.id,
         form.version,
         runner.language,
-        change,
+        bounded,
         retention_days=retention(form),
     )
+    g.draft_id = draft.id
     after = runner.with_saved(draft.answers)
     remember(form, after)
     return after
+
+
+def draft_size(answers: dict) -> int:
+    """The size of a draft's answers in bytes, as JSON."""
+    text = json.dumps(answers, ensure_ascii=False, separators=(",", ":"), default=str)
+    return len(text.encode())
+
+
+def _count_new_draft() -> None:
+    key = f"draft:ip:{request.remote_addr or 'unknown'}"
+    if not store().hit(key, current_app.config["DRAFTS_PER_IP"], HOUR):
+        raise TooManyDrafts()
 
 
 def remember(form: Form, runner: Runner) -> None:

@@ -511,3 +511,22 @@ def test_a_rule_naming_an_unknown_question_points_into_the_check():
     )
     assert found.startswith("form.yaml:29:21: In this condition:")
     assert "visitor_dob" in found
+
+
+def test_a_repeat_without_max_gets_50_and_a_warning():
+    warnings: list = []
+    form = load_form_text(REPEATS.replace("    max: 6\n", ""), "visit.yaml", warnings)
+    assert form.page("visitors").max_items == 50
+    (warning,) = warnings
+    assert warning.warning
+    assert str(warning).startswith(
+        "visit.yaml:16:5: warning: Repeat 'visitors' has no max:, so at most 50 items"
+    )
+    quiet: list = []
+    assert load_form_text(REPEATS, "visit.yaml", quiet).page("visitors").max_items == 6
+    assert quiet == []
+
+
+def test_max_length_is_at_most_ten_thousand():
+    text = GOOD.replace("max_length: 40}", "max_length: 10001}")
+    assert "Max_length of question 'full_name' must be 10,000 or less" in only_problem(text)

@@ -4,7 +4,7 @@ used to create two drafts, and the answers saved into the hidden one were lost.
 Older duplicates (only the newest was ever shown) are set aside as abandoned, as a resume
 link does, before the unique index is made.
 
-Revision 0008, after 0003.
+Revision 0008, after 0007_api_token_expiry.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0003"
+down_revision = "0007_api_token_expiry"
 branch_labels = None
 depends_on = None
 
