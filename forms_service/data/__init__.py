@@ -10,6 +10,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     submissions.py    submitting, references, inbox and API queries, casework, stored PDFs
     staff.py          staff accounts and sign-ins, API tokens, the audit log
     limits.py         rate limits
+    retention.py      deleting submissions past their retention, audited
     models.py         the tables; database.py the engine; schema.py runs the migrations
 """
 
@@ -32,12 +33,13 @@ from forms_service.data.models import (
     SubmissionEvent,
     WebSession,
 )
+from forms_service.data.retention import Retention
 from forms_service.data.staff import StaffAccess
 from forms_service.data.submissions import Submissions, new_reference
 from forms_service.data.web_sessions import WebSessions
 
 
-class Store(WebSessions, Drafts, Submissions, StaffAccess, RateLimits, Database):
+class Store(WebSessions, Drafts, Submissions, StaffAccess, RateLimits, Retention, Database):
     """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""
 
 
