@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import threading
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
-from sqlalchemy import func, select, update
+from sqlalchemy import MetaData, func, insert, select, update
 
 from forms_service.cli import cli
 from forms_service.clock import utcnow
-from forms_service.data import AuditEvent, Draft, StoredPdf, Submission, SubmissionEvent
+from forms_service.data import AuditEvent, Draft, Store, StoredPdf, Submission, SubmissionEvent
+from forms_service.data.schema import upgrade
 from forms_service.retention import purge
 from forms_service.worker import RETRY_AFTER, Worker
 from tests.citizen import Citizen
@@ -302,3 +304,61 @@ def _backdate(
             .where(SubmissionEvent.submission_id == submission.id)
             .values(at=now - (decided_days_ago or submitted_days_ago) * DAY)
         )
+
+
+def test_the_migration_dates_past_decisions_and_empties_submitted_drafts(tmp_path):
+    """0006 on a database in use: a case decided before decided_at existed gets the time
+    of its last status change; a draft already sent stops holding the answers."""
+    store = Store(os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'old.db'}")
+    tables = MetaData()
+    tables.reflect(store.engine)
+    tables.drop_all(store.engine)
+    upgrade(store.engine, "0003")
+    old = MetaData()
+    old.reflect(store.engine)
+    sent, decided = datetime.datetime(2026, 1, 5, 9), datetime.datetime(2026, 2, 1, 16, 30)
+    draft = {
+        "session_key": "k" * 64, "form_id": "short", "form_version": 1, "language": "en",
+        "created_at": sent, "updated_at": sent, "expires_at": sent,
+    }  # fmt: skip
+    with store.engine.begin() as db:
+        db.execute(
+            insert(old.tables["drafts"]),
+            [
+                {**draft, "id": 1, "answers": {"full_name": "Jo"}, "submitted_at": sent,
+                 "resume_email": "jo@example.com", "assisted": {"citizen_name": "Jo"}},
+                {**draft, "id": 2, "answers": {"full_name": "Al"}, "submitted_at": None,
+                 "resume_email": None, "assisted": None},
+            ],
+        )  # fmt: skip
+        submission = {
+            "form_id": "short", "form_version": 1, "definition": {}, "answers": {},
+            "language": "en", "channel": "online", "started_at": sent, "submitted_at": sent,
+        }  # fmt: skip
+        db.execute(
+            insert(old.tables["submissions"]),
+            [
+                {**submission, "id": 1, "reference": "SH-AAAA-AAAA", "draft_id": 1,
+                 "status": "accepted"},
+                {**submission, "id": 2, "reference": "SH-BBBB-BBBB", "draft_id": 2,
+                 "status": "in_progress"},
+            ],
+        )  # fmt: skip
+        event = {"actor": "Casey", "detail": {}}
+        db.execute(
+            insert(old.tables["submission_events"]),
+            [
+                {**event, "submission_id": 1, "at": sent, "kind": "received"},
+                {**event, "submission_id": 1, "at": decided, "kind": "status"},
+                {**event, "submission_id": 2, "at": decided, "kind": "status"},
+            ],
+        )
+    upgrade(store.engine)
+    with store.sessions() as db:
+        first, second = db.get(Submission, 1), db.get(Submission, 2)
+        drafts = {d.id: d for d in db.scalars(select(Draft))}
+    assert first.decided_at.replace(tzinfo=None) == decided.replace(tzinfo=None)
+    assert second.decided_at is None
+    assert (drafts[1].answers, drafts[1].resume_email, drafts[1].assisted) == ({}, None, None)
+    assert drafts[2].answers == {"full_name": "Al"}  # still being filled in: kept
+    store.engine.dispose()
