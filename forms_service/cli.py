@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -16,7 +19,10 @@ from forms_service.config import PROJECT_ROOT
 from forms_service.data.staff import API_TOKEN_LIFETIME
 from forms_service.definitions.loader import definition_files, load_definitions
 from forms_service.passwords import MIN_LENGTH, hash_password, long_enough
+from forms_service.retention import purge as purge_expired
+from forms_service.retention import retention_warnings
 from forms_service.roles import ROLES
+from forms_service.worker import Worker
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, set_debug_flag=False)
@@ -35,6 +41,8 @@ def check(paths: tuple[Path, ...]) -> None:
     files = definition_files(p for p in targets if p.exists())
     warnings: list = []
     forms, problems = load_definitions(files, warnings)
+    for form in forms.values():  # advice: the form still loads
+        warnings += retention_warnings(form)
     for problem in sorted(problems + warnings, key=lambda p: (p.file, p.line, p.col)):
         click.echo(str(problem))
     bad_files = len({p.file for p in problems})
@@ -58,14 +66,48 @@ def init_db() -> None:
 @cli.command("purge")
 @with_appcontext
 def purge() -> None:
-    """Delete drafts past their retention, their links, and ended sessions.
+    """Delete what is past its retention now and print how many of each kind went.
 
-    Safe to run from cron at any time, also while the service is in use: each kind of
-    record is deleted in one statement, and only records already past their date.
+    Submissions with their PDFs, timelines and drafts, then drafts never sent, their
+    links, and ended sessions; each deletion is in the audit log. The worker runs this
+    daily; it is safe to run at any time beside it and beside the service.
     """
-    counts = current_app.extensions["store"].purge(utcnow())
+    app = current_app
+    counts = purge_expired(app.extensions["store"], app.extensions["forms"], utcnow())
     for what, count in counts.items():
         click.echo(f"{what}: {count}")
+
+
+@cli.command("worker")
+@click.option(
+    "--hour",
+    type=click.IntRange(0, 23),
+    default=None,
+    help="Run the daily jobs at this hour, London time (default: PURGE_HOUR, or every "
+    "24 hours from start).",
+)
+@with_appcontext
+def worker(hour: int | None) -> None:
+    """Run the background jobs: the retention purge at start and then daily, until
+    SIGTERM or Ctrl-C (the batch in hand is finished first)."""
+    app = current_app
+    if hour is None and str(app.config.get("PURGE_HOUR") or "").strip():
+        setting = str(app.config["PURGE_HOUR"]).strip()
+        if not setting.isdigit() or not 0 <= int(setting) <= 23:
+            raise click.UsageError(f"PURGE_HOUR must be an hour from 0 to 23, not {setting!r}")
+        hour = int(setting)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("forms_service.worker").setLevel(logging.INFO)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    store, forms = app.extensions["store"], app.extensions["forms"]
+    Worker(
+        lambda: purge_expired(store, forms, utcnow(), keep_going=lambda: not stop.is_set()),
+        hour=hour,
+        stop=stop,
+    ).run()
 
 
 @cli.command("create-user")

@@ -96,6 +96,9 @@ def load_config(
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "30")),
         "STAFF_MAX_FAILED_SIGN_INS": int(env.get("STAFF_MAX_FAILED_SIGN_INS", "5")),
         "STAFF_SIGN_INS_PER_IP": int(env.get("STAFF_SIGN_INS_PER_IP", "50")),
+        # The worker's daily purge runs at this hour, London time (0-23); unset: every
+        # 24 hours from when the worker starts. `forms-service worker` checks it.
+        "PURGE_HOUR": env.get("PURGE_HOUR", ""),
     }
     config.update(overrides)
     # Seconds are what the code uses; tests may set them directly for short sessions.

@@ -14,3 +14,6 @@ STATUS_LABELS = {
 STATUSES = tuple(STATUS_LABELS)
 # Still waiting for a decision: these can be overdue.
 OPEN_STATUSES = (RECEIVED, "in_progress", "more_information_needed")
+# A decision: the retention clock of the submission starts when it is set (and starts again
+# if the case is reopened and decided later).
+DECIDED_STATUSES = tuple(status for status in STATUSES if status not in OPEN_STATUSES)

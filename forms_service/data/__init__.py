@@ -11,6 +11,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     staff.py          staff accounts and sign-ins, API tokens, the audit log
     limits.py         rate limits
     integrity.py      checks the crash-load test runs after killing the service
+    retention.py      deleting submissions past their retention, audited
     models.py         the tables; database.py the engine; schema.py runs the migrations
 """
 
@@ -34,12 +35,15 @@ from forms_service.data.models import (
     SubmissionEvent,
     WebSession,
 )
+from forms_service.data.retention import Retention
 from forms_service.data.staff import StaffAccess
 from forms_service.data.submissions import Submissions, new_reference
 from forms_service.data.web_sessions import WebSessions
 
 
-class Store(WebSessions, Drafts, Submissions, StaffAccess, RateLimits, Integrity, Database):
+class Store(
+    WebSessions, Drafts, Submissions, StaffAccess, RateLimits, Retention, Integrity, Database
+):
     """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""
 
 

@@ -220,6 +220,11 @@ class Submission(Base):
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     due_on: Mapped[datetime.date | None] = mapped_column(Date, index=True)
     applicant_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    # When it was last decided (a status in DECIDED_STATUSES; None while open): the form's
+    # retention counts from here, or from submitted_at while undecided.
+    decided_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime(timezone=True), index=True
+    )
     # Assisted digital: who entered the answers, for whom and how (see ASSISTED_KEYS);
     # None for a citizen's own.
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)

@@ -10,14 +10,14 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, null, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from forms_service.clock import utcnow
 from forms_service.data.database import Sessions, StoreError
 from forms_service.data.models import Draft, StoredPdf, Submission, SubmissionEvent
-from forms_service.statuses import OPEN_STATUSES, RECEIVED
+from forms_service.statuses import DECIDED_STATUSES, OPEN_STATUSES, RECEIVED
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
@@ -61,6 +61,12 @@ class Submissions:
                         **build(draft),
                     )
                     draft.submitted_at = now
+                    # The submission holds the answers now; the draft row stays only to
+                    # stop a second submission of it, and keeps nothing personal.
+                    draft.answers = {}
+                    draft.resume_email = None
+                    if draft.assisted is not None:
+                        draft.assisted = null()  # SQL NULL (None would store JSON null)
                     db.add(submission)
                     db.flush()
                     db.add(
@@ -240,6 +246,12 @@ class Submissions:
             row = db.get(Submission, submission_id, with_for_update=True)
             before = row.status or RECEIVED
             row.status = status
+            # The retention clock: a new decision restarts it; reopening stops it (the
+            # submission is then kept counting from submitted_at, as while undecided).
+            if status not in DECIDED_STATUSES:
+                row.decided_at = None
+            elif status != before or row.decided_at is None:
+                row.decided_at = utcnow()
             _event(
                 db, row.id, "status", actor_id, actor, {"from": before, "to": status, "note": note}
             )

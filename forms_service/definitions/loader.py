@@ -82,6 +82,7 @@ FORM_KEYS = (
     "start",
     "reference_prefix",
     "retention_days",
+    "submission_retention_days",
     "save_and_return",
     "navigation",
     "sla_working_days",
@@ -408,6 +409,9 @@ class _DefinitionReader:
                 start=start,
                 reference_prefix=prefix,
                 retention_days=self.integer(get("retention_days"), "retention_days"),
+                submission_retention_days=self.integer(
+                    get("submission_retention_days"), "submission_retention_days"
+                ),
                 save_and_return=self.boolean(get("save_and_return"), "save_and_return", True),
                 navigation=navigation,
                 sla_working_days=self.integer(get("sla_working_days"), "sla_working_days"),
@@ -421,6 +425,7 @@ class _DefinitionReader:
             )
         else:  # still read the simple values so their problems are reported too
             self.integer(get("retention_days"), "retention_days")
+            self.integer(get("submission_retention_days"), "submission_retention_days")
             self.integer(get("sla_working_days"), "sla_working_days")
             self.boolean(get("save_and_return"), "save_and_return", True)
             self.boolean(get("check_answers"), "check_answers", True)

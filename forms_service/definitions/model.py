@@ -187,6 +187,9 @@ class Form:
     start: Text | None = None
     reference_prefix: str | None = None
     retention_days: int | None = None
+    # Days a submission is kept after its decision, when casework needs longer than the
+    # drafts' retention_days (forms_service.retention has the defaults).
+    submission_retention_days: int | None = None
     save_and_return: bool = True
     navigation: str = "linear"
     sla_working_days: int | None = None

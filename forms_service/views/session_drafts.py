@@ -23,9 +23,9 @@ from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 from forms_service.data import Draft, StaffUser
 from forms_service.definitions.model import Form
 from forms_service.journey import ASSISTED_MODE, LIVE, Place, Runner, migrate
+from forms_service.retention import draft_days
 from forms_service.views.common import store, today
 
-DEFAULT_RETENTION_DAYS = 28
 HOUR = datetime.timedelta(hours=1)
 
 
@@ -54,7 +54,7 @@ def assisted() -> AssistedDraft | None:
 
 def retention(form: Form) -> int:
     """How many days a draft is kept after its last save."""
-    return form.retention_days or DEFAULT_RETENTION_DAYS
+    return draft_days(form)
 
 
 def _draft_key() -> str:
