@@ -62,7 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _error_pages(app)
 
     from forms_service import mailer, template_filters
-    from forms_service.views import api, assisted, citizen, resume, staff
+    from forms_service.views import api, assisted, citizen, resume, staff, two_factor
 
     mailer.init_app(app)
     template_filters.register(app)
@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(resume.bp)
     app.extensions["csrf"].exempt(resume.end_session)  # it checks the token itself
     app.register_blueprint(staff.bp)
+    app.register_blueprint(two_factor.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(assisted.bp)
     app.register_blueprint(assisted.form_bp)

@@ -196,5 +196,23 @@ def revoke_api_token(name_or_id: str) -> None:
     click.echo(f"Revoked token {token.id} ({token.name}).")
 
 
+@cli.command("reset-two-factor")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor(email: str) -> None:
+    """Forget a member of staff's authenticator app and recovery codes (a lost phone).
+
+    Someone whose roles need a second factor is signed out and sets up a new authenticator
+    at their next sign-in.
+    """
+    store = current_app.extensions["store"]
+    user = store.user_by_email(email.strip())
+    if user is None:
+        raise click.BadParameter(f"no staff account for {email}", param_hint="EMAIL")
+    store.reset_two_factor(user.id)
+    store.audit("cli", "two_factor_reset", user.email, None, user_id=user.id)
+    click.echo(f"Two-factor sign-in reset for {user.email}: they set it up again at next sign-in.")
+
+
 def main() -> None:
     cli(prog_name="forms-service")

@@ -91,16 +91,28 @@ def load_config(
         "DRAFT_MAX_BYTES": int(env.get("DRAFT_MAX_BYTES", str(1024 * 1024))),
         # API calls with a token that is not valid, per IP per 10 minutes (then 429).
         "API_BAD_TOKENS_PER_IP": int(env.get("API_BAD_TOKENS_PER_IP", "20")),
-        # Staff: signed out after this long idle; locked for 15 minutes after this many
-        # wrong passwords in a row; sign-in attempts per IP per 15 minutes.
+        # Staff: signed out after this long idle; after this many wrong passwords or codes
+        # in a row, sign-ins wait STAFF_BACKOFF_SECONDS, doubling with each further failure
+        # up to STAFF_BACKOFF_MAX_SECONDS; sign-in attempts per IP per 15 minutes.
         "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "30")),
         "STAFF_MAX_FAILED_SIGN_INS": int(env.get("STAFF_MAX_FAILED_SIGN_INS", "5")),
+        "STAFF_BACKOFF_SECONDS": float(env.get("STAFF_BACKOFF_SECONDS", "1")),
+        "STAFF_BACKOFF_MAX_SECONDS": float(env.get("STAFF_BACKOFF_MAX_SECONDS", "900")),
+        # Who signs in with a security code too: privileged (admins and assisted-digital
+        # staff), all, or off (only for tests and local development).
+        "STAFF_TWO_FACTOR": env.get("STAFF_TWO_FACTOR", "privileged"),
         "STAFF_SIGN_INS_PER_IP": int(env.get("STAFF_SIGN_INS_PER_IP", "50")),
         # The worker's daily purge runs at this hour, London time (0-23); unset: every
         # 24 hours from when the worker starts. `forms-service worker` checks it.
         "PURGE_HOUR": env.get("PURGE_HOUR", ""),
     }
     config.update(overrides)
+    if config["STAFF_TWO_FACTOR"] not in ("privileged", "all", "off"):
+        raise ConfigError(
+            f"STAFF_TWO_FACTOR must be privileged, all or off, not {config['STAFF_TWO_FACTOR']!r}"
+        )
+    if config["STAFF_TWO_FACTOR"] == "off" and mode == "production":
+        raise ConfigError("STAFF_TWO_FACTOR=off is for tests and development, not production")
     # Seconds are what the code uses; tests may set them directly for short sessions.
     config.setdefault("SESSION_IDLE_SECONDS", config["SESSION_IDLE_MINUTES"] * 60)
     config["SERVICE_URL"] = _service_url(mode, config["SERVICE_URL"], env)

@@ -11,3 +11,7 @@ ROLE_LABELS = {
 }
 ROLES = tuple(ROLE_LABELS)
 CASEWORKER, ASSISTED_DIGITAL, ADMIN = ROLES
+
+# Who must sign in with a second factor (STAFF_TWO_FACTOR=privileged, the default): those
+# who see every form or speak for citizens. STAFF_TWO_FACTOR=all asks it of everyone.
+TWO_FACTOR_ROLES = (ADMIN, ASSISTED_DIGITAL)

@@ -8,9 +8,9 @@ import pytest
 
 from forms_service.passwords import hash_password
 from tests.citizen import Citizen
+from tests.staff import PASSWORD, lands_on, second_factor, signed_in
 from tests.test_pages import MAIN_ROUTE
 
-PASSWORD = "correct horse battery staple"
 PVB = "prison-visit-booking"
 NO_EMAIL = {"visitor_email": {"visitor_email": "", "visitor_email-confirm": ""}}
 
@@ -28,14 +28,6 @@ def app(make_app):
     ):
         store.create_user(email, name, roles, [PVB], hash_password(PASSWORD))
     return app
-
-
-def signed_in(app, email: str) -> Citizen:
-    staff = Citizen(app.test_client())
-    staff.get("/staff/sign-in")
-    response = staff.post("/staff/sign-in", {"email": email, "password": PASSWORD})
-    assert response.status_code == 302
-    return staff
 
 
 def start(staff: Citizen, method: str = "telephone", name: str = "Ana Silva", **more) -> str:
@@ -61,10 +53,7 @@ def test_assisted_pages_need_a_member_of_staff_with_the_role(app):
         assert signed_in(app, "al@example.com").get(url).status_code == 200
         assert signed_in(app, "both@example.com").get(url).status_code == 200
     # Someone who only helps citizens lands on their drafts, not the caseworkers' inbox.
-    al = Citizen(app.test_client())
-    al.get("/staff/sign-in")
-    landed = al.post("/staff/sign-in", {"email": "al@example.com", "password": PASSWORD})
-    assert landed.location == "/staff/assisted/"
+    assert lands_on(app, "al@example.com") == "/staff/assisted/"
 
 
 def test_starting_needs_the_form_the_method_and_the_name(app):
@@ -193,7 +182,7 @@ def test_a_timed_out_member_of_staff_returns_to_the_page_after_signing_in(app):
         response.location,
         data={"csrf_token": al.token, "email": "al@example.com", "password": PASSWORD},
     )
-    assert back.location == url
+    assert second_factor(app, al, "al@example.com", back) == url
 
 
 def test_handing_over_lets_the_citizen_finish_and_the_record_keeps_both_parts(make_app, inbox):

@@ -10,13 +10,12 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from forms_service.cli import cli
-from forms_service.clock import utcnow
+from forms_service.clock import as_utc, utcnow
 from forms_service.data import Submission
 from forms_service.passwords import hash_password
 from tests.citizen import Citizen
+from tests.staff import PASSWORD, signed_in
 from tests.test_pages import MAIN_ROUTE
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -44,14 +43,6 @@ def submit(app, form_id: str) -> str:
     citizen.submit(form)
     html = citizen.client.get(f"/{form_id}/confirmation").get_data(as_text=True)
     return re.search(r"<strong>([A-Z0-9-]+)</strong>", html).group(1)
-
-
-def signed_in(app, email: str) -> Citizen:
-    staff = Citizen(app.test_client())
-    staff.get("/staff/sign-in")
-    response = staff.post("/staff/sign-in", {"email": email, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return staff
 
 
 def test_every_staff_page_needs_sign_in(app):
@@ -93,17 +84,48 @@ def test_roles_and_forms_limit_what_staff_see(app):
     assert admin.get("/staff/users").status_code == 200
 
 
-def test_sign_in_failures_lock_the_account_for_a_while(app):
+def test_sign_in_failures_make_the_account_wait_a_growing_while(make_app):
+    app = make_app(STAFF_BACKOFF_SECONDS=30)
+    store = app.extensions["store"]
+    store.create_user("case@example.com", "Casey", "caseworker", [], hash_password(PASSWORD))
     staff = Citizen(app.test_client())
     staff.get("/staff/sign-in")
     for _ in range(5):
+        before = utcnow()
         response = staff.post("/staff/sign-in", {"email": "case@example.com", "password": "wrong"})
         assert response.status_code == 401
         assert "Enter a correct email address and password" in response.get_data(as_text=True)
-    locked = staff.post("/staff/sign-in", {"email": "case@example.com", "password": PASSWORD})
-    assert locked.status_code == 401 and "Try again in 15 minutes" in locked.get_data(as_text=True)
+    # Backing off: the right password is refused with the same message as an unknown email.
+    waiting = staff.post("/staff/sign-in", {"email": "case@example.com", "password": PASSWORD})
     unknown = staff.post("/staff/sign-in", {"email": "nobody@example.com", "password": PASSWORD})
-    assert "Enter a correct email address and password" in unknown.get_data(as_text=True)
+    for response in (waiting, unknown):
+        assert response.status_code == 401
+        assert "Enter a correct email address and password" in response.get_data(as_text=True)
+    user = store.user_by_email("case@example.com")
+    first = as_utc(user.locked_until) - before
+    assert datetime.timedelta(seconds=30) <= first < datetime.timedelta(seconds=35)
+    # Once the wait is over, another wrong password doubles it; the right one signs in.
+    store.update_user(user.id, locked_until=utcnow() - datetime.timedelta(seconds=1))
+    before = utcnow()
+    staff.post("/staff/sign-in", {"email": "case@example.com", "password": "wrong"})
+    second = as_utc(store.user_by_email("case@example.com").locked_until) - before
+    assert datetime.timedelta(seconds=60) <= second < datetime.timedelta(seconds=65)
+    store.update_user(user.id, locked_until=utcnow() - datetime.timedelta(seconds=1))
+    signed = staff.post("/staff/sign-in", {"email": "case@example.com", "password": PASSWORD})
+    assert signed.status_code == 302
+    assert store.user_by_email("case@example.com").failed_sign_ins == 0
+
+
+def test_the_back_off_is_capped(make_app):
+    app = make_app(STAFF_MAX_FAILED_SIGN_INS=1, STAFF_BACKOFF_MAX_SECONDS=60)
+    store = app.extensions["store"]
+    user = store.create_user("cap@example.com", "Cap", "caseworker", [], None)
+    for _ in range(12):
+        store.record_failed_sign_in(
+            user.id, utcnow(), 1, datetime.timedelta(seconds=1), datetime.timedelta(seconds=60)
+        )
+    wait = as_utc(store.user(user.id).locked_until) - utcnow()
+    assert datetime.timedelta(seconds=59) < wait <= datetime.timedelta(seconds=60)
 
 
 def test_sign_in_rotates_the_session_and_sign_out_ends_it(app):

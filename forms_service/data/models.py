@@ -101,8 +101,15 @@ class StaffUser(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     sso_subject: Mapped[str | None] = mapped_column(String(200), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Wrong passwords or security codes in a row; after STAFF_MAX_FAILED_SIGN_INS of them,
+    # sign-ins are refused until locked_until, a delay that doubles with each further one.
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Two-factor sign-in (forms_service/two_factor.py): the authenticator's TOTP secret,
+    # when its set-up was confirmed, and the last time step used (a code works once).
+    two_factor_secret: Mapped[str | None] = mapped_column(String(200))
+    two_factor_enabled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    two_factor_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     last_sign_in_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -113,6 +120,22 @@ class StaffUser(Base):
     @property
     def is_admin(self) -> bool:
         return self.has_role(ADMIN)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None and bool(self.two_factor_secret)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for a lost authenticator; only its hash is kept."""
+
+    __tablename__ = "staff_recovery_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SubmissionEvent(Base):

@@ -7,11 +7,11 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 
 from forms_service.clock import utcnow
 from forms_service.data.database import Sessions
-from forms_service.data.models import ApiToken, AuditEvent, StaffUser
+from forms_service.data.models import ApiToken, AuditEvent, RecoveryCode, StaffUser
 from forms_service.tokens import hash_secret, new_token
 
 API_TOKEN_LIFETIME = datetime.timedelta(days=90)  # unless the token is made with another
@@ -63,23 +63,126 @@ class StaffAccess:
             for key, value in changes.items():
                 setattr(user, key, value)
 
-    def record_sign_in(
+    def record_sign_in(self, user_id: int, now: datetime.datetime) -> None:
+        """A complete sign-in (password and, if asked, second factor): failures forgiven."""
+        with self.sessions.begin() as db:
+            db.execute(
+                update(StaffUser)
+                .where(StaffUser.id == user_id)
+                .values(failed_sign_ins=0, locked_until=None, last_sign_in_at=now)
+            )
+
+    def record_failed_sign_in(
         self,
         user_id: int,
-        ok: bool,
         now: datetime.datetime,
         max_failures: int,
-        lock_for: datetime.timedelta,
+        first_delay: datetime.timedelta,
+        longest_delay: datetime.timedelta,
     ) -> None:
-        """Count failures; lock the account for a while after too many in a row."""
+        """Count a wrong password or security code. From the max_failures-th in a row on,
+        sign-ins wait first_delay, doubled for each further failure, up to longest_delay:
+        a guesser is slowed down, but nobody can keep the owner out for long."""
         with self.sessions.begin() as db:
-            user = db.get(StaffUser, user_id, with_for_update=True)
-            if ok:
-                user.failed_sign_ins, user.locked_until, user.last_sign_in_at = 0, None, now
+            # One atomic increment (it also takes the row's write lock), so parallel
+            # guesses are each counted.
+            db.execute(
+                update(StaffUser)
+                .where(StaffUser.id == user_id)
+                .values(failed_sign_ins=func.coalesce(StaffUser.failed_sign_ins, 0) + 1)
+            )
+            failures = db.scalar(select(StaffUser.failed_sign_ins).where(StaffUser.id == user_id))
+            if failures is None or failures < max_failures:
                 return
-            user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-            if user.failed_sign_ins >= max_failures:
-                user.locked_until, user.failed_sign_ins = now + lock_for, 0
+            doublings = min(failures - max_failures, 30)  # 2**30 s is past any sane cap
+            delay = min(first_delay * 2**doublings, longest_delay)
+            db.execute(
+                update(StaffUser).where(StaffUser.id == user_id).values(locked_until=now + delay)
+            )
+
+    # -- two-factor sign-in -------------------------------------------------------------------
+
+    def enable_two_factor(
+        self, user_id: int, secret: str, step: int, code_hashes: list[str], now: datetime.datetime
+    ) -> None:
+        """Keep a confirmed authenticator secret (the step of the code that confirmed it is
+        used up) and a new set of recovery codes in place of any earlier ones."""
+        with self.sessions.begin() as db:
+            db.execute(
+                update(StaffUser)
+                .where(StaffUser.id == user_id)
+                .values(
+                    two_factor_secret=secret,
+                    two_factor_enabled_at=now,
+                    two_factor_last_step=step,
+                )
+            )
+            db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+            db.add_all(RecoveryCode(user_id=user_id, code_hash=h) for h in code_hashes)
+
+    def use_two_factor_step(self, user_id: int, step: int) -> bool:
+        """Mark a security code's time step used; False if it (or a later one) already was,
+        so a code seen over someone's shoulder cannot be replayed. Atomic on both databases."""
+        with self.sessions.begin() as db:
+            done = db.execute(
+                update(StaffUser)
+                .where(
+                    StaffUser.id == user_id,
+                    StaffUser.two_factor_enabled_at.is_not(None),
+                    or_(
+                        StaffUser.two_factor_last_step.is_(None),
+                        StaffUser.two_factor_last_step < step,
+                    ),
+                )
+                .values(two_factor_last_step=step)
+            )
+            return done.rowcount == 1
+
+    def use_recovery_code(self, user_id: int, code_hash: str, now: datetime.datetime) -> bool:
+        """Spend one recovery code; False if it is not one of theirs or was used before."""
+        with self.sessions.begin() as db:
+            unused = (
+                select(RecoveryCode.id)
+                .where(
+                    RecoveryCode.user_id == user_id,
+                    RecoveryCode.code_hash == code_hash,
+                    RecoveryCode.used_at.is_(None),
+                )
+                .limit(1)
+                .scalar_subquery()
+            )
+            done = db.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == unused, RecoveryCode.used_at.is_(None))
+                .values(used_at=now)
+            )
+            return done.rowcount == 1
+
+    def recovery_codes_left(self, user_id: int) -> int:
+        with self.sessions() as db:
+            return (
+                db.scalar(
+                    select(func.count(RecoveryCode.id)).where(
+                        RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
+                    )
+                )
+                or 0
+            )
+
+    def reset_two_factor(self, user_id: int) -> None:
+        """Forget someone's authenticator and recovery codes (a lost phone): they set it up
+        again at their next sign-in."""
+        with self.sessions.begin() as db:
+            db.execute(
+                update(StaffUser)
+                .where(StaffUser.id == user_id)
+                .values(
+                    two_factor_secret=None,
+                    two_factor_enabled_at=None,
+                    two_factor_last_step=None,
+                )
+            )
+            db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
 
     # -- audit log and API tokens -----------------------------------------------------------
 

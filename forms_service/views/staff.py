@@ -27,7 +27,6 @@ from flask import (
 )
 from flask_babel import gettext
 
-from forms_service.clock import as_utc, utcnow
 from forms_service.data import StaffUser
 from forms_service.exports import CHANNEL_LABELS, CHANNELS, assisted_facts
 from forms_service.passwords import hash_password, long_enough, verify_password
@@ -39,6 +38,9 @@ from forms_service.tokens import hash_secret
 from forms_service.views.common import make_pdf, store, today
 from forms_service.views.staff_access import (
     audit,
+    backing_off,
+    password_accepted,
+    record_failure,
     staff_required,
     visible_forms,
 )
@@ -65,18 +67,11 @@ def sign_in():
         ):
             return render_template("resume/too_many.html"), 429
         user = store().user_by_email(email) if email else None
-        error = _check_password(user, password)
-        if error is None:
-            session.rotate()  # a session id known before signing in is useless after it
-            session["staff_user_id"] = user.id
-            session["staff_seen"] = utcnow().isoformat()
-            g.staff = user
-            audit("sign_in")
-            target = request.args.get("next", "")
-            if not target.startswith("/staff/") or target.startswith("//"):
-                casework = user.has_role(CASEWORKER, ADMIN)
-                target = url_for("staff.inbox" if casework else "assisted.drafts")
-            return redirect(target)
+        if _password_right(user, password):
+            return password_accepted(user, request.args.get("next", ""))
+        # One message whatever went wrong, so the page does not say which addresses have
+        # accounts, or which accounts are backing off.
+        error = gettext("Enter a correct email address and password")
         store().audit(
             f"unknown:{_email_hash(email)}" if user is None else f"staff:{user.id} {user.email}",
             "sign_in_failed",
@@ -88,28 +83,24 @@ def sign_in():
     ), (401 if error else 200)
 
 
-def _check_password(user: StaffUser | None, password: str) -> str | None:
-    """None when the password is right; otherwise the message to show."""
-    now = utcnow()
-    wrong = gettext("Enter a correct email address and password")
-    if user is None or not user.active or not user.password_hash:
-        verify_password(None, password)  # as long as a real check: no account is revealed
-        return wrong
-    if user.locked_until is not None and as_utc(user.locked_until) > now:
-        return gettext(
-            "You have entered the wrong details too many times. Try again in 15 minutes."
-        )
-    if not verify_password(user.password_hash, password):
-        store().record_sign_in(
-            user.id,
-            False,
-            now,
-            current_app.config["STAFF_MAX_FAILED_SIGN_INS"],
-            datetime.timedelta(minutes=15),
-        )
-        return wrong
-    store().record_sign_in(user.id, True, now, 0, datetime.timedelta())
-    return None
+def _password_right(user: StaffUser | None, password: str) -> bool:
+    """Whether this is the password of an active account that may sign in now.
+
+    Exactly one argon2 check runs in every case (against a dummy hash when there is no
+    account), so the time taken does not tell an unknown, inactive or backing-off account
+    from a wrong password. Only a wrong password for an account that is not backing off
+    counts as a failure: refused attempts cannot make the back-off longer.
+    """
+    usable = user is not None and user.active and bool(user.password_hash)
+    right = verify_password(user.password_hash if usable else None, password)
+    if not usable:
+        return False
+    if backing_off(user):
+        return False
+    if not right:
+        record_failure(user)
+        return False
+    return True
 
 
 def _email_hash(email: str) -> str:
@@ -449,6 +440,18 @@ def deactivate_user(user_id: int):
         abort(404)
     store().update_user(user_id, active=False)
     audit("user_deactivated", user.email, user_id=user_id)
+    return redirect(url_for("staff.users"))
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@staff_required("admin")
+def reset_two_factor(user_id: int):
+    """For someone who lost their authenticator and recovery codes: they set it up again."""
+    user = store().user(user_id)
+    if user is None or user.id == g.staff.id:
+        abort(404)
+    store().reset_two_factor(user_id)
+    audit("two_factor_reset", user.email, user_id=user_id)
     return redirect(url_for("staff.users"))
 
 

@@ -12,10 +12,17 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from werkzeug.wrappers import Response
 
-from forms_service.clock import utcnow
+from forms_service import two_factor
+from forms_service.clock import as_utc, utcnow
 from forms_service.data import StaffUser
+from forms_service.roles import ADMIN, CASEWORKER
 from forms_service.views.common import store
+
+# Between the right password and the second factor: who, since when, and where to go after.
+PENDING_KEYS = ("staff_pending_id", "staff_pending_at", "staff_next", "staff_new_secret")
+PENDING_FOR = datetime.timedelta(minutes=10)
 
 
 def staff_actor(user: StaffUser) -> str:
@@ -40,7 +47,9 @@ def current_staff() -> StaffUser | None:
         sign_out()
         return None
     user = store().user(user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or (needs_two_factor(user) and not user.has_two_factor):
+        # A second factor reset (a lost phone) or newly required ends the sign-in: the next
+        # one sets it up.
         sign_out()
         return None
     session["staff_seen"] = utcnow().isoformat()
@@ -72,5 +81,81 @@ def visible_forms(user: StaffUser) -> list[str] | None:
 
 
 def sign_out() -> None:
-    for key in ("staff_user_id", "staff_seen"):
+    for key in ("staff_user_id", "staff_seen", *PENDING_KEYS):
         session.pop(key, None)
+
+
+def needs_two_factor(user: StaffUser) -> bool:
+    """Whether this person must give a security code after their password (their roles and
+    STAFF_TWO_FACTOR); anyone who has set one up is asked for it anyway."""
+    return user.has_two_factor or two_factor.required(
+        user.roles or [], current_app.config["STAFF_TWO_FACTOR"]
+    )
+
+
+def password_accepted(user: StaffUser, target: str) -> Response:
+    """The right password: signed in, or on to the second factor (its set-up first, for
+    someone who must have one and has not), with nothing else reachable until then."""
+    session.rotate()  # a session id known before signing in is useless after it
+    if not needs_two_factor(user):
+        return redirect(complete_sign_in(user, target))
+    sign_out()
+    session["staff_pending_id"] = user.id
+    session["staff_pending_at"] = utcnow().isoformat()
+    session["staff_next"] = target
+    endpoint = "two_factor.code" if user.has_two_factor else "two_factor.set_up"
+    return redirect(url_for(endpoint))
+
+
+def pending_staff() -> StaffUser | None:
+    """The member of staff who gave the right password in the last 10 minutes and is yet
+    to give their second factor."""
+    user_id, since = session.get("staff_pending_id"), session.get("staff_pending_at")
+    if user_id is None or since is None:
+        return None
+    if utcnow() - datetime.datetime.fromisoformat(since) > PENDING_FOR:
+        sign_out()
+        return None
+    user = store().user(user_id)
+    if user is None or not user.active:
+        sign_out()
+        return None
+    return user
+
+
+def complete_sign_in(user: StaffUser, target: str | None = None) -> str:
+    """Sign them in (all factors given): a new session id, failures forgiven, audited.
+    Returns where to go next: the page they asked for, or their start page."""
+    target = session.get("staff_next", "") if target is None else target
+    sign_out()
+    session.rotate()
+    session["staff_user_id"] = user.id
+    session["staff_seen"] = utcnow().isoformat()
+    g.staff = user
+    store().record_sign_in(user.id, utcnow())
+    audit("sign_in")
+    if not target.startswith("/staff/") or target.startswith("//"):
+        target = start_page(user)
+    return target
+
+
+def start_page(user: StaffUser) -> str:
+    """Where a member of staff starts: the inbox, or their forms for someone."""
+    return url_for("staff.inbox" if user.has_role(CASEWORKER, ADMIN) else "assisted.drafts")
+
+
+def record_failure(user: StaffUser) -> None:
+    """A wrong password or security code: counted towards the growing back-off."""
+    config = current_app.config
+    store().record_failed_sign_in(
+        user.id,
+        utcnow(),
+        config["STAFF_MAX_FAILED_SIGN_INS"],
+        datetime.timedelta(seconds=config["STAFF_BACKOFF_SECONDS"]),
+        datetime.timedelta(seconds=config["STAFF_BACKOFF_MAX_SECONDS"]),
+    )
+
+
+def backing_off(user: StaffUser) -> bool:
+    """Whether sign-ins for this account must wait (too many failures in a row)."""
+    return user.locked_until is not None and as_utc(user.locked_until) > utcnow()

@@ -121,6 +121,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             "INSTANCE_PATH": tmp,
             "FORMS_DEFINITIONS_DIR": definitions,
             "SESSION_COOKIE_SECURE": False,
+            # These journeys are not about two-factor sign-in (tests/security and
+            # tests/test_two_factor.py are): staff of every role sign in with a password.
+            "STAFF_TWO_FACTOR": "off",
         })  # fmt: skip
     yield app
     app.extensions["store"].engine.dispose()
@@ -661,6 +664,7 @@ def make_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             "FORMS_DEFINITIONS_DIR": PROJECT / "form_definitions",
             "SESSION_COOKIE_SECURE": False,
             "TEMPLATE_CACHE_DIR": cache,
+            "STAFF_TWO_FACTOR": "off",  # as live_app
             **overrides,
         }
         if "DATABASE_URL" not in config:
