@@ -348,7 +348,8 @@ def test_a_bad_definition_is_left_out_and_shown_to_authors(make_app, tmp_path):
     html = app.test_client().get("/").get_data(as_text=True)
     assert "broken.yaml:4:8: Pages must be a list" in html
     assert app.test_client().get("/broken/").status_code == 404
-    production = make_app(definitions=folder, ENV_NAME="production")
+    keys = {k: app.config[k] for k in ("ANSWERS_KEYS", "ANSWERS_INDEX_KEY")}
+    production = make_app(definitions=folder, ENV_NAME="production", **keys)
     assert "broken.yaml" not in production.test_client().get("/").get_data(as_text=True)
 
 
