@@ -127,3 +127,26 @@ def test_bad_settings_get_a_one_line_message(setting, index, message):
     with pytest.raises(AnswerKeysError, match=message) as raised:
         AnswerKeys.from_settings(setting, index)
     assert "\n" not in str(raised.value)
+
+
+def test_development_keeps_generated_keys_in_the_instance_folder(tmp_path):
+    from forms_service.config import answer_keys, load_config
+
+    first = load_config({"FORMS_SERVICE_ENV": "development"}, instance_path=tmp_path)
+    again = load_config({"FORMS_SERVICE_ENV": "development"}, instance_path=tmp_path)
+    assert first["ANSWERS_KEYS"] == again["ANSWERS_KEYS"]
+    assert first["ANSWERS_INDEX_KEY"] == again["ANSWERS_INDEX_KEY"]
+    for name in ("answers_key", "answers_index_key"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    assert answer_keys(first).current_id == "dev"
+
+
+def test_a_bad_key_in_the_environment_stops_start_up_in_one_line(tmp_path):
+    from forms_service.config import ConfigError, answer_keys, load_config
+
+    config = load_config(
+        {"FORMS_SERVICE_ENV": "production", "ANSWERS_KEYS": "k1:short", "ANSWERS_INDEX_KEY": INDEX},
+        SECRET_KEY="s" * 40,
+    )
+    with pytest.raises(ConfigError, match="^ANSWERS_KEYS key 'k1' must be 32 random bytes"):
+        answer_keys(config)
