@@ -73,12 +73,13 @@ from pathlib import Path
 from typing import Any
 
 from baseline import create_baseline_app
-from casework import bench_inbox, bench_pdf
+from casework import bench_inbox, bench_pdf, bench_sealing
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from forms_service import create_app
+from forms_service.data.sealing import AnswerKeys, new_key_setting
 from forms_service.definitions import loader
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -473,7 +474,9 @@ def run(n: int, warmup: int) -> None:
         gc.collect()
         requests_done = time.perf_counter()
         own, small, count, large = bench_startup(Path(name))
-        inbox = bench_inbox(Path(name), DEFINITIONS, SECRET_KEY)
+        inbox, open_ms = bench_inbox(Path(name), DEFINITIONS, SECRET_KEY)
+        keys = AnswerKeys.from_settings(new_key_setting("bench"), new_key_setting())
+        sealing = bench_sealing(keys, requests.post["app"]["POST"].median_ms, open_ms)
         pdfs = bench_pdf()
     finished = time.perf_counter()
 
@@ -513,6 +516,8 @@ def run(n: int, warmup: int) -> None:
         f"  load_definitions per file: {large['load_definitions'].median_ms / count:.1f} ms",
         "",
         *inbox,
+        "",
+        *sealing,
         "",
         *pdfs,
         "",

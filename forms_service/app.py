@@ -24,7 +24,7 @@ from jinja2 import ChoiceLoader, FileSystemBytecodeCache, PackageLoader, PrefixL
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forms_service.clock import utcnow
-from forms_service.config import load_config
+from forms_service.config import answer_keys, load_config
 from forms_service.data import DATABASE_ERRORS, Store
 from forms_service.definitions.loader import load_definitions
 from forms_service.sessions import DatabaseSessionInterface
@@ -49,7 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(settings["INSTANCE_PATH"]))
     app.config.update(settings)
     _templates(app)
-    store = Store(app.config["DATABASE_URL"])
+    store = Store(app.config["DATABASE_URL"], keys=answer_keys(app.config))
     app.extensions["store"] = store
     if app.config.get("CREATE_SCHEMA", app.config["ENV_NAME"] != "production"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,8 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from forms_service.app import create_app
 from forms_service.clock import utcnow
-from forms_service.config import PROJECT_ROOT
+from forms_service.config import PROJECT_ROOT, ConfigError
+from forms_service.data.sealing import KEY_ID, SealingError, new_key_setting
 from forms_service.data.staff import API_TOKEN_LIFETIME
 from forms_service.definitions.loader import definition_files, load_definitions
 from forms_service.passwords import MIN_LENGTH, hash_password, long_enough
@@ -108,6 +109,39 @@ def worker(hour: int | None) -> None:
         hour=hour,
         stop=stop,
     ).run()
+
+
+@cli.command("rotate-keys")
+@click.option("--batch", default=500, show_default=True, help="Rows re-wrapped per transaction")
+@with_appcontext
+def rotate_keys(batch: int) -> None:
+    """Re-wrap every record's data key under the first key of ANSWERS_KEYS.
+
+    Run it after putting a new key first in ANSWERS_KEYS (keeping the old ones) on every
+    process; when a second run re-wraps nothing, the old keys can be removed. Resumable:
+    stop it at any time and run it again.
+    """
+    total = 0
+    try:
+        for table, rewrapped, current in current_app.extensions["store"].rotate_keys(batch):
+            click.echo(f"{table}: {rewrapped} re-wrapped, {current} already under the first key")
+            total += rewrapped
+    except SealingError as error:
+        raise click.ClickException(str(error)) from None
+    key = current_app.extensions["store"].keys.current_id
+    click.echo(f"Done: {total} data key(s) re-wrapped; every record is under key {key!r}.")
+
+
+@cli.command("new-answers-key", with_appcontext=False)
+@click.argument("key_id", default="")
+def new_answers_key(key_id: str) -> None:
+    """Print a new random key for ANSWERS_KEYS (put it first; keep the old ones)."""
+    key_id = key_id or utcnow().strftime("k%Y%m%d")
+    if not KEY_ID.match(key_id):
+        raise click.BadParameter(
+            "use up to 32 letters, digits, '.', '_' or '-'", param_hint="KEY_ID"
+        )
+    click.echo(new_key_setting(key_id))
 
 
 @cli.command("create-user")
@@ -215,4 +249,11 @@ def reset_two_factor(email: str) -> None:
 
 
 def main() -> None:
-    cli(prog_name="forms-service")
+    try:
+        cli(prog_name="forms-service")
+    except ConfigError as error:  # a missing or bad setting: one line, no traceback
+        sys.exit(f"forms-service: {error}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,7 @@ refuses to start rather than run with a made-up one. `make run` sets `developmen
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from collections.abc import Mapping
@@ -48,6 +49,14 @@ def load_config(
         or env.get("SECRET_KEY")
         or _local_secret(mode, instance),
         "DATABASE_URL": database_url,
+        # Personal data is sealed at rest (data/sealing.py): "id:base64key,..." newest first
+        # (the first encrypts, all decrypt), and the blind-index key, which never rotates.
+        "ANSWERS_KEYS": overrides.get("ANSWERS_KEYS")
+        or env.get("ANSWERS_KEYS")
+        or _local_key(mode, instance, "ANSWERS_KEYS", "answers_key", "dev:"),
+        "ANSWERS_INDEX_KEY": overrides.get("ANSWERS_INDEX_KEY")
+        or env.get("ANSWERS_INDEX_KEY")
+        or _local_key(mode, instance, "ANSWERS_INDEX_KEY", "answers_index_key", ""),
         "FORMS_DEFINITIONS_DIR": Path(
             env.get("FORMS_DEFINITIONS_DIR") or PROJECT_ROOT / "form_definitions"
         ),
@@ -172,3 +181,50 @@ def _local_secret(mode: str, instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _local_key(mode: str, instance: Path, name: str, file: str, prefix: str) -> str:
+    """A generated answers key for development and tests, kept in the instance folder."""
+    if mode == "production":
+        what = "a key id, a colon and " if prefix else ""
+        example = "'k1:' + " if prefix else ""
+        raise ConfigError(
+            f"{name} is not set. Set it to {what}32 random bytes in base64 (README: "
+            'Configuration), e.g. the output of python3 -c "import base64,os; '
+            f'print({example}base64.b64encode(os.urandom(32)).decode())"'
+        )
+    path = instance / file
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it at the same moment
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(prefix + base64.b64encode(secrets.token_bytes(32)).decode())
+    return path.read_text().strip()
+
+
+def answer_keys_setting(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """ANSWERS_KEYS and ANSWERS_INDEX_KEY as the service would use them, without the rest of
+    the settings (a Store made outside the app, e.g. by a script)."""
+    env = os.environ if environ is None else environ
+    mode = env.get("FORMS_SERVICE_ENV", "production")
+    instance = Path(env.get("FORMS_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    return (
+        env.get("ANSWERS_KEYS")
+        or _local_key(mode, instance, "ANSWERS_KEYS", "answers_key", "dev:"),
+        env.get("ANSWERS_INDEX_KEY")
+        or _local_key(mode, instance, "ANSWERS_INDEX_KEY", "answers_index_key", ""),
+    )
+
+
+def answer_keys(config: Mapping[str, Any]) -> Any:
+    """The settings' ANSWERS_KEYS and ANSWERS_INDEX_KEY, parsed (a ConfigError if bad)."""
+    from forms_service.data.sealing import AnswerKeys, AnswerKeysError
+
+    try:
+        return AnswerKeys.from_settings(config["ANSWERS_KEYS"], config["ANSWERS_INDEX_KEY"])
+    except AnswerKeysError as error:
+        raise ConfigError(str(error)) from None

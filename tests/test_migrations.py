@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -25,6 +26,13 @@ from forms_service.data import Base, Store, StoredPdf
 from forms_service.data.schema import alembic_config, current, head, upgrade
 
 LEGACY = Path(__file__).parent / "fixtures" / "legacy-forms.sql"
+# The plaintext columns that 0004_encrypt_answers replaces with ciphertext.
+SEALED_COLUMNS = {
+    "drafts": {"answers", "resume_email", "assisted"},
+    "submissions": {"answers", "applicant_name", "assisted"},
+    "stored_pdfs": {"pdf"},
+    "submission_events": {"detail"},
+}
 FORMS_DIR = Path(__file__).resolve().parent.parent / "form_definitions"
 
 
@@ -63,7 +71,7 @@ def test_the_comparison_notices_a_difference(empty_store):
     """The test above could not pass by comparing nothing."""
     upgrade(empty_store.engine)
     with empty_store.engine.begin() as connection:
-        connection.execute(text("DROP INDEX ix_submissions_applicant_name"))
+        connection.execute(text("DROP INDEX ix_submissions_applicant_index"))
     assert [d[0] for d in differences(empty_store)] == ["add_index"]
 
 
@@ -141,6 +149,8 @@ def test_a_database_from_before_migrations_is_upgraded_in_place(tmp_path):
     store = legacy_database(tmp_path / "forms.db")
     columns = column_names(store)
     columns["staff_users"].remove("role")  # 0002 turns each role into a list of roles
+    for table, sealed in SEALED_COLUMNS.items():  # 0004 seals these (read back below)
+        columns[table] = [c for c in columns[table] if c not in sealed]
     before = every_row(store, columns)
     before["drafts"] = _submitted_drafts_cleared(before["drafts"], columns["drafts"])
     assert current(store.engine) is None
@@ -159,11 +169,11 @@ def test_a_database_from_before_migrations_is_upgraded_in_place(tmp_path):
     submission = store.get_submission("PVB-7K3M-Q9TX")
     assert (submission.applicant_name, submission.status) == ("Sam Smith", "in_progress")
     assert submission.due_on == datetime.date(2024, 5, 20)
-    assert [e.kind for e in store.events(submission.id)] == [
-        "note",
-        "assigned",
-        "status",
-        "received",
+    assert [(e.kind, e.note) for e in store.events(submission.id)] == [
+        ("note", "Called the visitor"),
+        ("assigned", None),
+        ("status", "Looking at it"),
+        ("received", None),
     ]
     day_after = datetime.datetime(2026, 12, 2, tzinfo=datetime.UTC)
     status, draft = store.resume_token_status("b" * 64, day_after)
@@ -199,3 +209,103 @@ def test_a_column_added_since_the_database_was_made_is_added_once(tmp_path):
     submission = store.get_submission("PVB-7K3M-Q9TX")
     assert submission.applicant_name is None and submission.answers == {"visitor": "Sam"}
     store.engine.dispose()
+
+
+# -- 0004: personal data sealed at rest -----------------------------------------------------
+
+PLAIN = {
+    "answers": {"full_name": "Canary Zyxwvut", "story": "Plaintext canary story"},
+    "name": "Canary Zyxwvut",
+    "email": "Canary.Zyxwvut@example.org",
+    "note": "Canary note about Zyxwvut",
+    "pdf": b"%PDF-1.7 canary",
+}
+
+
+# The revision before 0004_encrypt_answers (migrations run 0003, 0007, 0008, 0006, 0005, 0004).
+BEFORE_SEALING = "0005_staff_two_factor"
+
+
+def _plaintext_rows_before_sealing(store: Store) -> None:
+    upgrade(store.engine, BEFORE_SEALING)
+    now = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+    tables = MetaData()
+    tables.reflect(store.engine)
+    t = tables.tables
+    common = dict(form_id="visit", form_version=1, language="en", created_at=now)
+    assisted = {"staff_name": "Al", "citizen_name": "Canary Zyxwvut", "method": "telephone"}
+    with store.engine.begin() as connection:
+        for draft in (
+            dict(id=1, session_key="a" * 64, resume_email=PLAIN["email"].lower()),
+            dict(id=2, session_key="b" * 64, submitted_at=now, assisted=assisted),
+        ):
+            connection.execute(
+                insert(t["drafts"]),
+                dict(answers=PLAIN["answers"], updated_at=now,
+                     expires_at=now + datetime.timedelta(days=28), **common, **draft),
+            )  # fmt: skip
+        connection.execute(
+            insert(t["submissions"]),
+            dict(id=7, reference="PVB-AAAA-BBBB", draft_id=2, form_id="visit", form_version=1,
+                 definition={"id": "visit"}, answers=PLAIN["answers"], language="en",
+                 channel="assisted", started_at=now, submitted_at=now, status="received",
+                 applicant_name=PLAIN["name"], assisted=assisted),
+        )  # fmt: skip
+        connection.execute(
+            insert(t["submission_events"]),
+            [
+                dict(id=1, submission_id=7, at=now, actor="citizen", kind="received",
+                     detail={"channel": "assisted"}),
+                dict(id=2, submission_id=7, at=now, actor="staff:1", kind="note",
+                     detail={"note": PLAIN["note"]}),
+            ],
+        )  # fmt: skip
+        connection.execute(
+            insert(t["stored_pdfs"]),
+            dict(submission_id=7, content_hash="d" * 64, pdf=PLAIN["pdf"], created_at=now),
+        )
+
+
+def test_plaintext_rows_before_sealing_come_out_sealed_and_readable(empty_store):
+    _plaintext_rows_before_sealing(empty_store)
+    upgrade(empty_store.engine, keys=lambda: empty_store.keys)
+    assert differences(empty_store) == []
+
+    dump = repr(every_row(empty_store)).lower()
+    for word in ("canary", "zyxwvut", "%pdf"):
+        assert word not in dump
+    submission = empty_store.get_submission("PVB-AAAA-BBBB")
+    assert submission.answers == PLAIN["answers"]
+    assert submission.applicant_name == PLAIN["name"]
+    assert submission.assisted["citizen_name"] == PLAIN["name"]
+    assert [e.note for e in empty_store.events(submission.id)] == [PLAIN["note"], None]
+    assert empty_store.stored_pdf(7, "d" * 64) == PLAIN["pdf"]
+    found, total = empty_store.find_submissions(forms=None, query="canary  ZYXWVUT")
+    assert total == 1 and found[0].reference == "PVB-AAAA-BBBB"
+    now = datetime.datetime(2026, 12, 2, tzinfo=datetime.UTC)
+    [draft] = empty_store.drafts_for_email(PLAIN["email"], now)
+    assert draft.id == 1 and draft.resume_email == PLAIN["email"].lower()
+
+
+def test_0004_downgrades_to_the_plaintext_it_sealed(empty_store):
+    _plaintext_rows_before_sealing(empty_store)
+    before = named_rows(empty_store)
+    upgrade(empty_store.engine, keys=lambda: empty_store.keys)
+    with empty_store.engine.begin() as connection:
+        config = alembic_config(connection, keys=lambda: empty_store.keys)
+        command.downgrade(config, BEFORE_SEALING)
+    assert named_rows(empty_store) == before
+
+
+def named_rows(store: Store) -> dict[str, list[dict]]:
+    """Every row as a dict (a downgrade may put columns back in another order)."""
+    tables = MetaData()
+    tables.reflect(store.engine)
+    with store.engine.connect() as connection:
+        return {
+            name: sorted(
+                (dict(row._mapping) for row in connection.execute(select(table))),
+                key=lambda row: repr(sorted(row.items(), key=lambda item: item[0])),
+            )
+            for name, table in tables.tables.items()
+        }

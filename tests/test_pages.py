@@ -348,8 +348,12 @@ def test_a_bad_definition_is_left_out_and_shown_to_authors(make_app, tmp_path):
     html = app.test_client().get("/").get_data(as_text=True)
     assert "broken.yaml:4:8: Pages must be a list" in html
     assert app.test_client().get("/broken/").status_code == 404
+    keys = {k: app.config[k] for k in ("ANSWERS_KEYS", "ANSWERS_INDEX_KEY")}
     production = make_app(
-        definitions=folder, ENV_NAME="production", SERVICE_URL="https://forms.example.gov.uk"
+        definitions=folder,
+        ENV_NAME="production",
+        SERVICE_URL="https://forms.example.gov.uk",
+        **keys,
     )
     page = production.test_client().get("/", base_url="https://forms.example.gov.uk")
     assert page.status_code == 200

@@ -168,8 +168,12 @@ def test_inbox_filters_search_and_sorts(app):
         second = db.query(Submission).filter_by(reference=references[1]).one()
         second.due_on = datetime.date.today() - datetime.timedelta(days=2)
     admin = signed_in(app, "admin@example.com")
-    page = admin.get("/staff/?q=zara").get_data(as_text=True)
+    # Names are sealed: the search finds a whole name, whatever its case and spacing...
+    page = admin.get("/staff/?q=++zara+++QUINN+").get_data(as_text=True)
     assert references[0] in page and references[1] not in page
+    # ...and no longer a part of one (the hint says so).
+    partial = admin.get("/staff/?q=zara").get_data(as_text=True)
+    assert references[0] not in partial and "full name" in partial
     assert references[1] in admin.get(f"/staff/?q={references[1].lower()}").get_data(as_text=True)
     accepted = admin.get("/staff/?status=accepted").get_data(as_text=True)
     assert references[0] in accepted and references[2] not in accepted

@@ -43,7 +43,12 @@ def test_who_is_asked_for_a_second_factor(make_app, policy, asked):
 
 
 def test_the_production_default_asks_admins_and_assisted_digital_staff():
-    production = {"SECRET_KEY": "k" * 32, "SERVICE_URL": "https://forms.example.gov.uk"}
+    production = {
+        "SECRET_KEY": "k" * 32,
+        "SERVICE_URL": "https://forms.example.gov.uk",
+        "ANSWERS_KEYS": "k1:" + "A" * 43 + "=",
+        "ANSWERS_INDEX_KEY": "B" * 43 + "=",
+    }
     config = load_config(production)
     assert config["STAFF_TWO_FACTOR"] == "privileged"
     with pytest.raises(ConfigError, match="STAFF_TWO_FACTOR"):

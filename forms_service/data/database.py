@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from forms_service.data import sealing
+from forms_service.data.sealing import AnswerKeys
 
 
 class StoreError(Exception):
@@ -36,11 +40,13 @@ class Sessions:
     PostgreSQL locks the rows the FOR UPDATE reads instead.
     """
 
-    def __init__(self, engine: Engine):
-        self._read = sessionmaker(engine, expire_on_commit=False)
+    def __init__(self, engine: Engine, info: dict[str, Any]):
+        self._read = sessionmaker(engine, expire_on_commit=False, info=info)
         self._write = sessionmaker(
-            engine.execution_options(write_transaction=True), expire_on_commit=False
+            engine.execution_options(write_transaction=True), expire_on_commit=False, info=info
         )
+        for factory in (self._read, self._write):
+            sealing.watch(factory)  # personal data sealed on the way in, opened on the way out
 
     def __call__(self) -> Session:
         return self._read()
@@ -50,9 +56,14 @@ class Sessions:
 
 
 class Database:
-    """An engine and a session factory for one DATABASE_URL."""
+    """An engine and a session factory for one DATABASE_URL.
 
-    def __init__(self, url: str, *, echo: bool = False):
+    `keys` seal and open personal data (sealing.py); without them, the keys are those the
+    environment gives the service (ANSWERS_KEYS, or the instance folder outside production),
+    read when first needed.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, keys: AnswerKeys | None = None):
         # Bound parameters are answers: never in a log line or an exception's message.
         options: dict[str, Any] = {
             "json_serializer": _dumps,
@@ -67,10 +78,23 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
-        self.sessions = Sessions(self.engine)
+        self._keys = keys
+        self.sessions = Sessions(self.engine, info={"answer_keys": lambda: self.keys})
         # gunicorn --preload forks after start-up: a worker must never reuse the parent's
         # pooled connections (two processes on one socket corrupt the conversation).
         os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
+
+    @property
+    def keys(self) -> AnswerKeys:
+        if self._keys is None:
+            from forms_service.config import answer_keys_setting
+
+            self._keys = AnswerKeys.from_settings(*answer_keys_setting())
+        return self._keys
+
+    def rotate_keys(self, batch: int = 500) -> Iterator[tuple[str, int, int]]:
+        """Re-wrap every data key under the first of ANSWERS_KEYS (sealing.py); resumable."""
+        return sealing.rewrap_data_keys(self.sessions, self.keys, batch)
 
     def create_schema(self) -> None:
         """Bring the database's tables up to date (the migrations); safe to run again."""
@@ -79,7 +103,7 @@ class Database:
         url = self.engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # a fresh machine
-        upgrade(self.engine)
+        upgrade(self.engine, keys=lambda: self.keys)
 
 
 def _json_default(value: Any) -> Any:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from forms_service.clock import as_utc, utcnow
 from forms_service.data.database import Sessions
 from forms_service.data.models import Draft, FormVersion, RateLimit, ResumeToken, WebSession
+from forms_service.data.sealing import AnswerKeys
 from forms_service.tokens import new_token
 
 # The session key of a draft that a member of staff fills in (assisted digital).
@@ -21,6 +22,7 @@ ASSISTED_PREFIX = "assisted:"
 
 class Drafts:
     sessions: Sessions
+    keys: AnswerKeys
 
     # -- drafts ----------------------------------------------------------------------------
 
@@ -137,6 +139,12 @@ class Drafts:
 
     # -- save and return -------------------------------------------------------------------
 
+    def resume_email(self, draft_id: int) -> str | None:
+        """The address a draft's resume link went to (sealed in the database)."""
+        with self.sessions() as db:
+            draft = db.get(Draft, draft_id)
+            return draft.resume_email if draft is not None else None
+
     def set_resume_email(self, draft_id: int, email: str) -> None:
         with self.sessions.begin() as db:
             db.get(Draft, draft_id).resume_email = email.lower()
@@ -218,11 +226,12 @@ class Drafts:
             return "ok", draft
 
     def drafts_for_email(self, email: str, now: datetime.datetime) -> list[Draft]:
+        """Open drafts saved under this email (found by its blind index: it is sealed)."""
         with self.sessions() as db:
             return list(
                 db.scalars(
                     select(Draft).where(
-                        Draft.resume_email == email.lower(),
+                        Draft.resume_email_index == self.keys.index("resume_email", email),
                         Draft.submitted_at.is_(None),
                         Draft.expires_at > now,
                     )

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from forms_service.data.sealing import Sealed, SealedRecord
 from forms_service.roles import ADMIN
 from forms_service.statuses import RECEIVED
 
@@ -51,8 +52,12 @@ class WebSession(Base):
     expires_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class Draft(Base):
-    """A journey in progress: the answers saved so far, page by page."""
+class Draft(SealedRecord, Base):
+    """A journey in progress: the answers saved so far, page by page.
+
+    answers, resume_email and assisted are sealed (sealing.py): read and assign them as
+    plain values; the database holds only ciphertext and a blind index of the email.
+    """
 
     __tablename__ = "drafts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -60,7 +65,8 @@ class Draft(Base):
     form_id: Mapped[str] = mapped_column(String(100))
     form_version: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(8))
-    answers: Mapped[dict] = mapped_column(JsonType, default=dict)
+    answers = Sealed("json")
+    answers_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
     submitted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -68,11 +74,14 @@ class Draft(Base):
     expires_at: Mapped[datetime.datetime | None] = mapped_column(
         DateTime(timezone=True), index=True
     )
-    resume_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    resume_email = Sealed("text", index="resume_email_index")
+    resume_email_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    resume_email_index: Mapped[str | None] = mapped_column(String(64), index=True)
     # Assisted digital: the member of staff filling it in for a citizen, and how (see
     # ASSISTED_KEYS). The draft then belongs to them, not to a browser session.
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
-    assisted: Mapped[dict | None] = mapped_column(JsonType)
+    assisted = Sealed("json")
+    assisted_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     __table_args__ = (
         Index("ix_drafts_session_form", "session_key", "form_id"),
@@ -138,8 +147,13 @@ class RecoveryCode(Base):
     used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class SubmissionEvent(Base):
-    """The timeline of one submission: received, status changes, notes, assignment."""
+class SubmissionEvent(SealedRecord, Base):
+    """The timeline of one submission: received, status changes, notes, assignment.
+
+    A caseworker's note (on a note or a status change) is sealed; detail holds the rest.
+    """
+
+    __sealed_scope__ = "submission_id"
 
     __tablename__ = "submission_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -149,6 +163,8 @@ class SubmissionEvent(Base):
     actor: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))  # received, status, assigned, note
     detail: Mapped[dict] = mapped_column(JsonType, default=dict)
+    note = Sealed("text")
+    note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class AuditEvent(Base):
@@ -182,13 +198,16 @@ class ApiToken(Base):
     expires_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class StoredPdf(Base):
-    """A submission's PDF, made once; the hash says which rendition code made it."""
+class StoredPdf(SealedRecord, Base):
+    """A submission's PDF, made once; the hash says which rendition code made it. Sealed."""
 
     __tablename__ = "stored_pdfs"
+    __sealed_id__ = "submission_id"
+    __sealed_scope__ = "submission_id"
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64))
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf = Sealed("bytes")
+    pdf_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -223,8 +242,12 @@ class FormVersion(Base):
     first_seen: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class Submission(Base):
-    """One completed journey: typed answers plus the definition they were filled against."""
+class Submission(SealedRecord, Base):
+    """One completed journey: typed answers plus the definition they were filled against.
+
+    answers, applicant_name and assisted are sealed (sealing.py); the inbox finds a name by
+    its blind index, applicant_index.
+    """
 
     __tablename__ = "submissions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -233,7 +256,8 @@ class Submission(Base):
     form_id: Mapped[str] = mapped_column(String(100), index=True)
     form_version: Mapped[int] = mapped_column(Integer)
     definition: Mapped[dict] = mapped_column(JsonType)
-    answers: Mapped[dict] = mapped_column(JsonType)
+    answers = Sealed("json")
+    answers_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     language: Mapped[str] = mapped_column(String(8))
     channel: Mapped[str] = mapped_column(String(20))
     started_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
@@ -242,7 +266,9 @@ class Submission(Base):
     status: Mapped[str | None] = mapped_column(String(30), index=True, default=RECEIVED)
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     due_on: Mapped[datetime.date | None] = mapped_column(Date, index=True)
-    applicant_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    applicant_name = Sealed("text", index="applicant_index")
+    applicant_name_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    applicant_index: Mapped[str | None] = mapped_column(String(64), index=True)
     # When it was last decided (a status in DECIDED_STATUSES; None while open): the form's
     # retention counts from here, or from submitted_at while undecided.
     decided_at: Mapped[datetime.datetime | None] = mapped_column(
@@ -251,7 +277,8 @@ class Submission(Base):
     # Assisted digital: who entered the answers, for whom and how (see ASSISTED_KEYS);
     # None for a citizen's own.
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
-    assisted: Mapped[dict | None] = mapped_column(JsonType)
+    assisted = Sealed("json")
+    assisted_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     # One submission per draft: a double-clicked Submit cannot create two.
     __table_args__ = (

@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -18,16 +20,23 @@ from sqlalchemy import Connection, Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """Alembic's settings, running on `connection` when one is given."""
+def alembic_config(
+    connection: Connection | None = None, keys: Callable[[], Any] | None = None
+) -> Config:
+    """Alembic's settings, running on `connection` when one is given. `keys` gives the
+    answer keys to migrations that seal rows (called only if there are rows to seal)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
         config.attributes["connection"] = connection
+    if keys is not None:
+        config.attributes["answer_keys"] = keys
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(
+    engine: Engine, revision: str = "head", *, keys: Callable[[], Any] | None = None
+) -> None:
     """Run the migrations not yet applied, in one transaction where the database allows.
 
     Safe to run again. A database made before migrations (tables, no alembic_version)
@@ -36,7 +45,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         if revision == "head" and _revision(connection) == head():
             return  # the usual case at start-up: skip loading Alembic's scripts
-        command.upgrade(alembic_config(connection), revision)
+        command.upgrade(alembic_config(connection, keys), revision)
 
 
 @functools.cache

@@ -10,13 +10,14 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, func, null, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from forms_service.clock import utcnow
 from forms_service.data.database import Sessions, StoreError
 from forms_service.data.models import Draft, StoredPdf, Submission, SubmissionEvent
+from forms_service.data.sealing import AnswerKeys
 from forms_service.statuses import DECIDED_STATUSES, OPEN_STATUSES, RECEIVED
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -25,6 +26,7 @@ REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
 
 class Submissions:
     sessions: Sessions
+    keys: AnswerKeys
 
     # -- submissions -----------------------------------------------------------------------
 
@@ -65,8 +67,7 @@ class Submissions:
                     # stop a second submission of it, and keeps nothing personal.
                     draft.answers = {}
                     draft.resume_email = None
-                    if draft.assisted is not None:
-                        draft.assisted = null()  # SQL NULL (None would store JSON null)
+                    draft.assisted = None  # sealed: None leaves no ciphertext at all
                     db.add(submission)
                     db.flush()
                     db.add(
@@ -169,15 +170,15 @@ class Submissions:
             text_ = query.strip()
             if _looks_like_reference(text_):  # an exact, indexed match: instant at any size
                 where.append(Submission.reference == text_.upper())
-            else:
-                where.append(Submission.applicant_name.ilike(f"%{_like(text_)}%", escape="\\"))
+            else:  # names are sealed: an exact name (any case and spacing), by its blind index
+                where.append(Submission.applicant_index == self.keys.index("applicant_name", text_))
         columns = {
             "submitted": Submission.submitted_at,
             "reference": Submission.reference,
             "form": Submission.form_id,
             "status": Submission.status,
             "due": Submission.due_on,
-            "name": Submission.applicant_name,
+            # No "name": sealed names cannot be sorted by the database.
         }
         column = columns.get(sort, Submission.submitted_at)
         order = column.desc() if descending else column.asc()
@@ -252,9 +253,7 @@ class Submissions:
                 row.decided_at = None
             elif status != before or row.decided_at is None:
                 row.decided_at = utcnow()
-            _event(
-                db, row.id, "status", actor_id, actor, {"from": before, "to": status, "note": note}
-            )
+            _event(db, row.id, "status", actor_id, actor, {"from": before, "to": status}, note)
 
     def assign(
         self, submission_id: int, user_id: int | None, actor_id: int | None, actor: str
@@ -266,7 +265,7 @@ class Submissions:
 
     def add_note(self, submission_id: int, note: str, actor_id: int | None, actor: str) -> None:
         with self.sessions.begin() as db:
-            _event(db, submission_id, "note", actor_id, actor, {"note": note})
+            _event(db, submission_id, "note", actor_id, actor, {}, note)
 
     def events(self, submission_id: int) -> list[SubmissionEvent]:
         with self.sessions() as db:
@@ -314,8 +313,10 @@ def _event(
     actor_id: int | None,
     actor: str,
     detail: dict[str, Any],
+    note: str | None = None,
 ) -> None:
-    """Add one entry to a submission's timeline, in the caller's transaction."""
+    """Add one entry to a submission's timeline, in the caller's transaction. A note is
+    sealed (event.note); detail must hold no personal data."""
     db.add(
         SubmissionEvent(
             submission_id=submission_id,
@@ -324,6 +325,7 @@ def _event(
             actor=actor,
             kind=kind,
             detail=detail,
+            note=note or None,
         )
     )
 
@@ -337,7 +339,3 @@ def _looks_like_reference(text_: str) -> bool:
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
-
-
-def _like(text_: str) -> str:
-    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -76,7 +76,8 @@ def save_progress(form_id: str):
                 log.exception("could not send a resume link")
                 error = gettext("Sorry, we could not send the email. Try again later.")
             else:
-                session["saved"] = {"form": form.id, "email": email, "until": expires.isoformat()}
+                # The address stays sealed in the draft, not in the session row (issue 10).
+                session["saved"] = {"form": form.id, "until": expires.isoformat()}
                 return redirect(url_for("resume.progress_saved", form_id=form.id))
     return render_template(
         "resume/save.html",
@@ -91,17 +92,18 @@ def save_progress(form_id: str):
 @bp.get("/saved/<form_id>")
 def progress_saved(form_id: str):
     form = get_form(form_id)
-    runner, _ = load_runner(form)
+    runner, draft_id = load_runner(form)
     journey = runner.journey
     saved = session.get("saved") or {}
-    if saved.get("form") != form.id:
+    email = store().resume_email(draft_id) if draft_id is not None else None
+    if saved.get("form") != form.id or not email:
         return redirect(url_for_place(form, runner.landing()))
     until = V.format_date(datetime.date.fromisoformat(saved["until"]), locale=journey.language)
     return render_template(
         "resume/saved.html",
         form=form,
         journey=journey,
-        email=saved["email"],
+        email=email,
         until=until,
         back=None,
         continue_url=url_for_place(form, runner.landing()),

@@ -49,7 +49,8 @@ def test_a_forged_host_header_cannot_steer_the_emailed_link(mail_live, visitor, 
 
 
 def test_production_pins_https_and_a_host_only_cookie(live, visitor):
-    url, _app = live(ENV_NAME="production", SERVICE_URL=SERVICE)
+    keys = {"ANSWERS_KEYS": "k1:" + "A" * 43 + "=", "ANSWERS_INDEX_KEY": "B" * 43 + "="}
+    url, _app = live(ENV_NAME="production", SERVICE_URL=SERVICE, **keys)
     citizen = visitor(url, headers={"Host": "forms.example.gov.uk"})
     page = citizen.get(f"/{FORM}/prisoner")
     assert page.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"

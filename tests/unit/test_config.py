@@ -6,7 +6,12 @@ import pytest
 
 from forms_service.config import ConfigError, load_config
 
-PRODUCTION = {"FORMS_SERVICE_ENV": "production", "SECRET_KEY": "k" * 40}
+PRODUCTION = {
+    "FORMS_SERVICE_ENV": "production",
+    "SECRET_KEY": "k" * 40,
+    "ANSWERS_KEYS": "k1:" + "A" * 43 + "=",
+    "ANSWERS_INDEX_KEY": "B" * 43 + "=",
+}
 
 
 def test_production_refuses_to_start_without_its_address():

@@ -49,8 +49,15 @@ def test_settings_passed_in_win_over_the_environment(tmp_path):
 
     with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
         load_config({"FORMS_SERVICE_ENV": "production"}, instance_path=tmp_path)
+    with pytest.raises(ConfigError, match="^ANSWERS_KEYS is not set"):
+        load_config({"FORMS_SERVICE_ENV": "production"}, SECRET_KEY="k" * 40)
+    keys = {"ANSWERS_KEYS": "k1:" + "A" * 43 + "=", "ANSWERS_INDEX_KEY": "B" * 43 + "="}
     config = load_config(
-        {"FORMS_SERVICE_ENV": "production", "SERVICE_URL": "https://forms.example.gov.uk"},
+        {
+            "FORMS_SERVICE_ENV": "production",
+            "SERVICE_URL": "https://forms.example.gov.uk",
+            **keys,
+        },
         SECRET_KEY="k" * 40,
     )
     assert config["SECRET_KEY"] == "k" * 40 and config["SESSION_COOKIE_SECURE"] is True

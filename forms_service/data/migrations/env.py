@@ -24,7 +24,7 @@ def _number_revisions(context_, _revision, directives) -> None:
         print("No changes to the models: no migration written.")
         return
     head = context_.script.get_current_head()
-    script.rev_id = f"{int(head or 0) + 1:04d}"
+    script.rev_id = f"{int((head or '0').split('_')[0]) + 1:04d}"  # 0004 or 0004_some_name
 
 
 def run_migrations(connection) -> None:
