@@ -119,14 +119,17 @@ def sign_out():
 # -- inbox -------------------------------------------------------------------------------------
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @staff_required("caseworker", "admin")
 def inbox():
     user = g.staff
     filters, query = _filters(user)
     page = max(1, request.args.get("page", 1, type=int))
     rows, total = store().find_submissions(**query, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    audit("inbox", None, filters={k: v for k, v in filters.items() if v})
+    # The search term may be a name: it is never written down (POST body only, not the
+    # URL, the access log or the audit log); the audit row says a search was made.
+    shown = {k: v for k, v in filters.items() if v and k != "q"}
+    audit("inbox", None, filters=shown, searched=bool(filters["q"]))
     forms = current_app.extensions["forms"]
     on = today()
     return render_template(
@@ -148,9 +151,8 @@ def inbox():
         titles={k: f.title.pick("en") for k, f in forms.items()},
         today=on,
         open_statuses=OPEN_STATUSES,
-        export_url=url_for("staff.export_csv")
-        + "?"
-        + urlencode({k: v for k, v in filters.items() if v}, doseq=True),
+        export_url=url_for("staff.export_csv") + "?" + urlencode(shown, doseq=True),
+        filter_args=urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "page"]),
     )
 
 
@@ -158,8 +160,10 @@ def _filters(user: StaffUser) -> tuple[dict[str, Any], dict[str, Any]]:
     args = request.args
     filters: dict[str, Any] = {
         key: args.get(key, "").strip()
-        for key in ("form", "status", "from", "to", "mine", "overdue", "q", "sort", "order")
+        for key in ("form", "status", "from", "to", "mine", "overdue", "sort", "order")
     }
+    # A search is POSTed (views/staff.py inbox): the term never travels in a URL.
+    filters["q"] = request.form.get("q", "").strip() if request.method == "POST" else ""
     # Checkboxes: any of online, assisted and paper (none ticked: all of them).
     filters["channel"] = [c for c in CHANNELS if c in args.getlist("channel")]
     forms = visible_forms(user)

@@ -350,7 +350,9 @@ def test_caseworker_cannot_open_another_forms_submission(staff_browser, make_sta
         got = caseworker.page.request.get(f"/staff/submissions/{claim}{suffix}")
         assert got.status == 404, suffix
     # Nor does it show in the inbox, even searched for, and the admin pages are forbidden.
-    caseworker.open(f"/staff/?q={claim}")
+    caseworker.open("/staff/")
+    caseworker.page.get_by_label("Reference or applicant name").fill(claim)
+    caseworker.follow(caseworker.page.get_by_role("button", name="Search"))
     assert inbox_references(caseworker) == []
     for admin_only in ("/staff/users", "/staff/audit"):
         assert caseworker.page.request.get(admin_only).status == 403, admin_only
