@@ -30,6 +30,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, expect
 from playwright.sync_api import Error as PlaywrightError
 
+from forms_service.data.sealing import new_key_setting
 from tests.live import serving
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -60,6 +61,10 @@ RUN_AXE = """async ([url, options]) => {
 }"""
 # Pages checked and known GOV.UK Frontend findings tolerated, for the end-of-run summary.
 AXE_STATS: dict[str, Any] = {"pages": 0, "tolerated": set()}
+ANSWER_KEYS = {
+    "ANSWERS_KEYS": new_key_setting("e2e"),
+    "ANSWERS_INDEX_KEY": new_key_setting().split(":")[1],
+}
 REFERENCE = re.compile(r"^[A-Z]{2,4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 
 
@@ -660,6 +665,9 @@ def make_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         config = {
             "ENV_NAME": "test",
             "SECRET_KEY": "x" * 32,
+            # One set of answer keys for every app here: a second app on the same database
+            # is a redeploy, which keeps the service's keys.
+            **ANSWER_KEYS,
             "INSTANCE_PATH": tmp,
             "FORMS_DEFINITIONS_DIR": PROJECT / "form_definitions",
             "SESSION_COOKIE_SECURE": False,
