@@ -30,7 +30,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -190,22 +190,26 @@ def field_ad(table: str, field: str, row_id: Any, scope: Any) -> bytes:
 # -- values <-> bytes ----------------------------------------------------------------------
 
 
-def encode(kind: str, value: Any) -> bytes:
-    if kind == "bytes":
-        return value
-    if kind == "text":
-        return value.encode()
+def _json_bytes(value: Any) -> bytes:
     from forms_service.data.database import _dumps  # the JSON columns' own serialiser
 
     return _dumps(value).encode()
 
 
+# How each kind of sealed value becomes bytes and back.
+CODECS: dict[str, tuple[Callable[[Any], bytes], Callable[[bytes], Any]]] = {
+    "bytes": (bytes, bytes),
+    "text": (str.encode, bytes.decode),
+    "json": (_json_bytes, json.loads),
+}
+
+
+def encode(kind: str, value: Any) -> bytes:
+    return CODECS[kind][0](value)
+
+
 def decode(kind: str, raw: bytes) -> Any:
-    if kind == "bytes":
-        return raw
-    if kind == "text":
-        return raw.decode()
-    return json.loads(raw)
+    return CODECS[kind][1](raw)
 
 
 # -- the ORM side --------------------------------------------------------------------------

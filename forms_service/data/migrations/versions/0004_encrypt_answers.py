@@ -155,7 +155,7 @@ def _seal_table(keys: Callable, table_name: str, id_: str, scope: str, fields: d
             update = {"b_id": row_id, "data_key": wrapped}
             for field, (kind, _type, index) in fields.items():
                 plain = row._mapping[field]
-                if kind == "text" and field == "resume_email" and plain is not None:
+                if field == "resume_email" and plain is not None:  # looked up in lower case
                     plain = plain.lower()
                 update[f"{field}_sealed"] = (
                     None
