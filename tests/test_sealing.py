@@ -17,7 +17,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy import select, text, update
 
 from forms_service.cli import cli
-from forms_service.data import Draft, StoredPdf, Submission, SubmissionEvent
+from forms_service.data import Draft, StaffUser, StoredPdf, Submission, SubmissionEvent
 from forms_service.data.sealing import SealingError, new_key_setting, wrapped_by
 from tests.assisted import submit_assisted
 from tests.test_staff import PASSWORD, submit
@@ -144,6 +144,7 @@ def test_rotate_keys_rewraps_every_record_in_batches_and_resumes(keyed_app, make
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         f"drafts: 0 re-wrapped, {lost_count} already under the first key",
+        "staff_users: 0 re-wrapped, 0 already under the first key",
         "submission_events: 1 re-wrapped, 0 already under the first key",
         "stored_pdfs: 1 re-wrapped, 0 already under the first key",
         "submissions: 3 re-wrapped, 0 already under the first key",
@@ -193,4 +194,10 @@ def test_rotate_keys_refuses_a_missing_or_bad_key_in_one_line(tmp_path):
 def test_every_sealed_model_is_rotated():
     from forms_service.data.sealing import SealedRecord
 
-    assert set(SealedRecord.__subclasses__()) == {Draft, Submission, SubmissionEvent, StoredPdf}
+    assert set(SealedRecord.__subclasses__()) == {
+        Draft,
+        Submission,
+        SubmissionEvent,
+        StoredPdf,
+        StaffUser,
+    }

@@ -7,9 +7,11 @@ import pyotp
 import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
+from sqlalchemy import text
 
 from forms_service.cli import cli
 from forms_service.config import ConfigError, load_config
+from forms_service.data import StaffUser
 from forms_service.passwords import hash_password
 from tests.staff import PASSWORD, SECRET, lands_on, second_factor, sign_in, signed_in
 
@@ -164,3 +166,18 @@ def test_reset_two_factor_from_the_command_line(make_app):
     assert "no staff account for nobody@example.com" in missing.output
     assert "Traceback" not in missing.output
     assert [e.action for e in store.audit_events()[0]].count("two_factor_reset") == 1
+
+
+def test_the_authenticator_secret_is_sealed_in_the_database(make_app):
+    app = with_staff(make_app())
+    signed_in(app, "admin@example.com")
+    store = app.extensions["store"]
+    with store.sessions() as db:
+        user = db.query(StaffUser).filter_by(email="admin@example.com").one()
+    secret = user.two_factor_secret
+    assert secret and user.has_two_factor
+    with store.engine.connect() as connection:
+        raw = connection.execute(text("SELECT * FROM staff_users")).all()
+    assert secret not in " ".join(str(value) for row in raw for value in row)
+    blobs = [bytes(v) for row in raw for v in row if isinstance(v, bytes | memoryview)]
+    assert blobs and all(secret.encode() not in blob for blob in blobs)

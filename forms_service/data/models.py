@@ -97,10 +97,13 @@ class Draft(SealedRecord, Base):
     )
 
 
-class StaffUser(Base):
-    """A member of staff. Passwords are argon2 hashes; sso_subject is for single sign-on."""
+class StaffUser(SealedRecord, Base):
+    """A member of staff. Passwords are argon2 hashes; sso_subject is for single sign-on;
+    the authenticator's secret is sealed like answers (a copy of the database must not give
+    anyone a second factor)."""
 
     __tablename__ = "staff_users"
+    __sealed_scope__ = "id"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -116,7 +119,8 @@ class StaffUser(Base):
     locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
     # Two-factor sign-in (forms_service/two_factor.py): the authenticator's TOTP secret,
     # when its set-up was confirmed, and the last time step used (a code works once).
-    two_factor_secret: Mapped[str | None] = mapped_column(String(200))
+    two_factor_secret = Sealed("text")
+    two_factor_secret_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     two_factor_enabled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
     two_factor_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))

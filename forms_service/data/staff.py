@@ -108,15 +108,9 @@ class StaffAccess:
         """Keep a confirmed authenticator secret (the step of the code that confirmed it is
         used up) and a new set of recovery codes in place of any earlier ones."""
         with self.sessions.begin() as db:
-            db.execute(
-                update(StaffUser)
-                .where(StaffUser.id == user_id)
-                .values(
-                    two_factor_secret=secret,
-                    two_factor_enabled_at=now,
-                    two_factor_last_step=step,
-                )
-            )
+            user = db.get(StaffUser, user_id)  # the ORM seals the secret (sealing.py)
+            user.two_factor_secret = secret
+            user.two_factor_enabled_at, user.two_factor_last_step = now, step
             db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
             db.add_all(RecoveryCode(user_id=user_id, code_hash=h) for h in code_hashes)
 
@@ -173,15 +167,9 @@ class StaffAccess:
         """Forget someone's authenticator and recovery codes (a lost phone): they set it up
         again at their next sign-in."""
         with self.sessions.begin() as db:
-            db.execute(
-                update(StaffUser)
-                .where(StaffUser.id == user_id)
-                .values(
-                    two_factor_secret=None,
-                    two_factor_enabled_at=None,
-                    two_factor_last_step=None,
-                )
-            )
+            user = db.get(StaffUser, user_id)
+            user.two_factor_secret = None
+            user.two_factor_enabled_at = user.two_factor_last_step = None
             db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
 
     # -- audit log and API tokens -----------------------------------------------------------

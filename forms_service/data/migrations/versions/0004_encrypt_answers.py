@@ -1,6 +1,7 @@
 """Personal data sealed at rest (issue 10, item 2): answers, names, emails, the assisted
-record, stored PDFs and caseworkers' notes become AES-256-GCM ciphertext under a data key
-per row (forms_service/data/sealing.py), with blind indexes for the searches.
+record, stored PDFs, caseworkers' notes and staff authenticator secrets become AES-256-GCM
+ciphertext under a data key per row (forms_service/data/sealing.py), with blind indexes for
+the searches.
 
 Existing rows are sealed here with the service's keys (ANSWERS_KEYS, or the instance folder
 outside production), then the plaintext columns are dropped. Downgrading opens them again.
@@ -48,6 +49,7 @@ SEALED: dict[str, tuple[str, str, dict[str, tuple[str, Any, str | None]]]] = {
         },
     ),
     "stored_pdfs": ("submission_id", "submission_id", {"pdf": ("bytes", sa.LargeBinary, None)}),
+    "staff_users": ("id", "id", {"two_factor_secret": ("text", sa.String(200), None)}),
 }
 # The plaintext columns that had an index of their own.
 PLAIN_INDEXES = {
