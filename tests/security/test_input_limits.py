@@ -8,13 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from forms_service.data import Draft
+from tests.security.prison_visit import FORM, PRISONER
 
-FORM = "prison-visit-booking"
-PRISONER = {
-    "prisoner_first_name": "Sam", "prisoner_last_name": "Jones", "prisoner_dob-day": "1",
-    "prisoner_dob-month": "2", "prisoner_dob-year": "1980", "prisoner_number": "A1234BC",
-    "prison": "cardiff",
-}  # fmt: skip
 TOO_LONG = "Prisoner’s first name must be 30 characters or less"
 GROUP = """\
 id: group-visit

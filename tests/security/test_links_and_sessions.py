@@ -9,13 +9,8 @@ from flask import request
 from forms_service.clock import utcnow
 from forms_service.sessions import session_key
 from tests.conftest import LINK
+from tests.security.prison_visit import FORM, PRISONER
 
-FORM = "prison-visit-booking"
-PRISONER = {
-    "prisoner_first_name": "Sam", "prisoner_last_name": "Jones", "prisoner_dob-day": "1",
-    "prisoner_dob-month": "2", "prisoner_dob-year": "1980", "prisoner_number": "A1234BC",
-    "prison": "cardiff",
-}  # fmt: skip
 SERVICE = "https://forms.example.gov.uk"
 
 

@@ -6,13 +6,11 @@ import logging
 
 from sqlalchemy import text
 
-FORM = "prison-visit-booking"
+from tests.security.prison_visit import FORM
+from tests.security.prison_visit import PRISONER as VISIT
+
 CANARY = "Qwzxcanary"
-PRISONER = {
-    "prisoner_first_name": CANARY, "prisoner_last_name": "Jones", "prisoner_dob-day": "1",
-    "prisoner_dob-month": "2", "prisoner_dob-year": "1980", "prisoner_number": "A1234BC",
-    "prison": "cardiff",
-}  # fmt: skip
+PRISONER = {**VISIT, "prisoner_first_name": CANARY}
 
 
 BROKEN_WRITES = {
