@@ -18,13 +18,7 @@ from forms_service.clock import utcnow
 from forms_service.data import Draft, ResumeToken
 from tests.citizen import Citizen
 from tests.conftest import FORMS_DIR, LINK
-
-FORM = "prison-visit-booking"
-PRISONER = {
-    "prisoner_first_name": "Sam", "prisoner_last_name": "Jones", "prisoner_dob-day": "1",
-    "prisoner_dob-month": "2", "prisoner_dob-year": "1980", "prisoner_number": "A1234BC",
-    "prison": "cardiff",
-}  # fmt: skip
+from tests.prison_visit import FORM, PRISONER
 
 
 @pytest.fixture

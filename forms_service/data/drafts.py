@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -45,12 +46,13 @@ class Drafts:
         saving at once cannot lose each other's answers, nor make two drafts.
         """
         keep = datetime.timedelta(days=retention_days)
+        attempt = partial(self._change_draft, session_key, form_id, form_version, language)
         try:
-            return self._change_draft(session_key, form_id, form_version, language, change, keep)
+            return attempt(change, keep)
         except IntegrityError:
             # Another tab created the session's draft at the same moment (the unique index
             # allows one open draft): apply this change to that one instead.
-            return self._change_draft(session_key, form_id, form_version, language, change, keep)
+            return attempt(change, keep)
 
     def _change_draft(
         self,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forms_service.data import Draft
-from tests.security.prison_visit import FORM, PRISONER
+from tests.prison_visit import FORM, PRISONER
 
 TOO_LONG = "Prisoner’s first name must be 30 characters or less"
 GROUP = """\

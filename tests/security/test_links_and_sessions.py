@@ -9,7 +9,7 @@ from flask import request
 from forms_service.clock import utcnow
 from forms_service.sessions import session_key
 from tests.conftest import LINK
-from tests.security.prison_visit import FORM, PRISONER
+from tests.prison_visit import FORM, PRISONER
 
 SERVICE = "https://forms.example.gov.uk"
 

@@ -6,8 +6,8 @@ import logging
 
 from sqlalchemy import text
 
-from tests.security.prison_visit import FORM
-from tests.security.prison_visit import PRISONER as VISIT
+from tests.prison_visit import FORM
+from tests.prison_visit import PRISONER as VISIT
 
 CANARY = "Qwzxcanary"
 PRISONER = {**VISIT, "prisoner_first_name": CANARY}
