@@ -98,6 +98,14 @@ class Citizen:
             self.get(url)
         return self.client.post(url, data={"csrf_token": self.token, **data})
 
+    def post_with_errors(self, url: str, data: dict[str, Any]) -> Any:
+        """POST answers the page refuses: it redirects to itself (303, post/redirect/get, so
+        Back never lands on a POST) and the page then shows the errors: returned."""
+        response = self.post(url, data)
+        assert response.status_code == 303, f"{url} took the answers ({response.status_code})"
+        assert response.headers["Location"] == url, response.headers["Location"]
+        return self.get(url)
+
     def walk(
         self,
         form: Form,
@@ -133,6 +141,8 @@ class Citizen:
             else:
                 fields = page_fields(form, page_id, today, overrides or {})
             response = self.post(url, fields)
+            if response.status_code == 303:  # refused: the page shows why
+                response = self.get(url)
             assert response.status_code == 302, (
                 f"{url} refused the answers ({response.status_code}): "
                 + " | ".join(

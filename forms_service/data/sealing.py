@@ -177,6 +177,25 @@ def unseal(key: bytes, blob: bytes, where: bytes) -> bytes:
         raise SealingError("a sealed value does not open here (wrong key or place)") from None
 
 
+def seal_value(keys: AnswerKeys, value: Any, where: bytes) -> str:
+    """A JSON value sealed under its own data key, as text that can sit in a plain column
+    (a server-side session's data): wrapped key length, wrapped key, sealed value."""
+    key, wrapped = keys.new_data_key(where)
+    blob = seal(key, _json_bytes(value), where)
+    return base64.b64encode(len(wrapped).to_bytes(2, "big") + wrapped + blob).decode("ascii")
+
+
+def open_value(keys: AnswerKeys, text: str, where: bytes) -> Any:
+    """The value of seal_value(), opened only with the same `where` (SealingError if not)."""
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, AttributeError):
+        raise SealingError("a sealed value is not base64") from None
+    end = 2 + int.from_bytes(raw[:2], "big")
+    key = keys.unwrap(raw[2:end], where)
+    return json.loads(unseal(key, raw[end:], where))
+
+
 def record_ad(table: str, row_id: Any) -> bytes:
     """Associated data of a record's wrapped data key."""
     return f"{table}\x00{row_id}".encode()

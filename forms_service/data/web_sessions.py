@@ -11,10 +11,25 @@ from sqlalchemy import delete
 from forms_service.clock import as_utc, utcnow
 from forms_service.data.database import Sessions
 from forms_service.data.models import WebSession
+from forms_service.data.sealing import AnswerKeys, SealingError, open_value, seal_value
 
 
 class WebSessions:
     sessions: Sessions
+    keys: AnswerKeys
+
+    # Session data is not sealed (it holds ids and flags). Anything a person typed that has
+    # to wait in it (a page's input between a failed POST and the page showing its errors)
+    # is sealed like answers, bound to the session and to what it is for.
+    def seal_for_session(self, session_key: str, purpose: str, value: Any) -> str:
+        return seal_value(self.keys, value, _session_ad(session_key, purpose))
+
+    def open_for_session(self, session_key: str, purpose: str, text: str) -> Any:
+        """The sealed value, or None when it does not open here (another session, old key)."""
+        try:
+            return open_value(self.keys, text, _session_ad(session_key, purpose))
+        except SealingError:
+            return None
 
     def load_web_session(self, key: str, now: datetime.datetime) -> dict | None:
         with self.sessions() as db:
@@ -60,3 +75,7 @@ class WebSessions:
     def delete_web_session(self, key: str) -> None:
         with self.sessions.begin() as db:
             db.execute(delete(WebSession).where(WebSession.key == key))
+
+
+def _session_ad(session_key: str, purpose: str) -> bytes:
+    return f"web_sessions\x00{purpose}\x00{session_key}".encode()

@@ -56,6 +56,7 @@ from forms_service.views.session_drafts import (
     save,
     url_for_place,
 )
+from forms_service.views.shown_errors import errors_to_show, show_errors_again
 from forms_service.views.staff_access import audit, staff_actor
 from forms_service.working_days import add_working_days
 
@@ -101,8 +102,14 @@ def _step(form: Form, path: str):
         return _add_another(form, runner, step)
     change = request.args.get("change") == "1"
     journey = runner.journey
+    shown = errors_to_show() if request.method == "GET" else None
     typed = typed_on(journey.saved, step)
-    formdata = request.form if request.method == "POST" else (MultiDict(typed) if typed else None)
+    if request.method == "POST":
+        formdata = request.form
+    elif shown is not None:
+        formdata = shown  # back from a POST with errors: what was typed, to show them again
+    else:
+        formdata = MultiDict(typed) if typed else None
     page_form_ = page_form(step.page, journey.scope_for(step), _stored(runner, step), formdata)
     saving = form.save_and_return or assisted() is not None  # "End and save" for staff
     if request.method == "POST" and request.form.get("action") == "save" and saving:
@@ -116,8 +123,14 @@ def _step(form: Form, path: str):
                 page_form_.refuse_all(_too_large_message())
                 return render_page(form, step, runner, page_form_, change), 422
             return go(form, after.after_saving(step, change))
-        return render_page(form, step, runner, page_form_, change), 422
-    if request.args.get("recheck") == "1":
+        if page_form_.too_large():
+            # Too long to keep even for a moment: this answer is the only copy (422).
+            return render_page(form, step, runner, page_form_, change), 422
+        return show_errors_again()
+    if shown is not None:
+        page_form_.validate()
+        _breaks_repeat_rules(runner, step, page_form_)
+    elif request.args.get("recheck") == "1":
         # Sent back from check your answers: a saved answer no longer passes (a date bound
         # moved with today). Show why, with what was saved.
         page_form_.validate()
@@ -220,20 +233,20 @@ def _add_another(form: Form, runner: Runner, step: Step):
     full = repeat.max_items is not None and count >= repeat.max_items
     item_name = journey.pick(repeat.item_name)
     errors: list[str] = []
-    if request.method == "GET" and journey.saved.get(repeat.id, {}).get("done"):
+    shown = errors_to_show() if request.method == "GET" else None
+    if shown is not None:
+        errors = _add_another_errors(runner, repeat, "no" if full else shown.get("add_another"))
+    elif request.method == "GET" and journey.saved.get(repeat.id, {}).get("done"):
         # Finished before, but a later change broke a rule or the minimum: say so now.
         errors = journey.repeat_problems(repeat)
     if request.method == "POST":
         answer = "no" if full else request.form.get("add_another")
         if answer == "yes":
             return go(form, runner.new_item(repeat, change))
-        if answer == "no":
-            errors = runner.problems_if_finished(repeat)
-            if not errors:
-                after = save(form, runner, lambda saved: with_repeat_done(saved, repeat, True))
-                return go(form, after.after_saving(step, change))
-        else:
-            errors = [gettext("Select yes if you need to add another %(item)s", item=item_name)]
+        if not _add_another_errors(runner, repeat, answer):
+            after = save(form, runner, lambda saved: with_repeat_done(saved, repeat, True))
+            return go(form, after.after_saving(step, change))
+        return show_errors_again()
     items = [
         {
             "number": i + 1,
@@ -264,7 +277,16 @@ def _add_another(form: Form, runner: Runner, step: Step):
         else gettext("Add %(item)s details", item=item_name),
         body=render_markdown_text(journey, repeat.body) if repeat.body else None,
         back=_url(form, runner.add_another_back(step)),
-    ), (422 if errors else 200)
+    )
+
+
+def _add_another_errors(runner: Runner, repeat: Any, answer: str | None) -> list[str]:
+    """Why the add-another answer cannot be taken: no answer, or "no" while the items
+    break a rule of the repeat (too few, too many adults)."""
+    if answer == "no":
+        return runner.problems_if_finished(repeat)
+    item_name = runner.journey.pick(repeat.item_name)
+    return [gettext("Select yes if you need to add another %(item)s", item=item_name)]
 
 
 def remove_item(form_id: str, repeat_id: str, number: int):
@@ -290,6 +312,8 @@ def remove_item(form_id: str, repeat_id: str, number: int):
             return redirect(add_another)
         if answer == "no":
             return redirect(add_another)
+        return show_errors_again()
+    if errors_to_show() is not None:
         error = gettext("Select yes if you want to remove this %(item)s", item=item_name)
     return render_template(
         "journey/remove.html",
@@ -299,7 +323,7 @@ def remove_item(form_id: str, repeat_id: str, number: int):
             "Are you sure you want to remove %(item)s %(number)d?", item=item_name, number=number
         ),
         label=journey.item_label(repeat, number - 1),
-    ), (422 if error else 200)
+    )
 
 
 # -- task list, check your answers, submission -----------------------------------------------
@@ -365,6 +389,8 @@ def check_answers(form_id: str):
             return go(form, blocker)
         if form.declaration is None or request.form.get("declaration") == "yes":
             return _submit(form, runner, draft_id)
+        return show_errors_again()
+    if errors_to_show() is not None:
         error = (
             gettext("Confirm the declaration for the applicant")
             if assisted()
@@ -379,7 +405,7 @@ def check_answers(form_id: str):
         if form.declaration
         else None,
         confirm_text=_staff_confirmation(form, runner) if assisted() else None,
-    ), (422 if error else 200)
+    )
 
 
 def _staff_confirmation(form: Form, runner: Runner) -> str | None:

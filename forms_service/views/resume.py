@@ -34,6 +34,7 @@ from forms_service.tokens import hash_secret, new_token
 from forms_service.views.common import get_form, store
 from forms_service.views.resume_links import (
     LIMITED,
+    email_error,
     ip_key,
     known_email,
     limited,
@@ -41,8 +42,10 @@ from forms_service.views.resume_links import (
     send_link,
 )
 from forms_service.views.session_drafts import load_runner, url_for_place
+from forms_service.views.shown_errors import errors_to_show, show_errors_again
 
 bp = Blueprint("resume", __name__)
+SENT_TO = "new-link-sent-to"
 log = logging.getLogger(__name__)
 
 
@@ -64,21 +67,27 @@ def save_progress(form_id: str):
     if draft_id is None:
         return redirect(url_for_place(form, runner.landing()))
     error, typed = None, known_email(journey)
+    shown = errors_to_show() if request.method == "GET" else None
+    if shown is not None:
+        typed = shown.get("email", "")
+        error = email_error(typed)
     if request.method == "POST":
         typed, email, error = posted_email("save")
         if email is LIMITED:
             return _too_many()
-        if email:
-            store().set_resume_email(draft_id, email)
-            try:
-                expires = send_link(form, draft_id, email)
-            except MailError:
-                log.exception("could not send a resume link")
-                error = gettext("Sorry, we could not send the email. Try again later.")
-            else:
-                # The address stays sealed in the draft, not in the session row (issue 10).
-                session["saved"] = {"form": form.id, "until": expires.isoformat()}
-                return redirect(url_for("resume.progress_saved", form_id=form.id))
+        if not email:
+            return show_errors_again()
+        store().set_resume_email(draft_id, email)
+        try:
+            expires = send_link(form, draft_id, email)
+        except MailError:
+            # Our fault, not theirs: this page says so at once (503), the address kept.
+            log.exception("could not send a resume link")
+            error = gettext("Sorry, we could not send the email. Try again later.")
+        else:
+            # The address stays sealed in the draft, not in the session row (issue 10).
+            session["saved"] = {"form": form.id, "until": expires.isoformat()}
+            return redirect(url_for("resume.progress_saved", form_id=form.id))
     return render_template(
         "resume/save.html",
         form=form,
@@ -86,7 +95,7 @@ def save_progress(form_id: str):
         error=error,
         email=typed,
         back=url_for_place(form, runner.landing()),
-    ), (422 if error else 200)
+    ), (503 if error and request.method == "POST" else 200)
 
 
 @bp.get("/saved/<form_id>")
@@ -166,17 +175,27 @@ def _link_problem(status: str):
 def new_link():
     """Send a new link. The answer never says whether a draft exists for the address."""
     error, typed, sent = None, "", False
+    shown = errors_to_show() if request.method == "GET" else None
+    if shown is not None:
+        typed = shown.get("email", "")
+        error = email_error(typed)
+    elif request.method == "GET" and SENT_TO in session:
+        # After the POST below (post/redirect/get): the address it went to, sealed.
+        typed = store().open_for_session(session.key, SENT_TO, session.pop(SENT_TO)) or ""
+        sent = bool(typed)
     if request.method == "POST":
         typed, email, error = posted_email("new")
         if email is LIMITED:
             return _too_many()
-        if email:
-            for draft in store().drafts_for_email(email, utcnow()):
-                _send_new_link(draft, email)
-            sent = True
+        if not email:
+            return show_errors_again()
+        for draft in store().drafts_for_email(email, utcnow()):
+            _send_new_link(draft, email)
+        session[SENT_TO] = store().seal_for_session(session.key, SENT_TO, email)
+        return redirect(url_for("resume.new_link"), code=303)
     return render_template(
         "resume/new_link.html", error=error, email=typed, sent=sent, journey=None, form=None
-    ), (422 if error else 200)
+    )
 
 
 def _send_new_link(draft: Draft, email: str) -> None:

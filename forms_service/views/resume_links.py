@@ -41,17 +41,22 @@ def email_key(kind: str, email: str) -> str:
 LIMITED = "rate limited"  # a sentinel: the address or IP asked for too many links
 
 
+def email_error(typed: str) -> str | None:
+    """The error message for an address that is not one, else None."""
+    try:
+        V.parse_email(typed)
+    except V.InvalidValue:
+        return gettext("Enter an email address in the correct format, like name@example.com")
+    return None
+
+
 def posted_email(kind: str) -> tuple[str, str | None, str | None]:
     """What was typed, the address if valid (or LIMITED), and the error message if not."""
     typed = request.form.get("email", "").strip()
-    try:
-        email = V.parse_email(typed)
-    except V.InvalidValue:
-        return (
-            typed,
-            None,
-            gettext("Enter an email address in the correct format, like name@example.com"),
-        )
+    error = email_error(typed)
+    if error is not None:
+        return typed, None, error
+    email = V.parse_email(typed)
     if limited(
         (email_key(kind, email), current_app.config["RESUME_LINKS_PER_EMAIL"], HOUR),
         (ip_key(kind), current_app.config["RESUME_LINKS_PER_IP"], HOUR),
