@@ -67,7 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     mailer.init_app(app)
     template_filters.register(app)
     redact_access_logs()
-    app.register_blueprint(info.bp)  # before citizen: /privacy is not a form id
+    app.register_blueprint(info.bp)  # the required pages, linked from every footer
     app.register_blueprint(citizen.bp)
     app.register_blueprint(resume.bp)
     app.extensions["csrf"].exempt(resume.end_session)  # it checks the token itself
