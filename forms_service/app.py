@@ -62,11 +62,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _error_pages(app)
 
     from forms_service import mailer, template_filters
-    from forms_service.views import api, assisted, citizen, resume, staff, two_factor
+    from forms_service.views import api, assisted, citizen, info, resume, staff, two_factor
 
     mailer.init_app(app)
     template_filters.register(app)
     redact_access_logs()
+    app.register_blueprint(info.bp)  # the required pages, linked from every footer
     app.register_blueprint(citizen.bp)
     app.register_blueprint(resume.bp)
     app.extensions["csrf"].exempt(resume.end_session)  # it checks the token itself

@@ -7,6 +7,7 @@ refuses to start rather than run with a made-up one. `make run` sets `developmen
 from __future__ import annotations
 
 import base64
+import datetime
 import os
 import secrets
 from collections.abc import Mapping
@@ -78,6 +79,22 @@ def load_config(
         "WTF_I18N_ENABLED": False,
         "BABEL_DEFAULT_LOCALE": "en",
         "SERVICE_NAME": env.get("SERVICE_NAME", "Justice forms"),
+        # Who runs the service and how people reach it: the privacy notice's controller and
+        # the contact page, for forms that give no organisation or contact: of their own.
+        # The defaults are placeholders for development: set the real ones in production.
+        "SERVICE_ORGANISATION": env.get("SERVICE_ORGANISATION", "Ministry of Justice"),
+        "SERVICE_CONTACT_EMAIL": env.get("SERVICE_CONTACT_EMAIL", "forms@justice.example.gov.uk"),
+        "SERVICE_CONTACT_PHONE": env.get("SERVICE_CONTACT_PHONE", "0300 123 4567"),
+        "SERVICE_CONTACT_HOURS": env.get(
+            "SERVICE_CONTACT_HOURS", "Monday to Friday, 9am to 5pm (except public holidays)"
+        ),
+        # alpha or beta: a phase banner on every page; live: none. Its feedback link goes to
+        # FEEDBACK_URL (a survey), or to the contact page's feedback section when unset.
+        "SERVICE_PHASE": env.get("SERVICE_PHASE", "beta"),
+        "FEEDBACK_URL": env.get("FEEDBACK_URL", ""),
+        # When the accessibility statement was last reviewed (ISO date): update it with
+        # each accessibility test.
+        "ACCESSIBILITY_STATEMENT_DATE": env.get("ACCESSIBILITY_STATEMENT_DATE", "2026-12-01"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "TEMPLATE_CACHE_DIR": env.get("TEMPLATE_CACHE_DIR"),
         # Email for "save and come back later"; with no SMTP_HOST, messages go to
@@ -120,6 +137,17 @@ def load_config(
         raise ConfigError(
             f"STAFF_TWO_FACTOR must be privileged, all or off, not {config['STAFF_TWO_FACTOR']!r}"
         )
+    if config["SERVICE_PHASE"] not in ("alpha", "beta", "live"):
+        raise ConfigError(
+            f"SERVICE_PHASE must be alpha, beta or live, not {config['SERVICE_PHASE']!r}"
+        )
+    try:
+        datetime.date.fromisoformat(str(config["ACCESSIBILITY_STATEMENT_DATE"]))
+    except ValueError:
+        raise ConfigError(
+            "ACCESSIBILITY_STATEMENT_DATE must be a date like 2026-12-01, "
+            f"not {config['ACCESSIBILITY_STATEMENT_DATE']!r}"
+        ) from None
     if config["STAFF_TWO_FACTOR"] == "off" and mode == "production":
         raise ConfigError("STAFF_TWO_FACTOR=off is for tests and development, not production")
     # Seconds are what the code uses; tests may set them directly for short sessions.

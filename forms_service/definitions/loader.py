@@ -17,6 +17,7 @@ from forms_service.definitions.expressions import Expression, ExpressionError, p
 from forms_service.definitions.model import (
     CHANNELS,
     Confirmation,
+    Contact,
     Declaration,
     Form,
     Option,
@@ -49,6 +50,7 @@ RESERVED_FORM_IDS = frozenset(
         "session",
         "cookies",
         "accessibility",
+        "contact",
         "privacy",
         "language",
         "forms",
@@ -93,7 +95,13 @@ FORM_KEYS = (
     "declaration",
     "confirmation",
     "applicant_name",
+    "contact",
+    "time_to_complete",
 )
+CONTACT_KEYS = ("phone", "hours", "email", "text")
+# Loose on purpose: people write numbers many ways ("0300 123 4567", "+44 (0)300 ...").
+CONTACT_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,22}[0-9]$")
+CONTACT_EMAIL = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 PAGE_KEYS = ("id", "type", "section", "title", "body", "when", "questions")
 COMMON_QUESTION_KEYS = ("id", "type", "label", "hint", "optional", "error_messages")
 OPTION_KEYS = ("value", "label", "hint", "reveal", "exclusive")
@@ -386,6 +394,8 @@ class _DefinitionReader:
         declaration = self._declaration(get("declaration"))
         confirmation = self._confirmation(get("confirmation"))
         applicant = self._applicant_name(get("applicant_name"))
+        contact = self._contact(get("contact"))
+        time_to_complete = self.text(get("time_to_complete"), "time_to_complete")
         prefix = self.string(
             get("reference_prefix"),
             "reference_prefix",
@@ -420,6 +430,8 @@ class _DefinitionReader:
                 declaration=declaration,
                 confirmation=confirmation,
                 applicant_name=applicant,
+                contact=contact,
+                time_to_complete=time_to_complete,
                 source=self.file,
                 snapshot=root.plain(),
             )
@@ -488,6 +500,34 @@ class _DefinitionReader:
         title = self.text(node.get("title"), "the confirmation title", names)
         body = self.text(node.get("body"), "the confirmation body", names)
         return Confirmation(title, body) if title else None
+
+    def _contact(self, node: YamlNode | None) -> Contact | None:
+        """contact: {phone, hours, email, text}: at least a phone number or an email address."""
+        if node is None or not self.mapping(node, "contact", CONTACT_KEYS):
+            return None
+        phone = self.string(
+            node.get("phone"),
+            "The contact phone",
+            CONTACT_PHONE,
+            "write a UK or international number in digits, like 0300 123 4567",
+        )
+        email = self.string(
+            node.get("email"),
+            "The contact email",
+            CONTACT_EMAIL,
+            "write one email address, like visits@justice.gov.uk",
+        )
+        hours = self.text(node.get("hours"), "the contact hours")
+        text = self.text(node.get("text"), "the contact text")
+        if node.get("hours") is not None and node.get("phone") is None:
+            self.at(node.get("hours"), "contact hours are the phone line's: add phone: too.")
+        if node.get("phone") is None and node.get("email") is None:
+            self.at(
+                node,
+                "contact needs a way to reach you: add phone: (and hours:) or email: to it.",
+            )
+            return None
+        return Contact(phone, hours, email, text)
 
     def _lists(self, node: YamlNode | None) -> None:
         if node is None or not self.mapping(node, "lists", node.value if node.is_map else ()):

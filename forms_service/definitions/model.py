@@ -177,6 +177,18 @@ class Confirmation:
 
 
 @dataclass(frozen=True, eq=False)
+class Contact:
+    """How people reach the organisation about this form (the start, confirmation and
+    contact pages): a phone number and its opening hours, an email address, and any other
+    text (a postal address, say). Numbers and addresses are the same in every language."""
+
+    phone: str | None = None
+    hours: Text | None = None
+    email: str | None = None
+    text: Text | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class Form:
     id: str
     version: int
@@ -198,6 +210,8 @@ class Form:
     declaration: Declaration | None = None
     confirmation: Confirmation | None = None
     applicant_name: Text | None = None  # who applies, for caseworkers: "{first} {last}"
+    contact: Contact | None = None  # None: the service-wide SERVICE_CONTACT_* settings
+    time_to_complete: Text | None = None  # "about 10 minutes"; None: estimated
     source: str = ""
     snapshot: Mapping[str, Any] = field(default_factory=dict)  # the definition as plain data
 

@@ -100,3 +100,13 @@ function startTimeoutWarning(dialog) {
 }
 
 document.querySelectorAll('[data-module="app-timeout"]').forEach(startTimeoutWarning);
+
+// "Print this page" (confirmation page): a button only where JavaScript can open the print
+// dialog; without JavaScript the page says how to print it instead.
+document.querySelectorAll('[data-module="app-print"]').forEach((button) => {
+  const holder = button.closest(".app-print-with-js");
+  const instead = holder && holder.parentElement.querySelector(".app-print-without-js");
+  if (holder) holder.hidden = false;
+  if (instead) instead.hidden = true;
+  button.addEventListener("click", () => window.print());
+});

@@ -44,10 +44,12 @@ from forms_service.journey import (
     with_typed,
     without_item,
 )
+from forms_service.journey.duration import estimated_minutes
 from forms_service.journey.reader import capital
 from forms_service.question_types import question_type
 from forms_service.views.common import get_form, store, today
 from forms_service.views.question_fields import page_form, render_field, render_markdown_text
+from forms_service.views.service_info import contact_details, duration_words, feedback_url
 from forms_service.views.session_drafts import (
     DraftTooLarge,
     assisted,
@@ -76,10 +78,18 @@ def start(form_id: str):
         return go(form, runner.landing())  # staff know the service: straight to the questions
     if form.start is None:
         return go(form, runner.start())
+    journey = runner.journey
+    if form.time_to_complete is not None:
+        takes = gettext("It takes %(time)s.", time=journey.text(form.time_to_complete))
+    else:
+        takes = gettext("It takes around %(time)s.", time=duration_words(estimated_minutes(form)))
     return render_template(
         "journey/start.html",
-        body=render_markdown_text(runner.journey, form.start),
+        body=render_markdown_text(journey, form.start),
         first=url_for_place(form, runner.start()),
+        organisation=journey.text(form.organisation) if form.organisation else None,
+        takes=takes,
+        contact=contact_details(form, journey.language),
     )
 
 
@@ -543,7 +553,18 @@ def confirmation(form_id: str):
     body = None
     if confirmation_ and confirmation_.body:
         body = render_markdown_text(reader, confirmation_.body, reference=reference)
-    return render_template("journey/confirmation.html", reference=reference, title=title, body=body)
+    return render_template(
+        "journey/confirmation.html",
+        reference=reference,
+        title=title,
+        body=body,
+        sla_working_days=form.sla_working_days,
+        contact=contact_details(form, reader.language),
+        feedback=feedback_url(),
+        # Nothing sends a confirmation email yet: the delivery work sets this when one was
+        # sent, and only then does the page say so.
+        email_sent=False,
+    )
 
 
 def register(bp: Blueprint) -> None:

@@ -232,7 +232,7 @@ def test_the_runner_imports_no_flask():
 
 EMAIL_FORM = load_form_text(
     """\
-id: contact
+id: contact-details
 version: 1
 title: Contact
 pages:
