@@ -7,8 +7,10 @@ import datetime
 import html as htmllib
 import re
 
+from werkzeug.datastructures import MultiDict
+
 from forms_service.clock import today_in_london
-from forms_service.definitions.loader import load_definitions
+from forms_service.definitions.loader import load_definitions, load_form_text
 from forms_service.journey import Runner, Step
 from forms_service.question_types.values import format_date
 from forms_service.views import form_pages as views
@@ -147,3 +149,35 @@ def test_default_messages_name_the_label_as_a_noun_phrase(app):
     )
     messages = error_messages(response.get_data(as_text=True))
     assert messages == ["Enter the prisoner's last name", "Select prison name"]
+
+
+EARLIER_PAIR = """\
+id: pair-across-pages
+version: 1
+title: Pair across pages
+pages:
+  - id: vehicle
+    questions:
+      - {id: registration, type: text, label: Vehicle registration, optional: true}
+  - id: colour
+    questions:
+      - id: colour
+        type: text
+        label: Vehicle colour
+        optional: true
+        required_with: registration
+"""
+
+
+def test_a_pair_on_an_earlier_page_makes_the_later_question_required(app):
+    form = load_form_text(EARLIER_PAIR, "pair.yaml")
+    page = form.page("colour")
+    for saved, wanted in (
+        ({"vehicle": {"registration": "AB12 CDE"}}, ["Enter vehicle colour"]),
+        ({"vehicle": {"registration": None}}, []),
+    ):
+        runner = Runner(form, saved, today=datetime.date.today())
+        with app.test_request_context("/"):
+            answered = page_form(page, runner.journey, None, MultiDict({"colour": ""}))
+            assert answered.validate() is (not wanted)
+            assert [e["text"] for e in answered.error_list()] == wanted
