@@ -177,8 +177,8 @@ def test_bad_input_shows_gov_uk_errors_and_keeps_what_was_typed(app):
         error_messages(html)
         == [
             "Enter a name using letters only",
-            "Prisoner’s last name must be 30 characters or less",
-            "Prisoner’s date of birth must be a real date",
+            "The prisoner’s last name must be 30 characters or less",
+            "The prisoner’s date of birth must be a real date",
             "Enter a prison number. It should be 7 characters starting with a letter.",
             "Select prison name",
         ]

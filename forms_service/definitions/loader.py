@@ -32,6 +32,7 @@ from forms_service.definitions.yamlnodes import YamlNode, YamlSyntaxError, from_
 from forms_service.question_types import REGISTRY, question_type
 from forms_service.question_types.answer_types import T
 from forms_service.question_types.keys import BadKeyValue
+from forms_service.question_types.messages import AUTHOR_PLACEHOLDERS
 
 LANGUAGES = {"en": "English", "cy": "Welsh"}
 # Form ids become the first part of URLs, so they must not shadow the service's own routes.
@@ -103,7 +104,15 @@ CONTACT_KEYS = ("phone", "hours", "email", "text")
 CONTACT_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,22}[0-9]$")
 CONTACT_EMAIL = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 PAGE_KEYS = ("id", "type", "section", "title", "body", "when", "questions")
-COMMON_QUESTION_KEYS = ("id", "type", "label", "hint", "optional", "error_messages")
+COMMON_QUESTION_KEYS = (
+    "id",
+    "type",
+    "label",
+    "hint",
+    "optional",
+    "error_messages",
+    "required_with",
+)
 OPTION_KEYS = ("value", "label", "hint", "reveal", "exclusive")
 PAGE_KINDS = {"questions": "questions", "content": "content", "exit": "exit", "repeat": "repeat"}
 REPEAT_KEYS = (
@@ -175,6 +184,9 @@ class _DefinitionReader:
     position: int = 0  # of the page being read; every page, repeat pages too, has its own
     repeat: str | None = None  # id of the repeat being read
     positions: dict[str, int] = field(default_factory=dict)  # page id -> position
+    # required_with: to check once every question is known: (question, its node, position,
+    # repeat it is inside)
+    pairs: list[tuple[Question, YamlNode, int, str | None]] = field(default_factory=list)
 
     # -- reporting -----------------------------------------------------------------------
 
@@ -405,6 +417,7 @@ class _DefinitionReader:
         form = None
         if pages:
             self._check_deferred(pages)
+            self._check_pairs(pages)
             self._check_reachable(pages)
             if navigation == "task_list":
                 self._check_tasks(pages, get("navigation"))
@@ -835,7 +848,10 @@ class _DefinitionReader:
             body=self.text(node.get("body"), f"the body of {what}"),
             settings=settings,
             line=node.line,
+            required_with=self.string(node.get("required_with"), f"required_with of {what}"),
         )
+        if qid and question.required_with is not None:
+            self.pairs.append((question, node.get("required_with"), self.position, self.repeat))
         return question if qid else None
 
     def _question_id(self, node: YamlNode | None) -> str | None:
@@ -976,7 +992,10 @@ class _DefinitionReader:
             return {}
         messages = {}
         for kind, child in node.value.items():
-            text = self.text(child, f"the {kind} error message of {what}")
+            # {date}, {min} and {max} show the limit the answer breaks.
+            text = self.text(
+                child, f"the {kind} error message of {what}", extra_names=AUTHOR_PLACEHOLDERS
+            )
             if text is not None:
                 messages[kind] = text
         return messages
@@ -994,6 +1013,55 @@ class _DefinitionReader:
             for name in sorted(item.placeholders - set(env) - item.extra_names):
                 reason = scope.unknown(name, item, env)
                 self.at(item.node, f"The placeholder {{{name}}} {reason}")
+
+    def _check_pairs(self, pages: tuple[Page, ...]) -> None:
+        """required_with: names an optional question on the same page or an earlier one,
+        answered in the same place (the same repeat item, or outside any repeat)."""
+        scope = _Scope.of(pages, self.positions)
+        questions = {q.id: q for page, _ in _every_page(pages) for q, _, _ in page.all_questions()}
+        for question, node, position, repeat in self.pairs:
+            other_id = question.required_with
+            what = f"In question '{question.id}', required_with: '{other_id}'"
+            other = questions.get(other_id)
+            if other_id == question.id:
+                self.at(
+                    node,
+                    f"{what} names the question itself. Name the other question "
+                    "of the pair, the one that must be answered with it.",
+                )
+                continue
+            if other is None or other_id not in scope.asked_at:
+                self.at(
+                    node,
+                    f"{what} names no question that takes an answer. "
+                    f"{_suggest(other_id, questions)}",
+                )
+                continue
+            at, inside = scope.asked_at[other_id]
+            if at > position:
+                where = scope.page_at.get(at)
+                self.at(
+                    node,
+                    f"{what}: '{other_id}' is asked later, on page "
+                    f"'{where.id if where else '?'}'. Put required_with: on the later "
+                    "question of the two, naming the earlier one.",
+                )
+            elif inside not in (None, repeat):
+                self.at(
+                    node,
+                    f"{what}: '{other_id}' is asked inside the repeat '{inside}', once "
+                    "for each item, so it is not one answer to pair with. Pair questions "
+                    "asked in the same item.",
+                )
+            for pair in (question, other):
+                if not pair.optional:
+                    self.at(
+                        node,
+                        f"{what}: question '{pair.id}' has no optional: true, so it is "
+                        "required anyway. required_with: pairs two optional questions "
+                        "(both or neither): add optional: true to it, or remove "
+                        "required_with:.",
+                    )
 
     def _check_expression(self, item: _Deferred, env: dict[str, Any], scope: _Scope) -> None:
         try:
@@ -1123,6 +1191,13 @@ class _Scope:
                 "placeholder can only use answers given before it."
             )
         return f"names no question asked before it. {_suggest(name, env)}"
+
+
+def _every_page(pages: tuple[Page, ...]) -> Iterator[tuple[Page, Page | None]]:
+    for page in pages:
+        yield page, None
+        for inner in page.pages:
+            yield inner, page
 
 
 def _with_revealed(question: Question) -> Iterator[tuple[Question, Question | None, Any]]:

@@ -90,6 +90,8 @@ class Question:
     # Type-specific keys (max_length, pattern, not_before...), already validated and converted.
     settings: Mapping[str, Any] = field(default_factory=dict)
     line: int = 0
+    # Another question's id: the two are answered together or not at all (both optional).
+    required_with: str | None = None
 
     def setting(self, key: str, default: Any = None) -> Any:
         return self.settings.get(key, default)

@@ -45,6 +45,11 @@ class AddressType(CompoundType):
         "county_too_long": N_("County must be {max} characters or less"),
         "postcode_too_long": N_("Enter a full UK postcode"),
         "country_too_long": N_("Country must be {max} characters or less"),
+        "invalid": N_("Enter {name} in the correct format"),
+    }
+    plain_messages = {
+        "required": N_("Enter an address"),
+        "invalid": N_("Enter the address in the correct format"),
     }
 
     def input_parts(self, question: Question) -> tuple[str, ...]:

@@ -42,20 +42,23 @@ def N_(message: str) -> str:
     return message
 
 
-TOO_LONG = N_("{Name} must be {max} characters or less")
-
-
 class Invalid(Exception):
-    """An answer that cannot be accepted: `kind` picks the message, `parts` the inputs to mark."""
+    """An answer that cannot be accepted: `kind` picks the message, `parts` the inputs to mark.
+
+    `kind` is one of ERROR_KINDS, or a finer kind of the type's own ("missing_month") whose
+    author message is the nearest ERROR_KIND (see messages.author_kind). `detail` names a
+    more precise default message for the same kind ("today_or_past" for a too_late date);
+    `params` are the limits the message shows (max, min, date...).
+    """
 
     def __init__(
-        self, kind: str, parts: tuple[str, ...] = (), message: str | None = None, **params: Any
+        self, kind: str, parts: tuple[str, ...] = (), detail: str | None = None, **params: Any
     ):
         super().__init__(kind)
         self.kind = kind
         self.parts = parts
         self.params = params
-        self.message = message  # an exact default message for this problem, if any
+        self.detail = detail
         # Further problems in other parts of the same answer (compound answers report all).
         self.more: list[Invalid] = []
 
@@ -93,10 +96,20 @@ class QuestionType:
     # How the input is shown: html type, inputmode, autocomplete, width, prefix.
     input_attrs: ClassVar[Mapping[str, Any]] = {}
     hint: ClassVar[str | None] = None  # GOV.UK's suggested hint when the author gives none
-    # Default messages. {name} is the question's label in a sentence.
+    # Default messages, whole sentences per kind (GOV.UK error-message guidance). In
+    # `messages` {name} is the question's label as a noun phrase ("the prisoner's last
+    # name"), {Name} the same at the start of a sentence. When the label is not a noun
+    # phrase (a question, "What is your name?", or an instruction) `plain_messages` are
+    # used instead: they name no label ("Enter a date"). See messages.py.
     messages: ClassVar[Mapping[str, str]] = {
         "required": N_("Enter {name}"),
         "invalid": N_("Enter {name} in the correct format"),
+        "too_long": N_("{Name} must be {max} characters or less"),
+    }
+    plain_messages: ClassVar[Mapping[str, str]] = {
+        "required": N_("Enter your answer"),
+        "invalid": N_("Enter your answer in the correct format"),
+        "too_long": N_("Your answer must be {max} characters or less"),
     }
 
     # The most characters one input may hold whatever the question's own limits; see
@@ -122,10 +135,16 @@ class QuestionType:
                 raise Invalid("invalid", (part,))
             if any(isinstance(v, str) and len(v) > limit for v in values):
                 shown = question.setting("max_length", getattr(self, "default_max", limit))
-                raise Invalid("too_long", (part,), message=TOO_LONG, max=shown)
+                raise Invalid("too_long", (part,), max=shown)
 
     def default_hint(self, question: Question) -> str | None:
         return self.hint
+
+    def limits_hint(
+        self, question: Question, today: datetime.date
+    ) -> tuple[str, dict[str, datetime.date]] | None:
+        """A hint sentence and the dates it shows, for limits relative to today (dates)."""
+        return None
 
     def clean(self, question: Question, raw: Raw, today: datetime.date) -> Any:
         """Turn what was typed into the stored answer; None for an empty optional answer."""

@@ -21,7 +21,16 @@ class ChoiceType(QuestionType):
     has_options = True
     min_options = 2  # one option is not a choice
     can_reveal = True
-    messages = {"required": N_("Select {name}"), "invalid": N_("Select {name}")}
+    messages = {
+        "required": N_("Select {name}"),
+        "invalid": N_("Select {name}"),
+        "too_long": N_("Select {name}"),
+    }
+    plain_messages = {
+        "required": N_("Select an answer"),
+        "invalid": N_("Select an answer"),
+        "too_long": N_("Select an answer"),
+    }
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
         value = stripped(raw.get(""))
@@ -61,6 +70,15 @@ class CheckboxesType(QuestionType):
         "too_few": N_("Select at least {min} options for {name}"),
         "too_many": N_("Select no more than {max} options for {name}"),
         "exclusive": N_("Select {name}, or select ‘{option}’ on its own"),
+        "too_long": N_("Select {name}"),
+    }
+    plain_messages = {
+        "required": N_("Select at least one answer"),
+        "invalid": N_("Select at least one answer"),
+        "too_few": N_("Select at least {min} answers"),
+        "too_many": N_("Select no more than {max} answers"),
+        "exclusive": N_("Select answers, or select ‘{option}’ on its own"),
+        "too_long": N_("Select at least one answer"),
     }
 
     def is_empty(self, question: Question, raw: Raw) -> bool:

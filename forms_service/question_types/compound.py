@@ -24,6 +24,17 @@ class CompoundType(QuestionType):
     examples: ClassVar[Mapping[str, str]] = {}  # part -> its text in example answers
     default_max = 100
 
+    def check_raw(self, question: Question, raw: Raw) -> None:
+        """As for any type, with a part's own message ("Town or city must be ...")."""
+        try:
+            super().check_raw(question, raw)
+        except Invalid as exc:
+            if exc.kind != "too_long" or len(exc.parts) != 1:
+                raise
+            part = exc.parts[0]
+            maximum = question.setting("max_length", self.default_max)
+            raise Invalid(f"{part}_too_long", exc.parts, max=maximum) from None
+
     def required_parts(self, question: Question) -> tuple[str, ...]:
         return tuple(p for p in self.input_parts(question) if p not in self.optional(question))
 

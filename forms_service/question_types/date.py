@@ -34,8 +34,37 @@ class DateType(QuestionType):
         "missing_day_and_year": N_("{Name} must include a day and year"),
         "missing_month_and_year": N_("{Name} must include a month and year"),
         "year_not_4_digits": N_("Year must include 4 numbers"),
-        "too_early": N_("{Name} must be the same as or after {date}"),
-        "too_late": N_("{Name} must be the same as or before {date}"),
+        "too_long": N_("{Name} must be a real date"),
+        "too_early": N_("{Name} must be {date} or later"),
+        "too_late": N_("{Name} must be {date} or earlier"),
+        "today_or_past": N_("{Name} must be today or in the past"),
+        "today_or_future": N_("{Name} must be today or in the future"),
+        "past": N_("{Name} must be in the past"),
+        "future": N_("{Name} must be in the future"),
+    }
+    plain_messages = {
+        "required": N_("Enter a date"),
+        "invalid": N_("The date must be a real date"),
+        "not_real_date": N_("The date must be a real date"),
+        "missing_day": N_("The date must include a day"),
+        "missing_month": N_("The date must include a month"),
+        "missing_year": N_("The date must include a year"),
+        "missing_day_and_month": N_("The date must include a day and month"),
+        "missing_day_and_year": N_("The date must include a day and year"),
+        "missing_month_and_year": N_("The date must include a month and year"),
+        "too_long": N_("The date must be a real date"),
+        "too_early": N_("The date must be {date} or later"),
+        "too_late": N_("The date must be {date} or earlier"),
+        "today_or_past": N_("The date must be today or in the past"),
+        "today_or_future": N_("The date must be today or in the future"),
+        "past": N_("The date must be in the past"),
+        "future": N_("The date must be in the future"),
+    }
+    # The hint that shows a relative limit's real date (see limits_hint).
+    hints = {
+        "between": N_("Choose a date between {start} and {end}."),
+        "from": N_("The date must be {start} or later."),
+        "until": N_("The date must be {end} or earlier."),
     }
 
     def input_parts(self, question: Question) -> tuple[str, ...]:
@@ -69,12 +98,35 @@ class DateType(QuestionType):
         if not_before is not None:
             bound = V.resolve_date_bound(not_before, today)
             if value < bound:
-                kind_message = _relative_message(not_before, "early")
-                raise Invalid("too_early", parts, kind_message, date=bound)
+                raise Invalid("too_early", parts, _relative(not_before, "early"), date=bound)
         if not_after is not None:
             bound = V.resolve_date_bound(not_after, today)
             if value > bound:
-                raise Invalid("too_late", parts, _relative_message(not_after, "late"), date=bound)
+                raise Invalid("too_late", parts, _relative(not_after, "late"), date=bound)
+
+    def limits_hint(
+        self, question: Question, today: datetime.date
+    ) -> tuple[str, dict[str, datetime.date]] | None:
+        """The hint (message and dates) giving the real dates of relative limits such as
+        `today+3d`, which the citizen cannot work out from the definition's words.
+
+        Only limits a few days, weeks or months from today: `today` itself is "in the past"
+        or "in the future" (the error says so), and limits in years are ages or sanity
+        bounds (`today-120y`) that the citizen never comes near.
+        """
+        low, high = (
+            V.resolve_date_bound(spec, today)
+            if isinstance(spec := question.setting(key), str) and _is_near(spec)
+            else None
+            for key in ("not_before", "not_after")
+        )
+        if low is not None and high is not None:
+            return self.hints["between"], {"start": low, "end": high}
+        if low is not None:
+            return self.hints["from"], {"start": low}
+        if high is not None:
+            return self.hints["until"], {"end": high}
+        return None
 
     def to_raw(self, question: Question, value: Any) -> Raw:
         if not value:
@@ -116,16 +168,20 @@ class DateType(QuestionType):
         return None
 
 
-def _relative_message(spec: str, side: str) -> str | None:
-    """GOV.UK wording for the common relative bounds ('must be in the past')."""
+def _relative(spec: str, side: str) -> str | None:
+    """The GOV.UK wording for the common relative limits ("must be in the past")."""
     if spec == "today":
-        return (
-            N_("{Name} must be today or in the past")
-            if side == "late"
-            else N_("{Name} must be today or in the future")
-        )
+        return "today_or_past" if side == "late" else "today_or_future"
     if spec in ("today-1d", "yesterday") and side == "late":
-        return N_("{Name} must be in the past")
+        return "past"
     if spec == "today+1d" and side == "early":
-        return N_("{Name} must be in the future")
+        return "future"
     return None
+
+
+def _is_near(spec: str) -> bool:
+    """Whether a limit is relative to today by days, weeks or months (see limits_hint)."""
+    compact = spec.replace(" ", "")
+    if compact in ("today", "today-1d", "today+1d"):  # "in the past", "in the future"
+        return False
+    return compact.startswith("today") and compact[-1:] in ("d", "w", "m")

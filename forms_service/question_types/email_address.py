@@ -33,6 +33,10 @@ class EmailType(QuestionType):
         "mismatch": N_("The email addresses do not match. Enter the same email address twice"),
         "confirm_required": N_("Confirm your email address"),
     }
+    plain_messages = {
+        "required": N_("Enter an email address"),
+        "too_long": N_("The email address must be {max} characters or less"),
+    }
 
     def input_parts(self, question: Question) -> tuple[str, ...]:
         return ("", "confirm") if question.setting("confirm") else ("",)

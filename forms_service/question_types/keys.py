@@ -116,6 +116,8 @@ REGEX = Key("regex")
 DATE_BOUND = Key("date_bound")
 WIDTH = Key("width")
 TEXT = Key("text")  # the loader reads these itself, in every language of the form
+# `transform:` on a text question: how its answer is normalised before it is checked.
+TRANSFORM = Key("choice", choices=("uppercase", "lowercase"))
 AUTOCOMPLETE = Key(
     "choice",
     choices=(

@@ -31,6 +31,11 @@ class NameType(CompoundType):
         "title_too_long": N_("Title must be {max} characters or less"),
         "first_too_long": N_("First name must be {max} characters or less"),
         "last_too_long": N_("Last name must be {max} characters or less"),
+        "invalid": N_("Enter {name} in the correct format"),
+    }
+    plain_messages = {
+        "required": N_("Enter a name"),
+        "invalid": N_("Enter the name in the correct format"),
     }
 
     def input_parts(self, question: Question) -> tuple[str, ...]:

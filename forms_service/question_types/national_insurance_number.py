@@ -25,7 +25,11 @@ class NinoType(QuestionType):
         "invalid": N_(
             "Enter a National Insurance number in the correct format, like QQ 12 34 56 C"
         ),
+        "too_long": N_(
+            "Enter a National Insurance number in the correct format, like QQ 12 34 56 C"
+        ),
     }
+    plain_messages = {"required": N_("Enter a National Insurance number")}
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
         try:

@@ -34,6 +34,16 @@ class NumberType(QuestionType):
         "too_many_decimals": N_("{Name} must have {decimals} decimal places or fewer"),
         "too_small": N_("{Name} must be {min} or more"),
         "too_large": N_("{Name} must be {max} or less"),
+        "too_long": N_("{Name} must be a number"),
+    }
+    plain_messages = {
+        "required": N_("Enter a number"),
+        "invalid": N_("Your answer must be a number"),
+        "not_a_whole_number": N_("Your answer must be a whole number"),
+        "too_many_decimals": N_("Your answer must have {decimals} decimal places or fewer"),
+        "too_small": N_("Your answer must be {min} or more"),
+        "too_large": N_("Your answer must be {max} or less"),
+        "too_long": N_("Your answer must be a number"),
     }
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> int | Decimal:
@@ -78,7 +88,11 @@ class NumberType(QuestionType):
 
 def _range_check(question: Question, value: Any, pounds: Any, money: bool = False) -> None:
     low, high = question.setting("min"), question.setting("max")
-    show = (lambda n: V.format_money(int(Decimal(str(n)) * 100))) if money else str
+    show = (
+        (lambda n: V.format_money(int(Decimal(str(n)) * 100)))
+        if money
+        else (lambda n: V.format_number(Decimal(str(n))))
+    )
     if low is not None and pounds < Decimal(str(low)):
         raise Invalid("too_small", min=show(low), max=show(high) if high is not None else "")
     if high is not None and pounds > Decimal(str(high)):
@@ -94,9 +108,19 @@ class MoneyType(QuestionType):
         "required": N_("Enter {name}"),
         "invalid": N_("{Name} must be an amount of money, like 600 or 1,250.50"),
         "too_many_decimals": N_("{Name} must be in pounds and pence, like 193.54"),
-        "negative": N_("{Name} must be 0 or more"),
+        "negative": N_("{Name} must be £0 or more"),
         "too_small": N_("{Name} must be {min} or more"),
         "too_large": N_("{Name} must be {max} or less"),
+        "too_long": N_("{Name} must be an amount of money, like 600 or 1,250.50"),
+    }
+    plain_messages = {
+        "required": N_("Enter an amount of money"),
+        "invalid": N_("Enter an amount of money, like 600 or 1,250.50"),
+        "too_many_decimals": N_("The amount must be in pounds and pence, like 193.54"),
+        "negative": N_("The amount must be £0 or more"),
+        "too_small": N_("The amount must be {min} or more"),
+        "too_large": N_("The amount must be {max} or less"),
+        "too_long": N_("Enter an amount of money, like 600 or 1,250.50"),
     }
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> int:

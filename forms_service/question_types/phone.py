@@ -26,7 +26,11 @@ class PhoneType(QuestionType):
             "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
         ),
         "not_uk": N_("Enter a UK telephone number, like 01632 960 001 or 07700 900 982"),
+        "too_long": N_(
+            "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+        ),
     }
+    plain_messages = {"required": N_("Enter a telephone number")}
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
         try:

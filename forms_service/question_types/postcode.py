@@ -16,7 +16,12 @@ class PostcodeType(QuestionType):
     name = "postcode"
     component = "input"
     input_attrs = {"autocomplete": "postal-code", "spellcheck": False, "width": "10"}
-    messages = {"required": N_("Enter {name}"), "invalid": N_("Enter a full UK postcode")}
+    messages = {
+        "required": N_("Enter {name}"),
+        "invalid": N_("Enter a full UK postcode"),
+        "too_long": N_("Enter a full UK postcode"),
+    }
+    plain_messages = {"required": N_("Enter a postcode")}
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
         try:

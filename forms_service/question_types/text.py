@@ -39,15 +39,20 @@ class TextType(QuestionType):
         "pattern": K.REGEX,
         "width": K.WIDTH,
         "autocomplete": K.AUTOCOMPLETE,
+        "transform": K.TRANSFORM,
     }
     messages = {
         **QuestionType.messages,
-        "too_long": N_("{Name} must be {max} characters or less"),
         "too_short": N_("{Name} must be {min} characters or more"),
+    }
+    plain_messages = {
+        **QuestionType.plain_messages,
+        "too_short": N_("Your answer must be {min} characters or more"),
     }
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> str:
-        value = check_length(question, stripped(raw.get("")), self.default_max)
+        value = transformed(question, stripped(raw.get("")))
+        value = check_length(question, value, self.default_max)
         pattern = question.setting("pattern")
         if pattern and not patterns.fullmatch(pattern, value):
             raise Invalid("invalid")
@@ -67,12 +72,30 @@ class TextType(QuestionType):
         length = min(max(len(_EXAMPLE), low), high)
         value = (_EXAMPLE + "x" * length)[:length]
         value = value[:-1] + "x" if value.endswith(" ") else value  # would be stripped
+        value = transformed(question, value)  # stored answers are already transformed
         pattern = question.setting("pattern")
         if pattern and not patterns.fullmatch(pattern, value):
             sample = pattern_example(pattern)
-            fits = sample is not None and sample == sample.strip() and low <= len(sample) <= high
+            sample = transformed(question, sample) if sample is not None else None
+            fits = (
+                sample is not None
+                and sample == sample.strip()
+                and low <= len(sample) <= high
+                and patterns.fullmatch(pattern, sample)
+            )
             return sample if fits else None
         return value
+
+
+def transformed(question: Question, value: str) -> str:
+    """The answer as the definition's `transform:` normalises it, before it is checked, so
+    a pattern written for capitals accepts "a1234bc" typed in lower case, and stored so."""
+    transform = question.setting("transform")
+    if transform == "uppercase":
+        return value.upper()
+    if transform == "lowercase":
+        return value.lower()
+    return value
 
 
 class TextareaType(TextType):

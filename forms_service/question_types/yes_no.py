@@ -15,7 +15,11 @@ if TYPE_CHECKING:
 class YesNoType(QuestionType):
     name = "yes_no"
     component = "yes_no"
-    messages = {"required": N_("Select yes or no"), "invalid": N_("Select yes or no")}
+    messages = {
+        "required": N_("Select yes or no"),
+        "invalid": N_("Select yes or no"),
+        "too_long": N_("Select yes or no"),
+    }
 
     def parse(self, question: Question, raw: Raw, today: datetime.date) -> bool:
         value = stripped(raw.get(""))

@@ -9,21 +9,21 @@ here from other components goes in as `html`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.utils import unset_value
 
 from forms_service.definitions.model import Option, Page, Question
 from forms_service.journey import AnswerReader as Scope
 from forms_service.markdown import render_markdown
-from forms_service.question_types import ERROR_KINDS, Invalid, question_type
+from forms_service.question_types import Invalid, messages, question_type
 from forms_service.question_types import values as V
 
 AUTOCOMPLETE_AFTER = 15  # options; longer selects get the accessible autocomplete (JS on)
@@ -35,7 +35,6 @@ WIDTH_CLASS = {
     "one-third": "govuk-!-width-one-third",
     "one-quarter": "govuk-!-width-one-quarter",
 }
-_PLACEHOLDER = re.compile(r"\{(name|Name|max|min|date|decimals|option)\}")
 
 
 class QuestionField(Field):
@@ -91,6 +90,15 @@ class QuestionField(Field):
             self.error_parts = tuple(self.part_errors) or self.error_parts
         return not self.errors
 
+    def validate_as_required(self, form: PageForm) -> bool:
+        """Validate an optional question as a required one (its pair was answered)."""
+        optional = self.question
+        self.question = replace(optional, optional=False)
+        try:
+            return self.validate(form)
+        finally:
+            self.question = optional
+
     def fits(self) -> bool:
         """Whether what was typed is small enough to keep as typed."""
         try:
@@ -120,16 +128,43 @@ class PageForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Validate what the citizen sees (revealed questions only under a chosen option),
-        then the page's rules, across its questions and earlier answers."""
+        then the pairs answered together (required_with:), then the page's rules, across
+        its questions and earlier answers."""
         ok = True
         for field in self:
             if not isinstance(field, QuestionField):
                 continue
-            if field.reveal_of and not self._revealed(field):
+            if not self._shown(field):
                 field.data, field.errors = None, []  # discarded, as the contract says
                 continue
             ok = field.validate(self) and ok
+        ok = self._check_pairs() and ok
         return ok and self._check_rules()
+
+    def _check_pairs(self) -> bool:
+        """`required_with:` two questions are answered together or not at all: the one
+        left blank is asked for with its own required message. A pair on an earlier page
+        makes this question required when that one was answered."""
+        ok = True
+        fields = {f.name: f for f in self.question_fields()}
+        for field in fields.values():
+            other_id = field.question.required_with
+            if other_id is None or not self._shown(field) or field.errors:
+                continue
+            other = fields.get(other_id)
+            if other is None:
+                if field.data is None and self.journey.values.get(other_id) is not None:
+                    ok = field.validate_as_required(self) and ok
+                continue
+            if not self._shown(other) or other.errors:
+                continue
+            for blank, answered in ((field, other), (other, field)):
+                if blank.data is None and answered.data is not None:
+                    ok = blank.validate_as_required(self) and ok
+        return ok
+
+    def _shown(self, field: QuestionField) -> bool:
+        return not field.reveal_of or self._revealed(field)
 
     def _check_rules(self) -> bool:
         fields = self.question_fields()
@@ -214,42 +249,16 @@ def page_form(
 # -- messages ----------------------------------------------------------------------------------
 
 
-def _author_kind(kind: str) -> str:
-    """Which author-overridable message (error_messages:) covers an internal problem kind."""
-    if kind in ERROR_KINDS:
-        return kind
-    if kind.endswith("_required"):
-        return "required"
-    if kind.endswith("_too_long"):
-        return "too_long"
-    return {"negative": "too_small", "confirm_required": "mismatch"}.get(kind, "invalid")
-
-
 def error_message(question: Question, exc: Invalid, journey: Scope) -> str:
-    params = {key: _param(value, journey) for key, value in exc.params.items()}
-    label = journey.text(question.label).strip()
-    if label.endswith("?"):
-        name = gettext("your answer to ‘%(label)s’", label=label)
-    elif len(label) > 1 and label[1].isupper():
-        name = label  # an acronym such as "NHS number" keeps its capitals
-    else:
-        name = label[:1].lower() + label[1:]
-    params.update(name=name, Name=name[:1].upper() + name[1:])
-    override = question.error_messages.get(_author_kind(exc.kind))
-    if override is not None:
-        template = journey.text(override)
-    else:
-        messages = question_type(question).messages
-        template = gettext(exc.message or messages.get(exc.kind) or messages["invalid"])
-    return _PLACEHOLDER.sub(lambda m: str(params.get(m.group(1), m.group(0))), template)
-
-
-def _param(value: Any, journey: Scope) -> str:
-    if hasattr(value, "isoformat"):
-        return V.format_date(value, locale=journey.language)
-    if hasattr(value, "variants"):
-        return journey.text(value)
-    return str(value)
+    """The message for a problem with an answer, in the page's language (see messages.py)."""
+    return messages.error_message(
+        question,
+        exc,
+        journey.text(question.label),
+        language=journey.language,
+        gettext=gettext,
+        pick=journey.text,
+    )
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -268,15 +277,25 @@ def render_field(field: QuestionField, form: PageForm, heading: bool = False) ->
     return renderer(field, form, heading)
 
 
-def _label(field: QuestionField, form: PageForm, heading: bool) -> dict[str, Any]:
+def _label_text(field: QuestionField, form: PageForm) -> str:
+    """The label as the question page shows it: "(optional)" after an optional question's
+    label (GOV.UK: mark the optional questions, not the required ones). Check your answers
+    and the PDF show the plain label."""
     text = form.journey.text(field.question.label)
+    if field.question.optional:
+        return gettext("%(label)s (optional)", label=text)
+    return text
+
+
+def _label(field: QuestionField, form: PageForm, heading: bool) -> dict[str, Any]:
+    text = _label_text(field, form)
     if heading:
         return {"text": text, "classes": "govuk-label--l", "isPageHeading": True}
     return {"text": text, "classes": "" if field.reveal_of else "govuk-label--s"}
 
 
 def _legend(field: QuestionField, form: PageForm, heading: bool) -> dict[str, Any]:
-    text = form.journey.text(field.question.label)
+    text = _label_text(field, form)
     if heading:
         return {
             "legend": {"text": text, "classes": "govuk-fieldset__legend--l", "isPageHeading": True}
@@ -284,11 +303,26 @@ def _legend(field: QuestionField, form: PageForm, heading: bool) -> dict[str, An
     return {"legend": {"text": text, "classes": "govuk-fieldset__legend--s"}}
 
 
-def _hint(field: QuestionField, form: PageForm) -> dict[str, str] | None:
+def _hint(field: QuestionField, form: PageForm) -> dict[str, Any] | None:
     text = form.journey.text(field.question.hint)
     default = field.qtype.default_hint(field.question) if not text else None
     text = text or (gettext(default) if default else "")
+    limits = _limits_hint(field, form)
+    if limits:  # the author's words (or the format example), then the real dates
+        lines = [line for line in (text, limits) if line]
+        return {"html": Markup("<br>").join(escape(line) for line in lines)}
     return {"text": text} if text else None
+
+
+def _limits_hint(field: QuestionField, form: PageForm) -> str:
+    """The real dates of a date question's relative limits ("between 4 December 2026 and
+    29 December 2026"), worked out from the journey's today (London)."""
+    found = field.qtype.limits_hint(field.question, form.journey.today)
+    if not found:
+        return ""
+    template, dates = found
+    shown = {k: V.format_date(v, locale=form.journey.language) for k, v in dates.items()}
+    return messages.fill(gettext(template), shown)
 
 
 def _error(field: QuestionField) -> dict[str, str] | None:
@@ -485,7 +519,7 @@ def _compound(field: QuestionField, form: PageForm, heading: bool) -> Markup:
     hint = _hint(field, form)
     html = Markup("")
     if hint:
-        html += _macro("hint", "govukHint")({"id": f"{field.id}-hint", "text": hint["text"]})
+        html += _macro("hint", "govukHint")({"id": f"{field.id}-hint", **hint})
     optional = field.qtype.optional(field.question)
     for part in field.qtype.input_parts(field.question):
         label, autocomplete, width = field.qtype.part_labels[part]

@@ -58,7 +58,7 @@ def test_book_a_visit(citizen, live_app, today):
     expect(citizen.heading).to_have_text("Who are you visiting?")
     citizen.continue_()
     citizen.expect_errors(
-        prisoner_first_name="Enter prisoner's first name",
+        prisoner_first_name="Enter the prisoner's first name",
         prisoner_last_name=None,
         prisoner_dob=None,
         prisoner_number="Enter a prison number",
@@ -76,7 +76,7 @@ def test_book_a_visit(citizen, live_app, today):
     citizen.expect_page(FORM, "visit-first-choice")
     citizen.answer(visit_date_1=today + DAY, visit_time_1="morning")
     citizen.continue_()
-    citizen.expect_errors(visit_date_1="must be the same as or after")
+    citizen.expect_errors(visit_date_1="Date of your first choice must be")
     citizen.walk(FORM, [
         ("visit-first-choice", {"visit_date_1": today + DAY * 7}),
         ("visit-second-choice", {"visit_date_2": today + DAY * 10,

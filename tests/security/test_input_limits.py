@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from forms_service.data import Draft
 from tests.prison_visit import FORM, PRISONER
 
-TOO_LONG = "Prisoner’s first name must be 30 characters or less"
+TOO_LONG = "The prisoner’s first name must be 30 characters or less"
 GROUP = """\
 id: group-visit
 version: 1

@@ -38,9 +38,12 @@ def test_python_messages_are_marked_for_translation():
         for m in extract_from_file("python", str(source), keywords={"N_": None})
     }
     for qtype in REGISTRY.values():
-        wanted = set(qtype.messages.values()) | {
-            label for label, _, _ in getattr(qtype, "part_labels", {}).values()
-        }
+        wanted = (
+            set(qtype.messages.values())
+            | set(qtype.plain_messages.values())
+            | set(getattr(qtype, "hints", {}).values())
+            | {label for label, _, _ in getattr(qtype, "part_labels", {}).values()}
+        )
         assert wanted <= found, f"{qtype.name}: not marked with N_(): {wanted - found}"
 
 

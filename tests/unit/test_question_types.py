@@ -235,7 +235,12 @@ def test_patterns_read_classes_as_python_does_but_run_in_linear_time():
         ("text", {"max_length": 2_000}, {"": "x" * 2_001}, "too_long"),
         ("textarea", {}, {"": "x" * 10_001}, "too_long"),
         ("number", {}, {"": "1" * 1_001}, "too_long"),
-        ("address", {}, {"line1": "x" * 1_001, "town": "T", "postcode": "SW1A 1AA"}, "too_long"),
+        (
+            "address",
+            {},
+            {"line1": "x" * 1_001, "town": "T", "postcode": "SW1A 1AA"},
+            "line1_too_long",
+        ),
         ("checkboxes", {}, {"": ["red"] * 4}, "invalid"),
     ],
 )
