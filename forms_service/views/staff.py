@@ -42,12 +42,20 @@ from forms_service.views.staff_access import (
     password_accepted,
     record_failure,
     staff_required,
+    take_banner,
+    tell,
     visible_forms,
 )
 from forms_service.views.staff_access import sign_out as end_staff_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 PER_PAGE = 25
+
+
+@bp.app_context_processor
+def _banner() -> dict[str, Any]:
+    # A function, so the message is taken only by a page that shows it (staff/layout.html).
+    return {"staff_banner": take_banner}
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -310,16 +318,26 @@ def _act_on(submission: Any) -> list[dict[str, str]]:
             return [{"text": gettext("Enter a note to say why"), "href": "#note"}]
         store().change_status(submission.id, status, note, user.id, actor)
         audit("status", submission.reference, to=status)
+        tell(gettext("Status changed to %(status)s", status=gettext(STATUS_LABELS[status])))
     elif action == "assign":
         value = request.form.get("assignee", "")
         assignee = int(value) if value.isdigit() else None
+        person = store().user(assignee) if assignee is not None else None
+        if assignee is not None and person is None:
+            return [{"text": gettext("Select who to assign it to"), "href": "#assignee"}]
         store().assign(submission.id, assignee, user.id, actor)
         audit("assign", submission.reference, to=assignee)
+        tell(
+            gettext("Assigned to %(name)s", name=person.name)
+            if person
+            else gettext("Submission unassigned")
+        )
     elif action == "note":
         if not note:
             return [{"text": gettext("Enter a note"), "href": "#note"}]
         store().add_note(submission.id, note, user.id, actor)
         audit("note", submission.reference)
+        tell(gettext("Note added"))
     else:
         abort(400)
     return []
@@ -444,6 +462,20 @@ def deactivate_user(user_id: int):
         abort(404)
     store().update_user(user_id, active=False)
     audit("user_deactivated", user.email, user_id=user_id)
+    tell(gettext("%(name)s’s account is deactivated: they cannot sign in", name=user.name))
+    return redirect(url_for("staff.users"))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@staff_required("admin")
+def reactivate_user(user_id: int):
+    """Someone back (from leave, a move): their account works again, as it was."""
+    user = store().user(user_id)
+    if user is None or user.id == g.staff.id:
+        abort(404)
+    store().update_user(user_id, active=True)
+    audit("user_reactivated", user.email, user_id=user_id)
+    tell(gettext("%(name)s’s account is active again: they can sign in", name=user.name))
     return redirect(url_for("staff.users"))
 
 
@@ -456,6 +488,13 @@ def reset_two_factor(user_id: int):
         abort(404)
     store().reset_two_factor(user_id)
     audit("two_factor_reset", user.email, user_id=user_id)
+    tell(
+        gettext(
+            "Two-factor sign-in reset for %(name)s: they will set up their authenticator app "
+            "again when they next sign in",
+            name=user.name,
+        )
+    )
     return redirect(url_for("staff.users"))
 
 
