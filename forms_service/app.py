@@ -211,8 +211,23 @@ def _error_pages(app: Flask) -> None:
     def page(template: str, status: int):
         if request.path.startswith("/api/"):  # other systems get JSON, not a web page
             return {"error": template, "message": template.replace("_", " ")}, status
+        if request.path.startswith("/staff/"):  # inside the staff layout, with its menu
+            from forms_service.views.staff_access import error_page
+
+            staff_page = error_page(template, status)
+            if staff_page is not None:
+                return staff_page
         # An error page is the service's, not the form's, even when a journey was loaded.
         return render_template(f"errors/{template}.html", form=None, journey=None), status
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        # Only staff are ever refused (a role they lack), on /staff/ or an assisted form.
+        if request.path.startswith("/api/"):
+            return page("forbidden", 403)
+        from forms_service.views.staff_access import error_page
+
+        return error_page("forbidden", 403)
 
     @app.errorhandler(404)
     def not_found(_error):

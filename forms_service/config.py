@@ -128,6 +128,8 @@ def load_config(
         # staff), all, or off (only for tests and local development).
         "STAFF_TWO_FACTOR": env.get("STAFF_TWO_FACTOR", "privileged"),
         "STAFF_SIGN_INS_PER_IP": int(env.get("STAFF_SIGN_INS_PER_IP", "50")),
+        # A new member of staff's emailed link to set their password works this long, once.
+        "STAFF_INVITE_HOURS": int(env.get("STAFF_INVITE_HOURS", "72")),
         # The worker's daily purge runs at this hour, London time (0-23); unset: every
         # 24 hours from when the worker starts. `forms-service worker` checks it.
         "PURGE_HOUR": env.get("PURGE_HOUR", ""),

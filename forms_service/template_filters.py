@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from forms_service.clock import LONDON
 from forms_service.question_types.values import format_date
 from forms_service.roles import ROLE_LABELS
-from forms_service.statuses import STATUS_LABELS
+from forms_service.statuses import RECEIVED, STATUS_LABELS, STATUS_TAG_CLASSES
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -76,6 +76,15 @@ def app_roles(roles: list[str] | None) -> str:
     return ", ".join(gettext(ROLE_LABELS.get(role, role)) for role in roles or [])
 
 
+def app_status_tag(status: str | None) -> dict[str, Any]:
+    """The govukTag parameters for a submission's status: its label in its own colour."""
+    status = status or RECEIVED
+    return {
+        "text": gettext(STATUS_LABELS.get(status, status)),
+        "classes": STATUS_TAG_CLASSES.get(status, "govuk-tag--grey"),
+    }
+
+
 def answer_row(row: Any) -> dict[str, Any]:
     """A GOV.UK summary list row for one stored answer, its lines kept apart."""
     lines = Markup("<br>").join(escape(line) for line in row.lines)
@@ -105,6 +114,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "app_person": app_person,
     "app_role": app_role,
     "app_roles": app_roles,
+    "app_status_tag": app_status_tag,
     "app_answer_row": answer_row,
     "app_event_title": app_event_title,
 }

@@ -187,6 +187,21 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JsonType, default=dict)
 
 
+class StaffInvite(Base):
+    """A single-use link for a new member of staff to set their own password (the admin
+    who adds them never chooses it); only a hash of the token is kept."""
+
+    __tablename__ = "staff_invites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class ApiToken(Base):
     """A bearer token for other systems; only its hash is kept."""
 

@@ -9,9 +9,15 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 
-from forms_service.clock import utcnow
+from forms_service.clock import as_utc, utcnow
 from forms_service.data.database import Sessions
-from forms_service.data.models import ApiToken, AuditEvent, RecoveryCode, StaffUser
+from forms_service.data.models import (
+    ApiToken,
+    AuditEvent,
+    RecoveryCode,
+    StaffInvite,
+    StaffUser,
+)
 from forms_service.tokens import hash_secret, new_token
 
 API_TOKEN_LIFETIME = datetime.timedelta(days=90)  # unless the token is made with another
@@ -99,6 +105,69 @@ class StaffAccess:
             db.execute(
                 update(StaffUser).where(StaffUser.id == user_id).values(locked_until=now + delay)
             )
+
+    # -- invites: a new member of staff sets their own password -------------------------------
+
+    def issue_staff_invite(
+        self, user_id: int, token_hash: str, now: datetime.datetime, expires_at: datetime.datetime
+    ) -> None:
+        """Keep a new invite link's hash; the person's earlier unused links stop working."""
+        with self.sessions.begin() as db:
+            db.execute(
+                update(StaffInvite)
+                .where(StaffInvite.user_id == user_id, StaffInvite.used_at.is_(None))
+                .where(StaffInvite.expires_at > now)
+                .values(expires_at=now)
+            )
+            db.add(
+                StaffInvite(
+                    user_id=user_id, token_hash=token_hash, created_at=now, expires_at=expires_at
+                )
+            )
+
+    def staff_invite_status(
+        self, token_hash: str, now: datetime.datetime
+    ) -> tuple[str, StaffUser | None]:
+        """'ok' (with whose it is), 'unknown', 'used' or 'expired' (a deactivated account's
+        link is expired too)."""
+        with self.sessions() as db:
+            invite = db.scalars(
+                select(StaffInvite).where(StaffInvite.token_hash == token_hash)
+            ).first()
+            return _invite_status(db, invite, now)
+
+    def use_staff_invite(
+        self, token_hash: str, password_hash: str, now: datetime.datetime
+    ) -> tuple[str, StaffUser | None]:
+        """Spend an invite link, setting the person's password: once only, even when two
+        requests use it at the same moment. Returns what staff_invite_status would have."""
+        with self.sessions.begin() as db:
+            invite = db.scalars(
+                select(StaffInvite).where(StaffInvite.token_hash == token_hash).with_for_update()
+            ).first()
+            status, user = _invite_status(db, invite, now)
+            if status != "ok":
+                return status, None
+            spent = db.execute(
+                update(StaffInvite)
+                .where(StaffInvite.id == invite.id, StaffInvite.used_at.is_(None))
+                .values(used_at=now)
+            )
+            if spent.rowcount != 1:
+                return "used", None
+            user.password_hash = password_hash
+            user.failed_sign_ins, user.locked_until = 0, None
+            return "ok", user
+
+    def open_staff_invites(self, now: datetime.datetime) -> dict[int, datetime.datetime]:
+        """Who has an unused invite link that still works, and until when."""
+        with self.sessions() as db:
+            rows = db.execute(
+                select(StaffInvite.user_id, func.max(StaffInvite.expires_at))
+                .where(StaffInvite.used_at.is_(None), StaffInvite.expires_at > now)
+                .group_by(StaffInvite.user_id)
+            )
+            return {user_id: as_utc(until) for user_id, until in rows}
 
     # -- two-factor sign-in -------------------------------------------------------------------
 
@@ -266,3 +335,15 @@ class StaffAccess:
             for token in found:
                 token.revoked_at = now
             return found
+
+
+def _invite_status(db: Any, invite: StaffInvite | None, now: datetime.datetime):
+    if invite is None:
+        return "unknown", None
+    if invite.used_at is not None:
+        return "used", None
+    expires = as_utc(invite.expires_at)
+    user = db.get(StaffUser, invite.user_id)
+    if expires <= now or user is None or not user.active:
+        return "expired", None
+    return "ok", user

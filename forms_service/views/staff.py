@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import math
 from typing import Any
 from urllib.parse import urlencode
@@ -27,27 +28,41 @@ from flask import (
 )
 from flask_babel import gettext
 
+from forms_service.clock import utcnow
 from forms_service.data import StaffUser
 from forms_service.exports import CHANNEL_LABELS, CHANNELS, assisted_facts
-from forms_service.passwords import hash_password, long_enough, verify_password
+from forms_service.mailer import Email, MailError
+from forms_service.passwords import MIN_LENGTH, hash_password, long_enough, verify_password
+from forms_service.question_types.base import N_
+from forms_service.question_types.values import format_date
 from forms_service.roles import ADMIN, CASEWORKER, ROLES
 from forms_service.statuses import OPEN_STATUSES, STATUS_LABELS, STATUSES
 from forms_service.template_filters import answer_row as _answer_row
-from forms_service.template_filters import app_datetime
-from forms_service.tokens import hash_secret
+from forms_service.template_filters import app_datetime, app_roles
+from forms_service.tokens import hash_secret, new_token
 from forms_service.views.common import make_pdf, store, today
 from forms_service.views.staff_access import (
     audit,
     backing_off,
     password_accepted,
     record_failure,
+    staff_actor,
     staff_required,
+    take_banner,
+    tell,
     visible_forms,
 )
 from forms_service.views.staff_access import sign_out as end_staff_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+log = logging.getLogger(__name__)
 PER_PAGE = 25
+
+
+@bp.app_context_processor
+def _banner() -> dict[str, Any]:
+    # A function, so the message is taken only by a page that shows it (staff/layout.html).
+    return {"staff_banner": take_banner}
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -128,10 +143,13 @@ def inbox():
     rows, total = store().find_submissions(**query, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     # The search term may be a name: it is never written down (POST body only, not the
     # URL, the access log or the audit log); the audit row says a search was made.
-    shown = {k: v for k, v in filters.items() if v and k != "q"}
+    shown = {k: v for k, v in filters.items() if v and k not in ("q", *_TYPED)}
     audit("inbox", None, filters=shown, searched=bool(filters["q"]))
     forms = current_app.extensions["forms"]
     on = today()
+    channels = {key: gettext(label) for key, label in CHANNEL_LABELS.items()}
+    form_choices = _form_choices(user)
+    errors = filters["errors"]
     return render_template(
         "staff/inbox.html",
         journey=None,
@@ -141,9 +159,13 @@ def inbox():
         page=page,
         pages=max(1, math.ceil(total / PER_PAGE)),
         filters=filters,
-        forms=_form_choices(user),
+        errors=errors,
+        date_error={e["field"]: e["text"] for e in errors},
+        selected=_selected_filters(filters, dict(form_choices), channels),
+        clear_url=_inbox_url(keep=("sort", "order")),
+        forms=form_choices,
         statuses=STATUS_LABELS,
-        channels={key: gettext(label) for key, label in CHANNEL_LABELS.items()},
+        channels=channels,
         sort=query["sort"],
         descending=query["descending"],
         sort_url=_sort_url,
@@ -153,7 +175,14 @@ def inbox():
         open_statuses=OPEN_STATUSES,
         export_url=url_for("staff.export_csv") + "?" + urlencode(shown, doseq=True),
         filter_args=urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "page"]),
-    )
+    ), (400 if errors else 200)
+
+
+# Filter keys that hold what was typed or went wrong: shown on the page, never in the audit
+# log or the CSV link.
+_TYPED = ("errors", "from_parts", "to_parts", "error_parts")
+SORTS = ("reference", "form", "submitted", "status", "due")
+DEFAULT_SORT = "submitted"  # newest first
 
 
 def _filters(user: StaffUser) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -166,34 +195,156 @@ def _filters(user: StaffUser) -> tuple[dict[str, Any], dict[str, Any]]:
     filters["q"] = request.form.get("q", "").strip() if request.method == "POST" else ""
     # Checkboxes: any of online, assisted and paper (none ticked: all of them).
     filters["channel"] = [c for c in CHANNELS if c in args.getlist("channel")]
+    # "Submitted from" and "to": GOV.UK date inputs (from-day, from-month, from-year), or
+    # an ISO date (from=2026-12-04) as links and the CSV export carry them.
+    filters["errors"], filters["error_parts"] = [], {}
+    dates = {}
+    for name, label in (("from", gettext("Submitted from")), ("to", gettext("Submitted to"))):
+        day, parts, error = _typed_date(args, name, label)
+        dates[name] = day
+        filters[name] = day.isoformat() if day else ""
+        filters[f"{name}_parts"] = parts
+        if error:
+            filters["errors"].append({"text": error[0], "href": f"#{name}-{error[1][0]}"})
+            filters["errors"][-1]["field"] = name
+            filters["error_parts"][name] = error[1]
+    if dates["from"] and dates["to"] and dates["to"] < dates["from"]:
+        # A reversed range finds nothing: say so, and leave the "to" date out until fixed.
+        filters["errors"].append(
+            {
+                "text": gettext(
+                    "Submitted to must be the same as or after %(date)s",
+                    date=format_date(dates["from"]),
+                ),
+                "href": "#to-day",
+                "field": "to",
+            }
+        )
+        filters["error_parts"]["to"] = ("day", "month", "year")
+        dates["to"], filters["to"] = None, ""
     forms = visible_forms(user)
     if filters["form"]:
         forms = [filters["form"]] if forms is None or filters["form"] in forms else []
+    sort = filters["sort"] if filters["sort"] in SORTS else DEFAULT_SORT
+    # A column sorts ascending first; the default (newest first) is descending.
+    descending = (
+        filters["order"] == "desc" if filters["order"] in ("asc", "desc") else sort == DEFAULT_SORT
+    )
     query = {
         "forms": forms,
         "status": filters["status"] if filters["status"] in STATUSES else None,
         "channels": filters["channel"] or None,
-        "submitted_from": _date(filters["from"]),
-        "submitted_to": _date(filters["to"]),
+        "submitted_from": dates["from"],
+        "submitted_to": dates["to"],
         "assigned_to": user.id if filters["mine"] else None,
         "overdue_on": today() if filters["overdue"] else None,
         "query": filters["q"] or None,
-        "sort": filters["sort"] or "submitted",
-        "descending": filters["order"] != "asc",
+        "sort": sort,
+        "descending": descending,
     }
     return filters, query
 
 
-def _date(text: str) -> datetime.date | None:
+_DATE_ERRORS = {
+    "missing_day": N_("%(name)s must include a day"),
+    "missing_month": N_("%(name)s must include a month"),
+    "missing_year": N_("%(name)s must include a year"),
+    "missing_day_and_month": N_("%(name)s must include a day and month"),
+    "missing_day_and_year": N_("%(name)s must include a day and year"),
+    "missing_month_and_year": N_("%(name)s must include a month and year"),
+    "year_not_4_digits": N_("%(name)s must include a year with 4 numbers"),
+}
+
+
+def _typed_date(
+    args: Any, name: str, label: str
+) -> tuple[datetime.date | None, dict[str, str], tuple[str, tuple[str, ...]] | None]:
+    """A date filter: (the date or None, the parts as typed, (error message, parts at
+    fault) or None). All parts blank: no filter."""
+    from forms_service.question_types.values import InvalidValue, parse_date
+
+    parts = {part: args.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year")}
+    if not any(parts.values()) and args.get(name, "").strip():
+        try:
+            day = datetime.date.fromisoformat(args.get(name, "").strip())
+        except ValueError:
+            return None, parts, (_date_error("not_real_date", label), ("day", "month", "year"))
+        return day, {"day": str(day.day), "month": str(day.month), "year": str(day.year)}, None
+    if not any(parts.values()):
+        return None, parts, None
     try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        return None
+        return parse_date(parts["day"], parts["month"], parts["year"]), parts, None
+    except InvalidValue as problem:
+        return None, parts, (_date_error(problem.kind, label), problem.parts or ("day",))
+
+
+def _date_error(kind: str, label: str) -> str:
+    message = _DATE_ERRORS.get(kind, N_("%(name)s must be a real date"))
+    return gettext(message, name=label)
+
+
+def _selected_filters(
+    filters: dict[str, Any], form_titles: dict[str, str], channels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The MoJ filter's "Selected filters": per category, a tag for each filter in force
+    that links to this inbox without it."""
+    date_keys = {
+        name: (name, f"{name}-day", f"{name}-month", f"{name}-year") for name in ("from", "to")
+    }
+    categories = []
+
+    def add(heading: str, items: list[dict[str, str]]) -> None:
+        if items:
+            categories.append({"heading": heading, "items": items})
+
+    if filters["form"]:
+        text = form_titles.get(filters["form"], filters["form"])
+        add(gettext("Form"), [{"text": text, "href": _inbox_url(drop=("form",))}])
+    if filters["status"] in STATUSES:
+        text = gettext(STATUS_LABELS[filters["status"]])
+        add(gettext("Status"), [{"text": text, "href": _inbox_url(drop=("status",))}])
+    add(
+        gettext("Channel"),
+        [
+            {"text": channels.get(c, c), "href": _inbox_url(drop_value=("channel", c))}
+            for c in filters["channel"]
+        ],
+    )
+    for name, heading in (("from", gettext("Submitted from")), ("to", gettext("Submitted to"))):
+        if filters[name]:
+            text = format_date(datetime.date.fromisoformat(filters[name]))
+            add(heading, [{"text": text, "href": _inbox_url(drop=date_keys[name])}])
+    if filters["mine"]:
+        add(
+            gettext("Show only"),
+            [{"text": gettext("Assigned to me"), "href": _inbox_url(drop=("mine",))}],
+        )
+    if filters["overdue"]:
+        add(
+            gettext("Service level"),
+            [{"text": gettext("Overdue"), "href": _inbox_url(drop=("overdue",))}],
+        )
+    return categories
+
+
+def _inbox_url(
+    drop: tuple[str, ...] = (),
+    drop_value: tuple[str, str] | None = None,
+    keep: tuple[str, ...] | None = None,
+) -> str:
+    """This inbox's URL without some filters (and always from the first page)."""
+    args = [
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k != "page" and k not in drop and (k, v) != drop_value and (keep is None or k in keep)
+    ]
+    return url_for("staff.inbox") + ("?" + urlencode(args) if args else "")
 
 
 def _sort_url(column: str, current: str, descending: bool) -> str:
+    """A header's link: another column sorts ascending; the current one reverses."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("sort", "order", "page")]
-    order = "asc" if column == current and descending else "desc"
+    order = ("asc" if descending else "desc") if column == current else "asc"
     return url_for("staff.inbox") + "?" + urlencode([*args, ("sort", column), ("order", order)])
 
 
@@ -310,16 +461,26 @@ def _act_on(submission: Any) -> list[dict[str, str]]:
             return [{"text": gettext("Enter a note to say why"), "href": "#note"}]
         store().change_status(submission.id, status, note, user.id, actor)
         audit("status", submission.reference, to=status)
+        tell(gettext("Status changed to %(status)s", status=gettext(STATUS_LABELS[status])))
     elif action == "assign":
         value = request.form.get("assignee", "")
         assignee = int(value) if value.isdigit() else None
+        person = store().user(assignee) if assignee is not None else None
+        if assignee is not None and person is None:
+            return [{"text": gettext("Select who to assign it to"), "href": "#assignee"}]
         store().assign(submission.id, assignee, user.id, actor)
         audit("assign", submission.reference, to=assignee)
+        tell(
+            gettext("Assigned to %(name)s", name=person.name)
+            if person
+            else gettext("Submission unassigned")
+        )
     elif action == "note":
         if not note:
             return [{"text": gettext("Enter a note"), "href": "#note"}]
         store().add_note(submission.id, note, user.id, actor)
         audit("note", submission.reference)
+        tell(gettext("Note added"))
     else:
         abort(400)
     return []
@@ -382,58 +543,195 @@ def users():
             "name": request.form.get("name", "").strip(),
             "roles": request.form.getlist("role"),
             "forms": request.form.getlist("forms"),
-            "password": request.form.get("password", ""),
         }
         errors = _validate_user(typed)
         if not errors:
+            # No password: they choose their own from an emailed single-use link.
             user = store().create_user(
-                typed["email"],
-                typed["name"],
-                typed["roles"],
-                typed["forms"],
-                hash_password(typed["password"]),
+                typed["email"], typed["name"], typed["roles"], typed["forms"], None
             )
             audit("user_created", typed["email"], roles=typed["roles"], user_id=user.id)
+            tell(_invite_banner(user, sent=_send_invite(user)))
             return redirect(url_for("staff.users"))
+    forms = _form_choices(g.staff)
     return render_template(
         "staff/users.html",
         journey=None,
         form=None,
         users=store().users(),
+        invites=store().open_staff_invites(utcnow()),
         errors=errors,
+        field_errors={e["href"][1:]: e["text"] for e in errors},
         typed=typed,
         roles=ROLES,
-        forms=_form_choices(g.staff),
+        forms=forms,
+        form_titles=dict(forms),
     ), (422 if errors else 200)
 
 
 def _validate_user(typed: dict[str, Any]) -> list[dict[str, str]]:
+    """Each field's own GOV.UK error message, in the order of the fields on the page."""
     from forms_service.question_types.values import InvalidValue, parse_email
 
     errors = []
-    try:
-        parse_email(typed["email"])
-    except InvalidValue:
-        errors.append(
-            {"text": gettext("Enter an email address in the correct format"), "href": "#email"}
-        )
+    if not typed["email"]:
+        errors.append({"text": gettext("Enter their email address"), "href": "#email"})
     else:
-        if store().user_by_email(typed["email"]):
+        try:
+            parse_email(typed["email"])
+        except InvalidValue:
             errors.append(
                 {
-                    "text": gettext("There is already a user with this email address"),
+                    "text": gettext(
+                        "Enter an email address in the correct format, like name@example.com"
+                    ),
                     "href": "#email",
                 }
             )
+        else:
+            if store().user_by_email(typed["email"]):
+                errors.append(
+                    {
+                        "text": gettext("There is already a user with this email address"),
+                        "href": "#email",
+                    }
+                )
     if not typed["name"]:
-        errors.append({"text": gettext("Enter a name"), "href": "#name"})
+        errors.append({"text": gettext("Enter their full name"), "href": "#name"})
+    elif len(typed["name"]) > 200:
+        errors.append(
+            {"text": gettext("Full name must be 200 characters or less"), "href": "#name"}
+        )
     if not typed["roles"] or any(role not in ROLES for role in typed["roles"]):
         errors.append({"text": gettext("Select a role"), "href": "#role"})
-    if not long_enough(typed["password"]):
-        errors.append(
-            {"text": gettext("Password must be 12 characters or more"), "href": "#password"}
-        )
+    known = {form_id for form_id, _ in _form_choices(g.staff)}
+    if any(form_id not in known for form_id in typed["forms"]):
+        errors.append({"text": gettext("Select forms from the list"), "href": "#forms"})
+    elif ADMIN not in typed["roles"] and CASEWORKER in typed["roles"] and not typed["forms"]:
+        errors.append({"text": gettext("Select the forms a caseworker works on"), "href": "#forms"})
     return errors
+
+
+def _send_invite(user: StaffUser) -> bool:
+    """Email them a new single-use link to set their password (earlier links stop
+    working). False if the email could not be sent: the admin is told to try again."""
+    token = new_token()
+    now = utcnow()
+    expires = now + datetime.timedelta(hours=current_app.config["STAFF_INVITE_HOURS"])
+    store().issue_staff_invite(user.id, hash_secret(token), now, expires)
+    # From the configured address only: a forged Host header must not steer the link.
+    link = current_app.config["SERVICE_URL"] + url_for("staff.set_password", token=token)
+    context = {
+        "name": user.name,
+        "link": link,
+        "until": app_datetime(expires),
+        "admin": g.staff.name,
+        "roles": app_roles(user.roles),
+        "service": current_app.config["SERVICE_NAME"],
+    }
+    try:
+        current_app.extensions["mailer"].send(
+            Email(
+                to=user.email,
+                subject=gettext("Set your password for %(service)s casework", **context),
+                text=render_template("emails/staff_invite.txt", **context),
+                html=render_template("emails/staff_invite.html", **context),
+            )
+        )
+    except MailError:
+        log.exception("could not send a staff invite")
+        return False
+    audit("invite_sent", user.email, user_id=user.id)
+    return True
+
+
+def _invite_banner(user: StaffUser, sent: bool) -> str:
+    hours = current_app.config["STAFF_INVITE_HOURS"]
+    if not sent:
+        return gettext(
+            "%(name)s added, but we could not send their sign-in link. Try sending it again later.",
+            name=user.name,
+        )
+    return gettext(
+        "%(name)s added. We have sent a sign-in link to %(email)s. It works once, within "
+        "%(hours)d hours.",
+        name=user.name,
+        email=user.email,
+        hours=hours,
+    )
+
+
+@bp.post("/users/<int:user_id>/send-link")
+@staff_required("admin")
+def resend_invite(user_id: int):
+    """A new sign-in link for someone who has not set their password yet (the last one
+    expired, or never arrived); older links stop working."""
+    user = store().user(user_id)
+    if user is None or user.id == g.staff.id or not user.active or user.password_hash:
+        abort(404)
+    sent = _send_invite(user)
+    hours = current_app.config["STAFF_INVITE_HOURS"]
+    tell(
+        gettext(
+            "New sign-in link sent to %(email)s. It works once, within %(hours)d hours.",
+            email=user.email,
+            hours=hours,
+        )
+        if sent
+        else gettext("We could not send the sign-in link. Try again later.")
+    )
+    return redirect(url_for("staff.users"))
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The emailed link: a new member of staff chooses their password (once), then sets up
+    two-factor sign-in if their role needs it, as any sign-in does."""
+    if not store().hit(
+        f"staff-invite:ip:{request.remote_addr}",
+        current_app.config["STAFF_SIGN_INS_PER_IP"],
+        datetime.timedelta(minutes=15),
+    ):
+        return render_template("resume/too_many.html"), 429
+    status, user = store().staff_invite_status(hash_secret(token), utcnow())
+    if status != "ok":
+        return _invite_problem(status)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        confirm = request.form.get("confirm", "")
+        if not password:
+            errors.append({"text": gettext("Enter a password"), "href": "#password"})
+        elif not long_enough(password):
+            errors.append(
+                {"text": gettext("Password must be 12 characters or more"), "href": "#password"}
+            )
+        elif password != confirm:
+            errors.append({"text": gettext("Enter the same password as above"), "href": "#confirm"})
+        if not errors:
+            status, user = store().use_staff_invite(
+                hash_secret(token), hash_password(password), utcnow()
+            )
+            if status != "ok":
+                return _invite_problem(status)
+            store().audit(staff_actor(user), "password_set", user.email, request.remote_addr)
+            tell(gettext("Your password is set"))
+            return password_accepted(user, "")
+    return render_template(
+        "staff/set_password.html",
+        journey=None,
+        form=None,
+        person=user,
+        errors=errors,
+        field_errors={e["href"][1:]: e["text"] for e in errors},
+        min_length=MIN_LENGTH,
+    ), (422 if errors else 200)
+
+
+def _invite_problem(status: str):
+    return render_template("staff/invite_problem.html", journey=None, form=None, status=status), (
+        404 if status == "unknown" else 410
+    )
 
 
 @bp.post("/users/<int:user_id>/deactivate")
@@ -444,6 +742,20 @@ def deactivate_user(user_id: int):
         abort(404)
     store().update_user(user_id, active=False)
     audit("user_deactivated", user.email, user_id=user_id)
+    tell(gettext("%(name)s’s account is deactivated: they cannot sign in", name=user.name))
+    return redirect(url_for("staff.users"))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@staff_required("admin")
+def reactivate_user(user_id: int):
+    """Someone back (from leave, a move): their account works again, as it was."""
+    user = store().user(user_id)
+    if user is None or user.id == g.staff.id:
+        abort(404)
+    store().update_user(user_id, active=True)
+    audit("user_reactivated", user.email, user_id=user_id)
+    tell(gettext("%(name)s’s account is active again: they can sign in", name=user.name))
     return redirect(url_for("staff.users"))
 
 
@@ -456,6 +768,13 @@ def reset_two_factor(user_id: int):
         abort(404)
     store().reset_two_factor(user_id)
     audit("two_factor_reset", user.email, user_id=user_id)
+    tell(
+        gettext(
+            "Two-factor sign-in reset for %(name)s: they will set up their authenticator app "
+            "again when they next sign in",
+            name=user.name,
+        )
+    )
     return redirect(url_for("staff.users"))
 
 

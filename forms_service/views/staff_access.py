@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from forms_service import two_factor
@@ -23,6 +23,8 @@ from forms_service.views.common import store
 # Between the right password and the second factor: who, since when, and where to go after.
 PENDING_KEYS = ("staff_pending_id", "staff_pending_at", "staff_next", "staff_new_secret")
 PENDING_FOR = datetime.timedelta(minutes=10)
+# What the last action did, for the success banner on the next staff page (one-shot).
+BANNER_KEY = "staff_banner"
 
 
 def staff_actor(user: StaffUser) -> str:
@@ -34,6 +36,17 @@ def audit(action: str, target: str | None = None, **detail: Any) -> None:
     user = g.get("staff")
     actor = staff_actor(user) if user else "anonymous"
     store().audit(actor, action, target, request.remote_addr, **detail)
+
+
+def tell(message: str) -> None:
+    """Say what an action did: a success banner on the next staff page shown (the action
+    redirects to it: post/redirect/get), once. The message is already translated."""
+    session[BANNER_KEY] = message
+
+
+def take_banner() -> str | None:
+    """The message of the last action, if not shown yet (it is forgotten once taken)."""
+    return session.pop(BANNER_KEY, None) if BANNER_KEY in session else None
 
 
 def current_staff() -> StaffUser | None:
@@ -159,3 +172,31 @@ def record_failure(user: StaffUser) -> None:
 def backing_off(user: StaffUser) -> bool:
     """Whether sign-ins for this account must wait (too many failures in a row)."""
     return user.locked_until is not None and as_utc(user.locked_until) > utcnow()
+
+
+# Error pages under /staff/ that have a staff version (templates/staff/errors/); the others
+# (too large, too many, session ended) are the citizen ones.
+STAFF_ERROR_PAGES = ("not_found", "forbidden", "unavailable")
+
+
+def error_page(template: str, status: int) -> tuple[str, int] | None:
+    """The staff version of an error page, inside the staff layout with the staff menu
+    (app.py's error handlers ask for it under /staff/); None when there is none."""
+    if template not in STAFF_ERROR_PAGES:
+        return None
+    user = g.get("staff")
+    if user is None and template != "unavailable":  # a URL no view answers: who is it?
+        try:
+            user = g.staff = current_staff()
+        except Exception:  # noqa: BLE001 (an error page must not fail: show it without a menu)
+            user = None
+    admins = []
+    if template == "forbidden" and user is not None:
+        admins = [u for u in store().users() if u.active and u.is_admin]
+    return render_template(
+        f"staff/errors/{template}.html",
+        form=None,
+        journey=None,
+        admins=admins,
+        start_page=start_page(user) if user else url_for("staff.sign_in"),
+    ), status

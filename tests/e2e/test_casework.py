@@ -214,16 +214,17 @@ def test_new_caseworker_finds_reads_downloads_and_accepts_a_visit_request(
     expect(row).to_contain_text("Siân O'Connor-Jones")
     expect(row).to_contain_text("Received")
 
-    # Sorting: the default column says so, a header link sorts, a second click reverses.
+    # Sorting: the default column says so, a header link sorts ascending first, a second
+    # click reverses.
     assert sort_state(caseworker)["Submitted"] == "descending"
     caseworker.follow(page.locator("table.app-inbox thead").get_by_role("link", name="Reference"))
     state = sort_state(caseworker)
-    assert state["Reference"] == "descending", state
+    assert state["Reference"] == "ascending", state
     # Every other sortable column says "none"; Applicant (names are sealed) has no sort.
     assert state["Applicant"] == "", state
     assert {v for k, v in state.items() if k not in ("Reference", "Applicant")} == {"none"}, state
     caseworker.follow(page.locator("table.app-inbox thead").get_by_role("link", name="Reference"))
-    assert sort_state(caseworker)["Reference"] == "ascending"
+    assert sort_state(caseworker)["Reference"] == "descending"
     # The filters survive sorting (a search, never in a URL, does not).
     expect(page).to_have_url(re.compile(r"[?&]status=received(&|$)"))
     assert reference in inbox_references(caseworker)
