@@ -15,6 +15,7 @@ from forms_service.data import AuditEvent, Submission
 from forms_service.passwords import hash_password
 from tests.citizen import Citizen
 from tests.staff import PASSWORD, signed_in
+from tests.test_exports import read_csv
 from tests.test_pages import MAIN_ROUTE
 
 
@@ -54,6 +55,7 @@ def test_every_staff_page_needs_sign_in(app):
         f"/staff/submissions/{reference}.json",
         f"/staff/submissions/{reference}.pdf",
         "/staff/export.csv",
+        "/staff/export-codes.csv",
         "/staff/users",
         "/staff/audit",
     ):
@@ -324,6 +326,15 @@ def test_downloads_pdf_json_and_csv(app):
     assert data["reference"] == reference and data["answers"]["prisoner_number"] == "A1234BC"
     csv = staff.get("/staff/export.csv?status=received").get_data(as_text=True)
     assert csv.startswith("\ufeff") and reference in csv
+    _, (row,) = read_csv([staff.get("/staff/export.csv?status=received").get_data(as_text=True)])
+    assert (row["Reference"], row["Status"], row["Channel"]) == (reference, "Received", "Online")
+    assert row["Prison name"].startswith("HMP ")  # the option's label
+    _, (row,) = read_csv([staff.get("/staff/export-codes.csv").get_data(as_text=True)])
+    assert (row["reference"], row["status"], row["prisoner_number"]) == (
+        reference,
+        "received",
+        "A1234BC",
+    )
     actions = {e.action for e in app.extensions["store"].audit_events()[0]}
     assert {"download_pdf", "download_json", "export_csv"} <= actions
 

@@ -355,16 +355,30 @@ def submission_pdf(reference: str):
 @bp.get("/export.csv")
 @staff_required("caseworker", "admin")
 def export_csv():
-    from forms_service.exports import submissions_csv
+    """The inbox's submissions (as filtered) for people: labels, names, UK times."""
+    return _export(codes=False)
+
+
+@bp.get("/export-codes.csv")
+@staff_required("caseworker", "admin")
+def export_codes_csv():
+    """The same submissions for other systems: question ids and stored option values."""
+    return _export(codes=True)
+
+
+def _export(codes: bool) -> Response:
+    from forms_service.exports import CsvWording, submissions_csv
 
     _, query = _filters(g.staff)
     rows, total = store().find_submissions(**query, offset=0, limit=10_000)
-    audit("export_csv", None, count=len(rows))
+    audit("export_csv", None, count=len(rows), codes=codes)
     forms = current_app.extensions["forms"]
+    wording = None if codes else CsvWording(gettext, {u.id: u.name for u in store().users()})
+    name = "submissions-codes.csv" if codes else "submissions.csv"
     return Response(
-        submissions_csv(rows, forms),
+        submissions_csv(rows, forms, wording),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="submissions.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
