@@ -29,7 +29,7 @@ from forms_service.statuses import RECEIVED, STATUS_LABELS
 
 # Bump when pdf.py, its templates or rendition.py change what a PDF shows: every PDF cached
 # under the old value is then made again on its next download.
-PDF_RENDITION_VERSION = "pdf-2"
+PDF_RENDITION_VERSION = "pdf-3"
 
 # How a submission reached the service; the labels are translated where they are shown.
 CHANNEL_LABELS = {"online": "Online", "assisted": "Assisted", "paper": "Paper"}
@@ -495,10 +495,13 @@ def _cell(question: Question | None, value: Any) -> str:
 # -- PDF -------------------------------------------------------------------------------------
 
 
-def pdf_content_hash(submission: SubmissionLike, version: str = PDF_RENDITION_VERSION) -> str:
+def pdf_content_hash(
+    submission: SubmissionLike, version: str = PDF_RENDITION_VERSION, assignee: str | None = None
+) -> str:
     """What a PDF was made from: the rendition code version, the answers and the definition
-    (and the few fixed facts it prints, the assisted-digital record among them), so any
-    change to one of them makes a new PDF."""
+    (and the few facts it prints, the assisted-digital record among them, and the cover
+    line's current status and assignee's name), so any change to one of them makes a new
+    PDF."""
     material = json.dumps(
         {
             "code": version,
@@ -513,6 +516,7 @@ def pdf_content_hash(submission: SubmissionLike, version: str = PDF_RENDITION_VE
                 utc_iso(submission.submitted_at),
             ],
             "assisted": submission.assisted,
+            "casework": [submission.status or RECEIVED, assignee],
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -527,13 +531,16 @@ def submission_pdf(
     submission: SubmissionLike,
     render: Callable[[SubmissionLike], bytes],
     version: str = PDF_RENDITION_VERSION,
+    assignee: str | None = None,
 ) -> bytes:
     """The submission's PDF: the stored one while it is current, else made and stored.
 
     Rendering takes a second or more, so a caseworker's download and the API share one
     copy. Two requests rendering at once both succeed; the later write is the one kept.
+    `assignee` is the name `render` prints on the cover line: a new status or assignee
+    makes a new PDF rather than serve a stale cover line.
     """
-    content_hash = pdf_content_hash(submission, version)
+    content_hash = pdf_content_hash(submission, version, assignee)
     stored = store.stored_pdf(submission.id, content_hash)
     if stored is not None:
         return stored

@@ -489,3 +489,9 @@ def test_the_pdf_is_made_once_and_again_when_code_answers_or_definition_change()
     first = pdf_content_hash(submission)
     submission.definition = {**submission.definition, "title": "Renamed"}
     assert pdf_content_hash(submission) != first
+    # The cover line: the status and the assignee's name.
+    renamed = pdf_content_hash(submission)
+    submission.status = "accepted"
+    accepted = pdf_content_hash(submission)
+    assert accepted != renamed
+    assert pdf_content_hash(submission, assignee="Priya Shah") != accepted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
 import pytest
@@ -412,3 +413,26 @@ def test_the_command_line_gives_several_roles(app):
     assert "caseworker and assisted_digital" in result.output
     user = app.extensions["store"].user_by_email("two@example.com")
     assert user.roles == ["caseworker", "assisted_digital"]
+
+
+def test_the_pdf_cover_line_follows_status_and_assignee_changes(app):
+    """The PDF is cached: a new status or assignee must not be served on a stale cover."""
+    from pypdf import PdfReader
+
+    reference = submit(app, "prison-visit-booking")
+    staff = signed_in(app, "case@example.com")
+
+    def cover() -> str:
+        data = staff.client.get(f"/staff/submissions/{reference}.pdf").data
+        return " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+
+    first = cover()
+    assert "Status Received" in first and "Assigned to Unassigned" in first
+    assert cover() == first  # served from the cache
+    user = app.extensions["store"].user_by_email("case@example.com")
+    staff.post(f"/staff/submissions/{reference}", {"action": "status", "status": "in_progress"})
+    staff.post(f"/staff/submissions/{reference}", {"action": "assign", "assignee": str(user.id)})
+    staff.post(f"/staff/submissions/{reference}", {"action": "note", "note": "Called the prison"})
+    again = cover()
+    assert "Status In progress" in again and "Assigned to Casey Worker" in again
+    assert "Called the prison" not in again  # notes stay out of the PDF
