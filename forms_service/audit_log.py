@@ -73,6 +73,16 @@ KINDS = {
     "retention_purge": N_("Deleted old drafts and sessions"),
 }
 
+# The inbox's filters as the audit log names them (others show their own key).
+INBOX_FILTERS = {
+    "form": N_("form"),
+    "status": N_("status"),
+    "channel": N_("channel"),
+    "from": N_("submitted from"),
+    "to": N_("submitted to"),
+}
+FLAG_FILTERS = {"mine": N_("assigned to them"), "overdue": N_("overdue")}
+
 # What a refused API call's `outcome` adds to its sentence.
 OUTCOMES = {
     "not_found": N_("%(sentence)s (not found)"),
@@ -149,11 +159,15 @@ def _inbox(target: str | None, detail: Mapping[str, Any], w: Wording, ref: dict)
         return sentence
     shown = []
     for key, value in filters.items():
+        name = _(INBOX_FILTERS[key]) if key in INBOX_FILTERS else key
+        if key in FLAG_FILTERS:  # a ticked box: its name says it all
+            shown.append(_(FLAG_FILTERS[key]))
+            continue
         if key == "status":
             value = w.status(value)
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        shown.append(f"{key}: {value}")
+        shown.append(f"{name}: {value}")
     return _("%(sentence)s, filtered by %(filters)s") % {
         "sentence": sentence,
         "filters": "; ".join(shown),

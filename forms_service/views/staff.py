@@ -50,6 +50,7 @@ from forms_service.views.staff_access import sign_out as end_staff_session
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 PER_PAGE = 25
+AUDIT_PER_PAGE = 50
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -491,8 +492,8 @@ def audit_log():
         "reference": args.get("reference", "").strip()[:200],
     }
     errors: list[dict[str, str]] = []
-    start = _date_filter("from", gettext("Date from"), errors)
-    end = _date_filter("to", gettext("Date to"), errors)
+    start = _audit_date("from", gettext("Date from"), errors)
+    end = _audit_date("to", gettext("Date to"), errors)
     if start and end and end < start:
         errors.append(
             {"text": gettext("Date to must be the same as or after date from"), "href": "#to-day"}
@@ -504,8 +505,8 @@ def audit_log():
         limit=AUDIT_PER_PAGE,
         staff_id=int(chosen["who"]) if chosen["who"].isdigit() else None,
         action=chosen["what"] if chosen["what"] in KINDS else None,
-        since=_london_midnight(start),
-        before=_london_midnight(end + datetime.timedelta(days=1)) if end else None,
+        since=_audit_day_start(start),
+        before=_audit_day_start(end + datetime.timedelta(days=1)) if end else None,
         target=chosen["reference"].upper() or None,
     )
     pages = max(1, math.ceil(total / AUDIT_PER_PAGE))
@@ -539,10 +540,7 @@ def audit_log():
     )
 
 
-AUDIT_PER_PAGE = 50
-
-
-def _date_filter(name: str, label: str, errors: list[dict[str, str]]) -> datetime.date | None:
+def _audit_date(name: str, label: str, errors: list[dict[str, str]]) -> datetime.date | None:
     """A date from a GOV.UK date input (`name`-day, -month, -year); None when left blank.
     A date that cannot be read adds a GOV.UK style error and filters nothing."""
     from forms_service.question_types.values import InvalidValue, parse_date
@@ -575,7 +573,7 @@ def _date_filter(name: str, label: str, errors: list[dict[str, str]]) -> datetim
         return None
 
 
-def _london_midnight(day: datetime.date | None) -> datetime.datetime | None:
+def _audit_day_start(day: datetime.date | None) -> datetime.datetime | None:
     """The start of a day in UK time, as the audit log's UTC times compare with it."""
     if day is None:
         return None

@@ -41,6 +41,12 @@ REF = "PVB-7K3M-Q9TX"
             {"filters": {"status": "received", "channel": ["paper", "assisted"]}},
             "Looked at the inbox, filtered by status: Received; channel: paper, assisted",
         ),
+        (
+            "inbox",
+            None,
+            {"filters": {"from": "2026-03-01", "mine": "1", "overdue": "1"}},
+            "Looked at the inbox, filtered by submitted from: 2026-03-01; assigned to them; overdue",
+        ),
         ("export_csv", None, {"count": 12}, "Exported 12 submissions as CSV"),
         ("export_csv", None, {"count": 1, "codes": True}, "Exported 1 submission as CSV with codes"),
         ("api.list", "prison-visit-booking", {"count": 3}, "Listed 3 submissions through the API"),
