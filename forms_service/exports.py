@@ -11,20 +11,25 @@ import datetime
 import hashlib
 import io
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from forms_service.assisted import METHOD_LABELS, OTHER, completed_by
+from forms_service.clock import LONDON
 from forms_service.definitions.loader import DefinitionError, load_snapshot
 from forms_service.definitions.model import Form, Page, Question
-from forms_service.question_types import csv_cell, question_type
+from forms_service.question_types import Display, csv_cell, question_type
+from forms_service.question_types.base import N_
 from forms_service.question_types.compound import CompoundType
 from forms_service.rendition import StoredSubmission as SubmissionLike
-from forms_service.statuses import RECEIVED
+from forms_service.statuses import RECEIVED, STATUS_LABELS
 
 # Bump when pdf.py, its templates or rendition.py change what a PDF shows: every PDF cached
 # under the old value is then made again on its next download.
-PDF_RENDITION_VERSION = "pdf-2"
+PDF_RENDITION_VERSION = "pdf-3"
 
 # How a submission reached the service; the labels are translated where they are shown.
 CHANNEL_LABELS = {"online": "Online", "assisted": "Assisted", "paper": "Paper"}
@@ -47,6 +52,7 @@ FIXED_COLUMNS = (
     "assisted_method",
     "assisted_note",
     "citizen_name",
+    "assigned_to",  # the staff user id, as in the JSON; last, so older readers still work
 )
 ASSISTED_CELLS = ("staff_name", "method", "note", "citizen_name")  # the record's keys, in order
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP
@@ -151,10 +157,19 @@ def assisted_facts(
 
 # -- CSV -------------------------------------------------------------------------------------
 
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
 
 def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading ' stops it being run as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """A cell a spreadsheet shows as text: a leading ' stops it being run as a formula.
+
+    Only text that a spreadsheet would read as a formula gets it (OWASP "CSV Injection": a
+    start of = + - @, tab or carriage return); a plain number such as -5 or +2.50 is read as
+    a number anyway, so it stays as it is and sums still work.
+    """
+    if value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def csv_line(cells: Iterable[str]) -> str:
@@ -164,23 +179,73 @@ def csv_line(cells: Iterable[str]) -> str:
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class CsvWording:
+    """How the export for people words what the codes export gives as stored values.
+
+    `gettext` translates the service's own words (column headings, status, channel),
+    `staff_names` names the assignees (staff user id -> name).
+    """
+
+    gettext: Callable[[str], str] = field(default=lambda text: text)
+    staff_names: Mapping[int, str] = field(default_factory=dict)
+
+
+# The readable export's fixed columns, in the order of CODE_COLUMNS.
+READABLE_COLUMNS = (
+    N_("Reference"),
+    N_("Form"),
+    N_("Form version"),
+    N_("Status"),
+    N_("Assigned to"),
+    N_("Submitted"),
+    N_("Due"),
+    N_("Applicant"),
+    N_("Channel"),
+    N_("Language"),
+    N_("Completed by"),
+    N_("How staff helped"),
+    N_("Staff note on how they helped"),
+    N_("Applicant's name as given to staff"),
+)
+UNKNOWN_USER = N_("Unknown user")  # an assignee whose account has gone
+LANGUAGE_LABELS = {"en": N_("English"), "cy": N_("Welsh")}
+
+
 def submissions_csv(
-    submissions: Iterable[SubmissionLike], forms_by_id: Mapping[str, Form]
+    submissions: Iterable[SubmissionLike],
+    forms_by_id: Mapping[str, Form],
+    wording: CsvWording | None = None,
 ) -> Iterator[str]:
     """The submissions as CSV lines (the first starts with a BOM), one row per submission.
 
+    With `wording`, the export for people: headings from the form's own labels ("Visitor 1:
+    date of birth"), option labels, status and channel by their names, the assignee's name,
+    times in UK time with their offset. Without, the "codes" export for other systems:
+    question ids as headings (`attorneys.2.attorney_name.first`), stored option values, times
+    in UTC. Both: dates as YYYY-MM-DD, money in plain pounds ("1250.50").
+
     Fixed columns first, then one column per question of the forms present in the order of
     each form (live definition first, then questions only older versions had), compound
-    answers and repeat items spread over columns such as `attorneys.2.attorney_name.first`.
-    The submissions are read twice (columns depend on every row), so they are listed first.
+    answers and repeat items spread over columns. The submissions are read twice (columns
+    depend on every row), so they are listed first.
     """
     rows = list(submissions)
     forms = _Forms(forms_by_id)
-    flat_rows = [_flatten(s.answers or {}, forms.of(s)) for s in rows]
-    columns = _columns(rows, flat_rows, forms)
-    yield BOM + csv_line([*FIXED_COLUMNS, *columns])
+    gettext = wording.gettext if wording else (lambda text: text)
+    flat_rows = [_flatten(s.answers or {}, forms.of(s), _cell_writer(s, wording)) for s in rows]
+    columns, headings = _columns(rows, flat_rows, forms, gettext)
+    if wording is None:
+        yield BOM + csv_line([*FIXED_COLUMNS, *columns])
+    else:
+        fixed = [gettext(c) for c in READABLE_COLUMNS]
+        yield BOM + csv_line([*fixed, *_unique([headings.get(c, c) for c in columns], columns)])
     for submission, flat in zip(rows, flat_rows, strict=True):
-        yield csv_line([*_fixed_cells(submission), *(flat.get(c, "") for c in columns)])
+        if wording is None:
+            cells = _fixed_cells(submission)
+        else:
+            cells = _readable_cells(submission, wording, forms.of(submission))
+        yield csv_line([*cells, *(flat.get(c, "") for c in columns)])
 
 
 def _fixed_cells(submission: SubmissionLike) -> list[str]:
@@ -196,7 +261,60 @@ def _fixed_cells(submission: SubmissionLike) -> list[str]:
         submission.channel,
         submission.language,
         *(str(assisted.get(key) or "") for key in ASSISTED_CELLS),
+        "" if submission.assigned_to is None else str(submission.assigned_to),
     ]
+
+
+def _readable_cells(
+    submission: SubmissionLike, wording: CsvWording, form: Form | None
+) -> list[str]:
+    _ = wording.gettext
+    assisted = submission.assisted or {}
+    status = submission.status or RECEIVED
+    method = assisted.get("method")
+    assignee = submission.assigned_to
+    return [
+        submission.reference,
+        form.title.pick("en") if form else submission.form_id,
+        str(submission.form_version),
+        _(STATUS_LABELS[status]) if status in STATUS_LABELS else status,
+        "" if assignee is None else wording.staff_names.get(assignee, _(UNKNOWN_USER)),
+        local_iso(submission.submitted_at),
+        submission.due_on.isoformat() if submission.due_on else "",
+        submission.applicant_name or "",
+        _(CHANNEL_LABELS.get(submission.channel, submission.channel)),
+        _(LANGUAGE_LABELS.get(submission.language, submission.language)),
+        str(assisted.get("staff_name") or ""),
+        _(METHOD_LABELS.get(method, method)) if method else "",
+        str(assisted.get("note") or ""),
+        str(assisted.get("citizen_name") or ""),
+    ]
+
+
+def local_iso(moment: datetime.datetime | None) -> str:
+    """ISO 8601 in UK time with its offset ("2024-05-01T10:30:15+01:00"): what a caseworker
+    expects to see, and still exact for a spreadsheet or a program."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # SQLite gives back naive datetimes; the store writes UTC
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(LONDON).isoformat(timespec="seconds")
+
+
+def _cell_writer(
+    submission: SubmissionLike, wording: CsvWording | None
+) -> Callable[[Question | None, Any], str]:
+    """How one answer becomes a cell: stored values, or (for people) option labels."""
+    if wording is None:
+        return _cell
+    display = Display(language=submission.language, gettext=wording.gettext)
+
+    def readable(question: Question | None, value: Any) -> str:
+        if question is None or value is None:
+            return _cell(question, value)
+        return question_type(question).csv_label(question, value, display)
+
+    return readable
 
 
 class _Forms:
@@ -224,9 +342,13 @@ class _Forms:
 
 
 def _columns(
-    rows: list[SubmissionLike], flat_rows: list[dict[str, str]], forms: _Forms
-) -> list[str]:
-    """Question columns: each form's in its own order, then any others seen in the answers."""
+    rows: list[SubmissionLike],
+    flat_rows: list[dict[str, str]],
+    forms: _Forms,
+    gettext: Callable[[str], str],
+) -> tuple[list[str], dict[str, str]]:
+    """Question columns: each form's in its own order, then any others seen in the answers;
+    with the heading each has in the definitions (the live one's wording first)."""
     present = list(dict.fromkeys(s.form_id for s in rows))
     ordered_ids = [f for f in forms.live if f in present] + sorted(
         f for f in present if f not in forms.live
@@ -237,38 +359,102 @@ def _columns(
             if isinstance(value, list) and all(isinstance(v, dict) for v in value):
                 counts[key] = max(counts.get(key, 0), len(value))
     columns: dict[str, None] = {}
+    headings: dict[str, str] = {}
     for form_id in ordered_ids:
         form = forms.for_columns(form_id, rows)
         if form is not None:
-            columns.update(dict.fromkeys(_form_columns(form, counts)))
+            for key, heading in _form_columns(form, counts, gettext):
+                columns[key] = None
+                headings.setdefault(key, heading)
         for submission, flat in zip(rows, flat_rows, strict=True):
             if submission.form_id == form_id:
                 columns.update(dict.fromkeys(flat))
-    return list(columns)
+                own = forms.of(submission)
+                if own is not None and any(key not in headings for key in flat):
+                    for key, heading in _form_columns(own, counts, gettext):
+                        headings.setdefault(key, heading)
+    return list(columns), headings
 
 
-def _form_columns(form: Form, counts: Mapping[str, int]) -> Iterator[str]:
+def _form_columns(
+    form: Form, counts: Mapping[str, int], gettext: Callable[[str], str]
+) -> Iterator[tuple[str, str]]:
+    """(column, heading) for each input of the form, repeats numbered up to `counts`.
+
+    A label that several questions share ("First name" for the lead visitor and for each
+    other visitor) is prefixed with its page's title ("Visitor details: first name");
+    a repeat's columns with the item ("Visitor 1: first name").
+    """
+    language = "en" if "en" in form.languages else form.default_language
+    labels = Counter(
+        _label(q, language) for p, _ in form.every_page() for q, _, _ in p.all_questions()
+    )
     for page in form.pages:
         if page.is_repeat:
+            item = _capital(_item_name(page, language))
             for number in range(1, counts.get(page.id, 0) + 1):
                 for inner in page.pages:
-                    for name in _page_columns(inner):
-                        yield f"{page.id}.{number}.{name}"
+                    for name, heading in _page_columns(inner, language, gettext):
+                        yield f"{page.id}.{number}.{name}", f"{item} {number}: {_lower(heading)}"
         else:
-            yield from _page_columns(page)
+            shared = {q.id for q, _, _ in page.all_questions() if labels[_label(q, language)] > 1}
+            for name, heading in _page_columns(page, language, gettext):
+                if page.title is not None and name.split(".")[0] in shared:
+                    heading = f"{page.title.pick(language)}: {_lower(heading)}"
+                yield name, heading
 
 
-def _page_columns(page: Page) -> Iterator[str]:
+def _page_columns(
+    page: Page, language: str, gettext: Callable[[str], str]
+) -> Iterator[tuple[str, str]]:
     for question, _, _ in page.all_questions():
+        label = _label(question, language)
         kind = question_type(question)
         if isinstance(kind, CompoundType):
             for part in kind.input_parts(question):
-                yield f"{question.id}.{part}"
+                words = kind.part_labels.get(part, (part,))[0]
+                yield f"{question.id}.{part}", f"{label} ({_lower(gettext(words))})"
         else:
-            yield question.id
+            yield question.id, label
 
 
-def _flatten(answers: Mapping[str, Any], form: Form | None, prefix: str = "") -> dict[str, str]:
+def _label(question: Question, language: str) -> str:
+    return question.label.pick(language) if question.label else question.id
+
+
+def _item_name(page: Page, language: str) -> str:
+    return page.item_name.pick(language) if page.item_name else "item"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower(text: str) -> str:
+    """'Date of birth' -> 'date of birth' within a heading; 'UK phone' keeps its capitals."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _unique(headings: list[str], columns: list[str]) -> list[str]:
+    """Headings that tell every column apart: a label two questions share (say "First name"
+    on two pages, or in two forms) gets the column's question path after it."""
+    seen: dict[str, int] = {}
+    for heading in headings:
+        seen[heading] = seen.get(heading, 0) + 1
+    return [
+        f"{heading} [{column}]" if seen[heading] > 1 else heading
+        for heading, column in zip(headings, columns, strict=True)
+    ]
+
+
+def _flatten(
+    answers: Mapping[str, Any],
+    form: Form | None,
+    cell: Callable[[Question | None, Any], str],
+    prefix: str = "",
+) -> dict[str, str]:
     """Stored answers as column name -> cell text, typed by the submission's own definition."""
     flat: dict[str, str] = {}
     for key, value in answers.items():
@@ -278,12 +464,12 @@ def _flatten(answers: Mapping[str, Any], form: Form | None, prefix: str = "") ->
             continue
         if _is_repeat(value, question, form, key):
             for number, item in enumerate(value, start=1):
-                flat.update(_flatten(item, form, f"{name}.{number}."))
+                flat.update(_flatten(item, form, cell, f"{name}.{number}."))
         elif isinstance(value, dict):
             for part, text in value.items():
                 flat[f"{name}.{part}"] = csv_cell(text)
         else:
-            flat[name] = _cell(question, value)
+            flat[name] = cell(question, value)
     return flat
 
 
@@ -309,10 +495,13 @@ def _cell(question: Question | None, value: Any) -> str:
 # -- PDF -------------------------------------------------------------------------------------
 
 
-def pdf_content_hash(submission: SubmissionLike, version: str = PDF_RENDITION_VERSION) -> str:
+def pdf_content_hash(
+    submission: SubmissionLike, version: str = PDF_RENDITION_VERSION, assignee: str | None = None
+) -> str:
     """What a PDF was made from: the rendition code version, the answers and the definition
-    (and the few fixed facts it prints, the assisted-digital record among them), so any
-    change to one of them makes a new PDF."""
+    (and the few facts it prints, the assisted-digital record among them, and the cover
+    line's current status and assignee's name), so any change to one of them makes a new
+    PDF."""
     material = json.dumps(
         {
             "code": version,
@@ -327,6 +516,7 @@ def pdf_content_hash(submission: SubmissionLike, version: str = PDF_RENDITION_VE
                 utc_iso(submission.submitted_at),
             ],
             "assisted": submission.assisted,
+            "casework": [submission.status or RECEIVED, assignee],
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -341,13 +531,16 @@ def submission_pdf(
     submission: SubmissionLike,
     render: Callable[[SubmissionLike], bytes],
     version: str = PDF_RENDITION_VERSION,
+    assignee: str | None = None,
 ) -> bytes:
     """The submission's PDF: the stored one while it is current, else made and stored.
 
     Rendering takes a second or more, so a caseworker's download and the API share one
     copy. Two requests rendering at once both succeed; the later write is the one kept.
+    `assignee` is the name `render` prints on the cover line: a new status or assignee
+    makes a new PDF rather than serve a stale cover line.
     """
-    content_hash = pdf_content_hash(submission, version)
+    content_hash = pdf_content_hash(submission, version, assignee)
     stored = store.stored_pdf(submission.id, content_hash)
     if stored is not None:
         return stored

@@ -34,6 +34,7 @@ from forms_service.exports import CHANNEL_LABELS, assisted_facts
 from forms_service.question_types.values import format_date
 from forms_service.rendition import AnswerRow, ItemBlock, SectionBlock, read_submission
 from forms_service.rendition import StoredSubmission as SubmissionLike
+from forms_service.statuses import RECEIVED, STATUS_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates" / "pdf"
 # A base URL no one can own (.invalid is reserved): relative URLs resolve under it, and the
@@ -106,9 +107,13 @@ def render_submission_pdf(
     service_name: str,
     gettext: Callable[[str], str] = lambda s: s,
     fetcher: StaticFileFetcher | None = None,
+    assignee: str | None = None,
 ) -> bytes:
-    """The submission as a tagged PDF (PDF/UA-1) for caseworkers."""
-    html = submission_html(submission, service_name=service_name, gettext=gettext)
+    """The submission as a tagged PDF (PDF/UA-1) for caseworkers; `assignee` is the name of
+    the member of staff it is assigned to, for the cover line (None: unassigned)."""
+    html = submission_html(
+        submission, service_name=service_name, gettext=gettext, assignee=assignee
+    )
     fetcher = fetcher or StaticFileFetcher(static_folder)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     stylesheets = [_stylesheet(), _footer(gettext("Page %(page)s of %(pages)s"))]
@@ -120,8 +125,14 @@ def submission_html(
     *,
     service_name: str,
     gettext: Callable[[str], str] = lambda s: s,
+    assignee: str | None = None,
 ) -> str:
-    """The HTML the PDF is made from (escaped; without its styles)."""
+    """The HTML the PDF is made from (escaped; without its styles).
+
+    Its cover line says where the case stands when the PDF is made: the status and who it
+    is assigned to. Caseworkers' notes are left out: they are internal working, kept in
+    the service, and a PDF travels further.
+    """
     submitted = _aware(submission.submitted_at)
     local = submitted.astimezone(LONDON)
     form, sections = read_submission(
@@ -135,6 +146,7 @@ def submission_html(
     # The language the texts are in: a form's first language stands in for one it lacks.
     language = submission.language if submission.language in form.languages else form.languages[0]
     form_title = form.title.pick(language)
+    status = getattr(submission, "status", None) or RECEIVED
     names = {"form": form_title, "reference": submission.reference,
              "form_id": submission.form_id, "version": submission.form_version}  # fmt: skip
     context = {
@@ -148,6 +160,8 @@ def submission_html(
         "created": submitted.isoformat(timespec="seconds"),
         "form_title": form_title,
         "reference": submission.reference,
+        "status": gettext(STATUS_LABELS.get(status, status)),
+        "assignee": assignee or gettext("Unassigned"),
         "submitted": _date_and_time(local, language, gettext),
         "channel": gettext(CHANNEL_LABELS.get(submission.channel, submission.channel)),
         "assisted": assisted_facts(

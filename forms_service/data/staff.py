@@ -258,11 +258,41 @@ class StaffAccess:
                 )
             )
 
-    def audit_events(self, offset: int = 0, limit: int = 100) -> tuple[list[AuditEvent], int]:
+    def audit_events(
+        self,
+        offset: int = 0,
+        limit: int = 100,
+        *,
+        staff_id: int | None = None,
+        action: str | None = None,
+        since: datetime.datetime | None = None,
+        before: datetime.datetime | None = None,
+        target: str | None = None,
+    ) -> tuple[list[AuditEvent], int]:
+        """A page of the audit log, newest first, and how many events match in all.
+
+        `staff_id`: events by that member of staff (their failed sign-ins too); `since` and
+        `before`: a half-open time range; `target`: the record, exactly (a reference).
+        """
+        conditions = []
+        if staff_id is not None:
+            conditions.append(AuditEvent.actor.startswith(f"staff:{staff_id} ", autoescape=True))
+        if action is not None:
+            conditions.append(AuditEvent.action == action)
+        if since is not None:
+            conditions.append(AuditEvent.at >= since)
+        if before is not None:
+            conditions.append(AuditEvent.at < before)
+        if target is not None:
+            conditions.append(AuditEvent.target == target)
         with self.sessions() as db:
-            total = db.scalar(select(func.count(AuditEvent.id))) or 0
+            total = db.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0
             rows = db.scalars(
-                select(AuditEvent).order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
+                select(AuditEvent)
+                .where(*conditions)
+                .order_by(AuditEvent.id.desc())
+                .offset(offset)
+                .limit(limit)
             ).all()
         return list(rows), total
 

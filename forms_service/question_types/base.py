@@ -181,6 +181,11 @@ class QuestionType:
         """The answer as the text of one cell of a CSV export."""
         return csv_cell(value)
 
+    def csv_label(self, question: Question, value: Any, ctx: Display) -> str:
+        """The answer in a CSV export for people: as csv_cell, but options by their labels
+        and yes/no as words (the "codes" export keeps csv_cell's stored values)."""
+        return self.csv_cell(question, value)
+
     def example_answer(self, question: Question, today: datetime.date) -> Any:
         """A valid stored answer to the question, honouring its settings (for tests and for
         walking a form with sample data); None when the type's example cannot satisfy them."""

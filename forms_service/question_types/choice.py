@@ -45,6 +45,10 @@ class ChoiceType(QuestionType):
         option = question.option(value) if value is not None else None
         return [ctx.label(option.label)] if option else []
 
+    def csv_label(self, question: Question, value: Any, ctx: Display) -> str:
+        # An option no longer in the definition keeps its stored value rather than vanish.
+        return "; ".join(self.display(question, value, ctx)) or self.csv_cell(question, value)
+
     def example_answer(self, question: Question, today: datetime.date) -> str | None:
         """The first option."""
         return question.options[0].value if question.options else None
@@ -109,6 +113,9 @@ class CheckboxesType(QuestionType):
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         chosen = value or []
         return [ctx.label(o.label) for o in question.options if o.value in chosen]
+
+    def csv_label(self, question: Question, value: Any, ctx: Display) -> str:
+        return "; ".join(self.display(question, value, ctx)) or self.csv_cell(question, value)
 
     def example_answer(self, question: Question, today: datetime.date) -> list[str] | None:
         """The first options, as many as min_selected asks (at least one); an exclusive

@@ -38,6 +38,9 @@ class YesNoType(QuestionType):
             return []
         return [ctx.gettext("Yes") if value else ctx.gettext("No")]
 
+    def csv_label(self, question: Question, value: Any, ctx: Display) -> str:
+        return "; ".join(self.display(question, value, ctx))
+
     def example_answer(self, question: Question, today: datetime.date) -> bool:
         """Yes."""
         return True

@@ -36,12 +36,16 @@ def today() -> datetime.date:
 
 
 def make_pdf(submission: Submission) -> bytes:
-    """The submission's PDF (cached in the database), for the API and the staff pages."""
+    """The submission's PDF (cached in the database), for the API and the staff pages,
+    with its current status and assignee on the cover line."""
     from forms_service.pdf import render_submission_pdf  # WeasyPrint: load on first use
 
+    assigned = store().user(submission.assigned_to) if submission.assigned_to else None
+    assignee = (assigned.name or assigned.email) if assigned else None
     render = partial(
         render_submission_pdf,
         static_folder=Path(current_app.static_folder or "static"),
         service_name=current_app.config["SERVICE_NAME"],
+        assignee=assignee,
     )
-    return submission_pdf(store(), submission, render)
+    return submission_pdf(store(), submission, render, assignee=assignee)

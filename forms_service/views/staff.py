@@ -26,9 +26,9 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
-from forms_service.clock import utcnow
+from forms_service.clock import LONDON, utcnow
 from forms_service.data import StaffUser
 from forms_service.exports import CHANNEL_LABELS, CHANNELS, assisted_facts
 from forms_service.mailer import Email, MailError
@@ -36,13 +36,14 @@ from forms_service.passwords import MIN_LENGTH, hash_password, long_enough, veri
 from forms_service.question_types.base import N_
 from forms_service.question_types.values import format_date
 from forms_service.roles import ADMIN, CASEWORKER, ROLES
-from forms_service.statuses import OPEN_STATUSES, STATUS_LABELS, STATUSES
+from forms_service.statuses import OPEN_STATUSES, RECEIVED, STATUS_LABELS, STATUSES
 from forms_service.template_filters import answer_row as _answer_row
 from forms_service.template_filters import app_datetime, app_roles
 from forms_service.tokens import hash_secret, new_token
 from forms_service.views.common import make_pdf, store, today
 from forms_service.views.staff_access import (
     audit,
+    audit_inbox,
     backing_off,
     password_accepted,
     record_failure,
@@ -57,6 +58,7 @@ from forms_service.views.staff_access import sign_out as end_staff_session
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 log = logging.getLogger(__name__)
 PER_PAGE = 25
+AUDIT_PER_PAGE = 50
 
 
 @bp.app_context_processor
@@ -144,7 +146,7 @@ def inbox():
     # The search term may be a name: it is never written down (POST body only, not the
     # URL, the access log or the audit log); the audit row says a search was made.
     shown = {k: v for k, v in filters.items() if v and k not in ("q", *_TYPED)}
-    audit("inbox", None, filters=shown, searched=bool(filters["q"]))
+    audit_inbox(shown, searched=bool(filters["q"]))
     forms = current_app.extensions["forms"]
     on = today()
     channels = {key: gettext(label) for key, label in CHANNEL_LABELS.items()}
@@ -459,8 +461,9 @@ def _act_on(submission: Any) -> list[dict[str, str]]:
             return [{"text": gettext("Select a status"), "href": "#status"}]
         if status in ("rejected", "more_information_needed") and not note:
             return [{"text": gettext("Enter a note to say why"), "href": "#note"}]
+        before = submission.status or RECEIVED
         store().change_status(submission.id, status, note, user.id, actor)
-        audit("status", submission.reference, to=status)
+        audit("status", submission.reference, **{"from": before, "to": status})
         tell(gettext("Status changed to %(status)s", status=gettext(STATUS_LABELS[status])))
     elif action == "assign":
         value = request.form.get("assignee", "")
@@ -516,16 +519,30 @@ def submission_pdf(reference: str):
 @bp.get("/export.csv")
 @staff_required("caseworker", "admin")
 def export_csv():
-    from forms_service.exports import submissions_csv
+    """The inbox's submissions (as filtered) for people: labels, names, UK times."""
+    return _export(codes=False)
+
+
+@bp.get("/export-codes.csv")
+@staff_required("caseworker", "admin")
+def export_codes_csv():
+    """The same submissions for other systems: question ids and stored option values."""
+    return _export(codes=True)
+
+
+def _export(codes: bool) -> Response:
+    from forms_service.exports import CsvWording, submissions_csv
 
     _, query = _filters(g.staff)
     rows, total = store().find_submissions(**query, offset=0, limit=10_000)
-    audit("export_csv", None, count=len(rows))
+    audit("export_csv", None, count=len(rows), codes=codes)
     forms = current_app.extensions["forms"]
+    wording = None if codes else CsvWording(gettext, {u.id: u.name for u in store().users()})
+    name = "submissions-codes.csv" if codes else "submissions.csv"
     return Response(
-        submissions_csv(rows, forms),
+        submissions_csv(rows, forms, wording),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="submissions.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -781,13 +798,101 @@ def reset_two_factor(user_id: int):
 @bp.get("/audit")
 @staff_required("admin")
 def audit_log():
-    page = max(1, request.args.get("page", 1, type=int))
-    events, total = store().audit_events(offset=(page - 1) * 100, limit=100)
+    """The audit log, newest first, in sentences; filtered by who, what, when and record."""
+    from forms_service.audit_log import KINDS, Wording, describe, who
+
+    args = request.args
+    people = sorted(store().users(), key=lambda u: (u.name or u.email).lower())
+    wording = Wording(gettext, ngettext, {u.id: u.name or u.email for u in people})
+    chosen = {
+        "who": args.get("who", ""),
+        "what": args.get("what", ""),
+        "reference": args.get("reference", "").strip()[:200],
+    }
+    errors: list[dict[str, str]] = []
+    start = _audit_date("from", gettext("Date from"), errors)
+    end = _audit_date("to", gettext("Date to"), errors)
+    if start and end and end < start:
+        errors.append(
+            {"text": gettext("Date to must be the same as or after date from"), "href": "#to-day"}
+        )
+        end = None
+    page = max(1, args.get("page", 1, type=int))
+    events, total = store().audit_events(
+        offset=(page - 1) * AUDIT_PER_PAGE,
+        limit=AUDIT_PER_PAGE,
+        staff_id=int(chosen["who"]) if chosen["who"].isdigit() else None,
+        action=chosen["what"] if chosen["what"] in KINDS else None,
+        since=_audit_day_start(start),
+        before=_audit_day_start(end + datetime.timedelta(days=1)) if end else None,
+        target=chosen["reference"].upper() or None,
+    )
+    pages = max(1, math.ceil(total / AUDIT_PER_PAGE))
+    others = [(k, v) for k, v in args.items(multi=True) if k != "page"]
     return render_template(
         "staff/audit.html",
         journey=None,
         form=None,
-        events=events,
+        rows=[
+            {
+                "at": event.at,
+                "who": who(event.actor, wording),
+                "what": describe(event.action, event.target, event.detail or {}, wording),
+                "ip": event.ip,
+            }
+            for event in events
+        ],
+        total=total,
         page=page,
-        pages=max(1, math.ceil(total / 100)),
+        pages=pages,
+        page_url=lambda n: url_for("staff.audit_log") + "?" + urlencode([*others, ("page", n)]),
+        errors=errors,
+        chosen=chosen,
+        people=people,
+        kinds={key: gettext(label) for key, label in KINDS.items()},
+        date_parts={
+            name: {part: args.get(f"{name}-{part}", "") for part in ("day", "month", "year")}
+            for name in ("from", "to")
+        },
+        date_errors={e["href"].split("-")[0].lstrip("#"): e for e in errors},
     )
+
+
+def _audit_date(name: str, label: str, errors: list[dict[str, str]]) -> datetime.date | None:
+    """A date from a GOV.UK date input (`name`-day, -month, -year); None when left blank.
+    A date that cannot be read adds a GOV.UK style error and filters nothing."""
+    from forms_service.question_types.values import InvalidValue, parse_date
+
+    parts = [request.args.get(f"{name}-{part}", "") for part in ("day", "month", "year")]
+    try:
+        return parse_date(*parts)
+    except InvalidValue as problem:
+        if problem.kind == "required":
+            return None
+        first = problem.parts[0] if problem.parts else "day"
+        if problem.kind.startswith("missing_"):
+            missing = problem.kind.removeprefix("missing_").split("_and_")
+            words = {
+                "day": gettext("a day"),
+                "month": gettext("a month"),
+                "year": gettext("a year"),
+            }
+            text = gettext("%(label)s must include %(parts)s") % {
+                "label": label,
+                "parts": f" {gettext('and')} ".join(words[m] for m in missing),
+            }
+        elif problem.kind == "year_not_4_digits":
+            text = gettext("The year of %(label)s must include 4 numbers") % {
+                "label": label.lower()
+            }
+        else:
+            text = gettext("%(label)s must be a real date") % {"label": label}
+        errors.append({"text": text, "href": f"#{name}-{first}", "parts": problem.parts})
+        return None
+
+
+def _audit_day_start(day: datetime.date | None) -> datetime.datetime | None:
+    """The start of a day in UK time, as the audit log's UTC times compare with it."""
+    if day is None:
+        return None
+    return datetime.datetime.combine(day, datetime.time(), LONDON).astimezone(datetime.UTC)

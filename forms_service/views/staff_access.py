@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +48,28 @@ def tell(message: str) -> None:
 def take_banner() -> str | None:
     """The message of the last action, if not shown yet (it is forgotten once taken)."""
     return session.pop(BANNER_KEY, None) if BANNER_KEY in session else None
+
+
+# The inbox lists this sign-in has already written to the audit log (their filters).
+INBOX_LISTS_KEY = "staff_inbox_lists"
+INBOX_LISTS_KEPT = 50
+
+
+def audit_inbox(filters: dict[str, Any], searched: bool) -> None:
+    """Write a look at the inbox to the audit log once per list per sign-in.
+
+    An auditor needs who looked at which lists of people, not every page turn: so the
+    first view of each filtered list (ignoring its page and sort order) in a sign-in is
+    written, and every search is (the term never is: it may be a name).
+    """
+    shown = {k: v for k, v in filters.items() if k not in ("sort", "order", "page")}
+    if not searched:
+        signature = json.dumps(shown, sort_keys=True)
+        seen = list(session.get(INBOX_LISTS_KEY) or [])
+        if signature in seen:
+            return
+        session[INBOX_LISTS_KEY] = [*seen, signature][-INBOX_LISTS_KEPT:]
+    audit("inbox", None, filters=shown, searched=searched)
 
 
 def current_staff() -> StaffUser | None:
@@ -94,7 +117,7 @@ def visible_forms(user: StaffUser) -> list[str] | None:
 
 
 def sign_out() -> None:
-    for key in ("staff_user_id", "staff_seen", *PENDING_KEYS):
+    for key in ("staff_user_id", "staff_seen", INBOX_LISTS_KEY, *PENDING_KEYS):
         session.pop(key, None)
 
 
