@@ -16,6 +16,9 @@ from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 
 os.environ.setdefault("FORMS_SERVICE_ENV", "test")
+# Real argon2, at its cheapest cost: hundreds of sign-ins (forms_service/passwords.py). The
+# tests that compare timings switch back to the standard cost (fixture standard_hashing).
+os.environ.setdefault("PASSWORD_HASHING", "fast-for-tests")
 
 from forms_service import create_app  # noqa: E402
 from forms_service.data import Store  # noqa: E402
