@@ -150,14 +150,6 @@ def load_config(
             "ACCESSIBILITY_STATEMENT_DATE must be a date like 2026-12-01, "
             f"not {config['ACCESSIBILITY_STATEMENT_DATE']!r}"
         ) from None
-    hashing = env.get("PASSWORD_HASHING", "standard")
-    if hashing not in ("standard", "fast-for-tests") or (
-        hashing != "standard" and mode == "production"
-    ):
-        raise ConfigError(
-            "PASSWORD_HASHING must be standard (fast-for-tests is for the test suite, "
-            f"not production), not {hashing!r}"
-        )
     if config["STAFF_TWO_FACTOR"] == "off" and mode == "production":
         raise ConfigError("STAFF_TWO_FACTOR=off is for tests and development, not production")
     # Seconds are what the code uses; tests may set them directly for short sessions.

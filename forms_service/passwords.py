@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import os
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 12
 
-# How costly a new hash is (PASSWORD_HASHING): "standard" is argon2-cffi's default, RFC 9106's
-# low-memory profile (64 MiB, 3 passes); "fast-for-tests" its cheapest profile, so the test
-# suite's hundreds of sign-ins are not minutes of hashing. config.py refuses it in
-# production. Hashes say their own parameters, so either one verifies any hash.
-COSTS = {"standard": profiles.RFC_9106_LOW_MEMORY, "fast-for-tests": profiles.CHEAPEST}
-HASHING = os.environ.get("PASSWORD_HASHING", "standard")
-_hasher = PasswordHasher.from_parameters(COSTS.get(HASHING, COSTS["standard"]))
+# argon2-cffi's default cost: RFC 9106's low-memory profile (64 MiB, 3 passes). The test
+# suite swaps in the cheapest profile (tests/conftest.py): hashes carry their parameters.
+COST = profiles.RFC_9106_LOW_MEMORY
+_hasher = PasswordHasher.from_parameters(COST)
 # Checking against this when there is no account takes as long as a real check, so the
 # time taken does not reveal which email addresses have accounts.
 _DUMMY_HASH = _hasher.hash("not a real password")

@@ -13,14 +13,12 @@ from pathlib import Path
 import html5lib
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher, profiles
 from flask.testing import FlaskClient
 
 os.environ.setdefault("FORMS_SERVICE_ENV", "test")
-# Real argon2, at its cheapest cost: hundreds of sign-ins (forms_service/passwords.py). The
-# tests that compare timings switch back to the standard cost (fixture standard_hashing).
-os.environ.setdefault("PASSWORD_HASHING", "fast-for-tests")
 
-from forms_service import create_app  # noqa: E402
+from forms_service import create_app, passwords  # noqa: E402
 from forms_service.data import Store  # noqa: E402
 from forms_service.data.schema import upgrade  # noqa: E402
 
@@ -40,6 +38,18 @@ class ParsingClient(FlaskClient):
             except html5lib.html5parser.ParseError as exc:
                 raise AssertionError(f"invalid HTML from {args[:1]}: {exc}") from None
         return response
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Real argon2 at its cheapest cost: the suite signs staff in hundreds of times, and one
+    check at the production cost took 0.4 s on a loaded test machine. Hashes carry their own
+    parameters, so nothing else changes; the timing-equality test restores the real cost."""
+    hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", hasher)
+        patch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not a real password"))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -56,7 +56,7 @@ def timed_sign_in(person, email: str) -> float:
 def standard_hashing(monkeypatch):
     """Password checks at the production cost (the suite runs the cheapest, see
     tests/conftest.py): a timing comparison needs the check to be what takes the time."""
-    hasher = PasswordHasher.from_parameters(passwords.COSTS["standard"])
+    hasher = PasswordHasher.from_parameters(passwords.COST)
     monkeypatch.setattr(passwords, "_hasher", hasher)
     monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not a real password"))
 
