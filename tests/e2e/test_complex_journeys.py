@@ -56,8 +56,10 @@ def not_reachable(citizen, form_id: str, page_id: str) -> None:
 
 
 def item_headings(citizen) -> list[str]:
-    """The repeat items' headings on check your answers ("Attorney 1", ...)."""
-    return [h.strip() for h in citizen.page.locator("main h3").all_inner_texts()]
+    """The repeat items on check your answers ("Attorney 1", ...): their summary cards'
+    titles ("Attorney 1: Tomasz Nowak") before the colon."""
+    titles = citizen.page.locator("main .govuk-summary-card__title").all_inner_texts()
+    return [title.strip().split(": ")[0] for title in titles]
 
 
 def submitted_answers(app, reference: str) -> dict:

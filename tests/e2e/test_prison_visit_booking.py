@@ -123,8 +123,14 @@ def test_book_a_visit(citizen, live_app, today):
     assert answers["Other visitors"] == "2 added"
     assert answers["Visitor 1: First name"] == "Rhys"
     assert answers["Visitor 2: First name"] == "Huw"
+    # Each visitor is a summary card named after them; no tick box under the declaration:
+    # "Accept and send" is the agreement.
+    cards = citizen.page.locator("main .govuk-summary-card__title")
+    expect(cards).to_have_text(["Visitor 1: Rhys Jones", "Visitor 2: Huw Jones"])
+    expect(citizen.page.get_by_role("heading", name="Now send your application")).to_be_visible()
+    expect(citizen.page.locator('input[name="declaration"]')).to_have_count(0)
 
-    reference = citizen.accept_and_send(FORM, try_without_ticking=True)
+    reference = citizen.accept_and_send(FORM)
     assert reference.startswith("PVB-")
     expect(citizen.heading).to_have_text("Visit request sent")
     expect(citizen.page.locator("main")).to_contain_text(f"Your reference number is {reference}")
@@ -178,7 +184,7 @@ def test_book_a_visit_without_javascript(citizen_without_js, today):
     answers = citizen.expect_check_answers(FORM)
     assert answers["Prison name"] == "HMP Cardiff"
     assert "Third choice: date" not in answers
-    reference = citizen.accept_and_send(FORM, try_without_ticking=True)
+    reference = citizen.accept_and_send(FORM)
     assert reference.startswith("PVB-")
 
 
