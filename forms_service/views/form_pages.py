@@ -54,6 +54,7 @@ from forms_service.views.session_drafts import (
     load_runner,
     pages_blueprint,
     save,
+    take_resumed,
     url_for_place,
 )
 from forms_service.views.staff_access import audit, staff_actor
@@ -205,7 +206,29 @@ def render_page(form: Form, step: Step, runner: Runner, page_form_: Any, change:
         body=render_markdown_text(scope, page.body) if page.body else None,
         label_hidden=heading_question is None and page.title is None,
         form_changed=session.pop("form_changed", None) == form.id,
+        resumed=take_resumed(form),
+        change_answer=_change_answer(form, runner, step),
     )
+
+
+def _change_answer(form: Form, runner: Runner, step: Step) -> dict[str, str] | None:
+    """On an exit page, the link back to the question whose answer led there ("Change
+    prison name"), landing on the question itself."""
+    cause = runner.exit_cause(step)
+    if cause is None:
+        return None
+    asked_on, question = cause
+    label = runner.journey.scope_for(asked_on).text(question.label)
+    return {
+        "href": url_for_place(form, Place.at(asked_on)) + f"#{_anchor(question)}",
+        "text": gettext("Change %(question)s", question=_lower(label)),
+    }
+
+
+def _anchor(question: Any) -> str:
+    """The id of a question's first input, where a link to the question lands."""
+    first_part = question_type(question).input_parts(question)[:1]
+    return f"{question.id}-{first_part[0]}" if first_part and first_part[0] else question.id
 
 
 # -- repeats ---------------------------------------------------------------------------------
@@ -264,6 +287,7 @@ def _add_another(form: Form, runner: Runner, step: Step):
         else gettext("Add %(item)s details", item=item_name),
         body=render_markdown_text(journey, repeat.body) if repeat.body else None,
         back=_url(form, runner.add_another_back(step)),
+        resumed=take_resumed(form),
     ), (422 if errors else 200)
 
 
@@ -330,6 +354,7 @@ def task_list(form_id: str):
         total=len(journey.tasks),
         complete=journey.outcome == COMPLETE,
         check_answers=url_for_place(form, CHECK_ANSWERS),
+        resumed=take_resumed(form),
     )
 
 
@@ -380,6 +405,7 @@ def check_answers(form_id: str):
         if form.declaration
         else None,
         confirm_text=confirm_text,
+        resumed=take_resumed(form),
     ), (422 if error else 200)
 
 
@@ -464,11 +490,7 @@ def _item_card(form: Form, runner: Runner, item: ItemBlock) -> dict[str, Any]:
 
 def _row(form: Form, row: AnswerRow) -> dict[str, Any]:
     value = Markup("<br>").join(row.lines) if row.lines else gettext("Not answered")
-    first_part = question_type(row.question).input_parts(row.question)[:1]
-    anchor = (
-        f"{row.question.id}-{first_part[0]}" if first_part and first_part[0] else row.question.id
-    )
-    href = url_for_place(form, Place.at(row.step, change=True)) + f"#{anchor}"
+    href = url_for_place(form, Place.at(row.step, change=True)) + f"#{_anchor(row.question)}"
     return {
         "key": {"text": row.label},
         "value": {"html": value} if row.lines else {"text": value},

@@ -40,7 +40,7 @@ from forms_service.views.resume_links import (
     posted_email,
     send_link,
 )
-from forms_service.views.session_drafts import load_runner, url_for_place
+from forms_service.views.session_drafts import load_runner, mark_resumed, url_for_place
 
 bp = Blueprint("resume", __name__)
 log = logging.getLogger(__name__)
@@ -153,7 +153,8 @@ def resume(token: str):
         return _link_problem("gone")
     session["language"] = draft.language
     runner, _ = load_runner(form)
-    return redirect(url_for_place(form, runner.landing()))
+    mark_resumed(form)
+    return redirect(url_for_place(form, runner.resumed_landing()))
 
 
 def _link_problem(status: str):
