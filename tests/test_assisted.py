@@ -157,9 +157,13 @@ def test_end_and_save_then_carry_on_from_my_drafts_on_another_device(app):
     # Another browser, after signing in again: continue from the list.
     again = signed_in(app, "al@example.com")
     listing = again.get("/staff/assisted/").get_data(as_text=True)
-    link = re.search(r'href="(/staff/assisted/[^"/]+/prison-visit-booking/)"', listing).group(1)
-    assert link == f"{base}/{PVB}/"
+    link = re.search(r'href="(/staff/assisted/[^"/]+/continue)"', listing).group(1)
+    assert link == f"{base}/continue"
     assert again.get(link).location == f"{base}/{PVB}/visit-first-choice"
+    page = again.get(f"{base}/{PVB}/visit-first-choice").get_data(as_text=True)
+    assert "You have saved answers" in page  # once: not after a reload
+    again_page = again.get(f"{base}/{PVB}/visit-first-choice").get_data(as_text=True)
+    assert "You have saved answers" not in again_page
     # Bo does not see Al's draft; an admin sees everyone's.
     assert "Ana Silva" not in signed_in(app, "bo@example.com").get("/staff/assisted/").get_data(
         as_text=True

@@ -144,11 +144,12 @@ def test_double_submit_makes_one_submission(app):
     assert app.extensions["store"].count_submissions("prison-visit-booking") == 1
 
 
-def test_the_declaration_must_be_confirmed(app):
-    form = app.extensions["forms"]["prison-visit-booking"]
+def test_a_declaration_with_a_tick_box_must_be_confirmed(app):
+    # Criminal injuries compensation asks for the tick box (its declaration's confirm_label).
+    form = app.extensions["forms"]["criminal-injuries-compensation"]
     citizen = Citizen(app.test_client())
-    citizen.walk(form, MAIN_ROUTE["prison-visit-booking"])
-    response = citizen.post_with_errors("/prison-visit-booking/check-your-answers", {})
+    citizen.walk(form, MAIN_ROUTE["criminal-injuries-compensation"])
+    response = citizen.post_with_errors("/criminal-injuries-compensation/check-your-answers", {})
     html = response.get_data(as_text=True)
     assert "<title>Error:" in html and 'href="#declaration"' in html
     assert app.extensions["store"].count_submissions() == 0

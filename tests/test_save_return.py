@@ -209,10 +209,11 @@ def test_a_new_form_version_keeps_compatible_answers(make_app, tmp_path):
     form = app.extensions["forms"][FORM]
     citizen.walk(form, {"prisoner_number": "A1234BC", "prison": "cardiff"}, until="visitor-contact")
 
-    # Version 3: the prison number question is gone, a question is added to the first page,
-    # and the Cardiff prison option is renamed.
+    # The next version: the prison number question is gone, a question is added to the first
+    # page, and the Cardiff prison option is renamed.
+    bumped = f"version: {form.version + 1}"
     changed = (
-        source.replace("version: 2", "version: 3")
+        source.replace(f"version: {form.version}", bumped)
         .replace("value: cardiff,", "value: hmp-cardiff,")
         .replace(
             "      - id: prisoner_number\n",
@@ -223,7 +224,7 @@ def test_a_new_form_version_keeps_compatible_answers(make_app, tmp_path):
             1,
         )
     )
-    assert changed.count("version: 3") == 1
+    assert changed.count(bumped) == 1
     (folder / f"{FORM}.yaml").write_text(changed)
     new_app = make_app(definitions=folder, DATABASE_URL=app.config["DATABASE_URL"])
     moved = Citizen(new_app.test_client())

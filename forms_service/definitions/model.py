@@ -166,7 +166,7 @@ class Section:
 @dataclass(frozen=True, eq=False)
 class Declaration:
     body: Text
-    confirm_label: Text | None  # None: the service's own "I confirm..." wording
+    confirm_label: Text | None  # None: no tick box, "Accept and send" is the agreement
     # What staff filling the form in for a citizen confirm instead (assisted digital);
     # None: the service's own wording.
     assisted_body: Text | None = None

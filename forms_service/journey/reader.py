@@ -19,6 +19,7 @@ from forms_service.definitions.model import (
     ONLINE,
     PLACEHOLDER,
     Form,
+    Page,
     Question,
     Rule,
     Text,
@@ -129,6 +130,26 @@ def expression_values(
 def channel_values(form: Form, channel: str) -> dict[str, Any]:
     """`channel` for conditions; a question with that id keeps its own meaning."""
     return {} if form.question("channel") is not None else {"channel": channel}
+
+
+def item_label(repeat: Page, scope: AnswerReader) -> str:
+    """What identifies a repeat item in lists and headings, read inside the item: its name
+    ("Jo Bloggs"), else the text answers of its first page that has any, else its first
+    answer. Check your answers, the add-another page and the caseworker's views share it."""
+    answered = [
+        (page, question)
+        for page in repeat.pages
+        for question in page.answerable
+        if question.id in scope.answers
+    ]
+    for _, question in answered:
+        if question_type(question).names_a_person:
+            return " ".join(scope.display(question))
+    texts = [(p, q) for p, q in answered if question_type(q).labels_an_item]
+    if texts:
+        first_page = texts[0][0]
+        return " ".join(scope.display(q)[0] for p, q in texts[:2] if p is first_page)
+    return next((scope.display(q)[0] for _, q in answered if scope.display(q)), "")
 
 
 def capital(text: str) -> str:

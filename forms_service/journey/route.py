@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms_service.definitions.model import Form, Page, Question, Text
-from forms_service.journey.reader import ONLINE, AnswerReader, channel_values
+from forms_service.journey.reader import ONLINE, AnswerReader, channel_values, item_label
 from forms_service.question_types import Invalid, question_type
 
 SavedAnswers = Mapping[str, Any]
@@ -284,22 +284,8 @@ class Journey(AnswerReader):
 
     def item_label(self, repeat: Page, index: int) -> str:
         """What identifies an item in lists: its name ("Jo Bloggs"), else the text answers
-        of its first page that has any, else its first answer."""
-        scope = self.item_scope(repeat, index)
-        answered = [
-            (page, question)
-            for page in repeat.pages
-            for question in page.answerable
-            if question.id in scope.answers
-        ]
-        for _, question in answered:
-            if question_type(question).names_a_person:
-                return " ".join(scope.display(question))
-        texts = [(p, q) for p, q in answered if question_type(q).labels_an_item]
-        if texts:
-            first_page = texts[0][0]
-            return " ".join(scope.display(q)[0] for p, q in texts[:2] if p is first_page)
-        return next((scope.display(q)[0] for _, q in answered if scope.display(q)), "")
+        of its first page that has any, else its first answer (see reader.item_label)."""
+        return item_label(repeat, self.item_scope(repeat, index))
 
     # -- where to go -----------------------------------------------------------------------
 

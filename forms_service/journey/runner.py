@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forms_service.definitions.model import Form, Page, Rule, as_filled_by_staff
+from forms_service.definitions.model import Form, Page, Question, Rule, as_filled_by_staff
 from forms_service.journey.changes import with_answers, with_repeat_done
 from forms_service.journey.reader import ASSISTED, ONLINE
 from forms_service.journey.route import CANNOT_START, Journey, SavedAnswers, Step
@@ -108,6 +108,17 @@ class Runner:
             return TASK_LIST
         return CHECK_ANSWERS
 
+    def resumed_landing(self) -> Place:
+        """Where someone coming back to a saved draft lands (a resume link, a member of
+        staff reopening an assisted draft): a task-list form's task list once the questions
+        before it are answered, so they see what is done and what is left; otherwise the
+        first page still to answer (landing)."""
+        journey = self.journey
+        task_list = self.form.navigation == "task_list" and journey.preamble_done
+        if task_list and journey.next_step is None:  # None: not stopped on an exit page
+            return TASK_LIST
+        return self.landing()
+
     def start(self) -> Place:
         """Where the start page's button goes (or where a form with no start page opens)."""
         if self.journey.route:
@@ -143,6 +154,22 @@ class Runner:
         if self.form.navigation == "task_list" and step.section is not None:
             return TASK_LIST
         return START if self.form.start else None
+
+    def exit_cause(self, step: Step) -> tuple[Step, Question] | None:
+        """For an exit page, the question whose answer led there and the step it was asked
+        on (the last one before it that its condition names), so the page can offer to go
+        back and change that answer; None for other pages."""
+        page = step.page
+        if not page.is_exit or page.when is None:
+            return None
+        names = page.when.names()
+        route = self.journey.route
+        before = route[: route.index(step)] if step in route else route
+        for earlier in reversed(before):
+            for question, _, _ in earlier.page.all_questions():
+                if question.id in names:
+                    return earlier, question
+        return None
 
     def add_another_back(self, step: Step) -> Place | None:
         previous = self.journey.previous(step)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms_service.definitions.model import Form, Page, Question
-from forms_service.journey.reader import AnswerReader, capital
+from forms_service.journey.reader import AnswerReader, capital, item_label
 from forms_service.journey.route import Step, chosen
 
 
@@ -30,12 +30,14 @@ class AnswerRow:
 
 @dataclass(frozen=True)
 class ItemBlock:
-    """One repeat item's answers under a heading: "Attorney 2"."""
+    """One repeat item's answers under a heading that names it: "Attorney 2: Jo Bloggs"
+    (just "Attorney 2" when nothing identifies it yet)."""
 
     heading: str
     rows: list[AnswerRow]
     repeat: Page | None = field(default=None, compare=False, repr=False)
     index: int = field(default=0, compare=False, repr=False)
+    name: str = field(default="", compare=False, repr=False)  # "Attorney 2"
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def answer_sections(
         if step.repeat is not None:
             key = (step.repeat.id, step.item)
             if key not in items:
-                items[key] = _item_block(reader, step.repeat, step.item)
+                items[key] = _item_block(reader_for(step), step.repeat, step.item)
                 entries.append(items[key])
             rows = items[key].rows
         rows.extend(_rows(reader_for(step), step, answered_only))
@@ -113,9 +115,12 @@ def _repeat_row(reader: AnswerReader, repeat: Page) -> RepeatRow:
 
 
 def _item_block(reader: AnswerReader, repeat: Page, index: int) -> ItemBlock:
-    name = capital(reader.pick(repeat.item_name))
-    heading = reader.gettext("%(item)s %(number)d") % {"item": name, "number": index + 1}
-    return ItemBlock(heading, [], repeat, index)
+    """An item's block, read inside the item (`reader`): its number and what identifies it."""
+    item = capital(reader.pick(repeat.item_name))
+    name = reader.gettext("%(item)s %(number)d") % {"item": item, "number": index + 1}
+    label = item_label(repeat, reader)
+    heading = reader.gettext("%(name)s: %(label)s") % {"name": name, "label": label}
+    return ItemBlock(heading if label else name, [], repeat, index, name)
 
 
 def stored_steps(form: Form, answers: Mapping[str, Any]) -> Iterator[Step]:

@@ -4,10 +4,22 @@ import { initAll } from "./vendor/govuk/govuk-frontend.min.js";
 initAll();
 
 // Long select lists become an accessible autocomplete (alphagov/accessible-autocomplete).
+// Each option may carry its name in the form's other language (data-other-names), so a
+// prison is found by either name: "Cardiff" finds "CEF Caerdydd" on the Welsh page. Accents
+// and capitals do not matter ("ty" finds "tŷ"). The suggestions are the options' own text,
+// which is what the select keeps when one is chosen.
 const autocomplete = window.accessibleAutocomplete;
+const folded = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
 if (autocomplete) {
   document.querySelectorAll('select[data-module="app-autocomplete"]').forEach((select) => {
-    autocomplete.enhanceSelectElement({ selectElement: select, defaultValue: "", showAllValues: true, dropdownArrow: () => "" });
+    const options = [...select.options]
+      .filter((option) => option.value)
+      .map((option) => ({ text: option.textContent, names: folded(`${option.textContent} | ${option.dataset.otherNames || ""}`) }));
+    const source = (query, populateResults) => {
+      const wanted = folded(query);
+      populateResults(options.filter((option) => option.names.includes(wanted)).map((option) => option.text));
+    };
+    autocomplete.enhanceSelectElement({ selectElement: select, defaultValue: "", showAllValues: true, dropdownArrow: () => "", source });
   });
 }
 

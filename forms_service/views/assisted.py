@@ -31,6 +31,7 @@ from forms_service.views.resume_links import (
 from forms_service.views.session_drafts import (
     AssistedDraft,
     load_runner,
+    mark_resumed,
     retention,
     url_for_place,
 )
@@ -219,6 +220,16 @@ def _assisted_draft():
     form = get_form(draft.form_id)
     g.assisted_banner = helping(form.title.pick(form.default_language), draft.assisted, gettext)
     return None
+
+
+@form_bp.get("/continue")
+def continue_draft():
+    """Carry on with a draft from "my drafts": the task list of a task-list form, else the
+    first page still to answer, with a "You have saved answers" banner there once."""
+    form = get_form(g.assisted.draft.form_id)
+    runner, _ = load_runner(form)
+    mark_resumed(form)
+    return redirect(url_for_place(form, runner.resumed_landing()))
 
 
 @form_bp.route("/hand-over", methods=["GET", "POST"])

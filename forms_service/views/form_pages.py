@@ -56,6 +56,7 @@ from forms_service.views.session_drafts import (
     load_runner,
     pages_blueprint,
     save,
+    take_resumed,
     url_for_place,
 )
 from forms_service.views.shown_errors import errors_to_show, show_errors_again
@@ -228,7 +229,29 @@ def render_page(form: Form, step: Step, runner: Runner, page_form_: Any, change:
         body=render_markdown_text(scope, page.body) if page.body else None,
         label_hidden=heading_question is None and page.title is None,
         form_changed=session.pop("form_changed", None) == form.id,
+        resumed=take_resumed(form),
+        change_answer=_change_answer(form, runner, step),
     )
+
+
+def _change_answer(form: Form, runner: Runner, step: Step) -> dict[str, str] | None:
+    """On an exit page, the link back to the question whose answer led there ("Change
+    prison name"), landing on the question itself."""
+    cause = runner.exit_cause(step)
+    if cause is None:
+        return None
+    asked_on, question = cause
+    label = runner.journey.scope_for(asked_on).text(question.label)
+    return {
+        "href": url_for_place(form, Place.at(asked_on)) + f"#{_anchor(question)}",
+        "text": gettext("Change %(question)s", question=_lower(label)),
+    }
+
+
+def _anchor(question: Any) -> str:
+    """The id of a question's first input, where a link to the question lands."""
+    first_part = question_type(question).input_parts(question)[:1]
+    return f"{question.id}-{first_part[0]}" if first_part and first_part[0] else question.id
 
 
 # -- repeats ---------------------------------------------------------------------------------
@@ -287,6 +310,7 @@ def _add_another(form: Form, runner: Runner, step: Step):
         else gettext("Add %(item)s details", item=item_name),
         body=render_markdown_text(journey, repeat.body) if repeat.body else None,
         back=_url(form, runner.add_another_back(step)),
+        resumed=take_resumed(form),
     )
 
 
@@ -364,6 +388,7 @@ def task_list(form_id: str):
         total=len(journey.tasks),
         complete=journey.outcome == COMPLETE,
         check_answers=url_for_place(form, CHECK_ANSWERS),
+        resumed=take_resumed(form),
     )
 
 
@@ -393,11 +418,12 @@ def check_answers(form_id: str):
     if not journey.is_complete:
         return go(form, runner.landing())
     error = None
+    confirm_text = _confirmation_box(form, runner)
     if request.method == "POST":
         blocker = runner.submit_blocker()
         if blocker is not None:
             return go(form, blocker)
-        if form.declaration is None or request.form.get("declaration") == "yes":
+        if confirm_text is None or request.form.get("declaration") == "yes":
             return _submit(form, runner, draft_id)
         return show_errors_again()
     if errors_to_show() is not None:
@@ -414,8 +440,25 @@ def check_answers(form_id: str):
         declaration=render_markdown_text(journey, form.declaration.body)
         if form.declaration
         else None,
-        confirm_text=_staff_confirmation(form, runner) if assisted() else None,
+        confirm_text=confirm_text,
+        resumed=take_resumed(form),
     )
+
+
+def _confirmation_box(form: Form, runner: Runner) -> str | None:
+    """The declaration's tick box label, or None when there is no box to tick.
+
+    A citizen ticks one only when the definition asks for it (`confirm_label`); otherwise
+    pressing "Accept and send" under the declaration is the agreement (the GOV.UK pattern).
+    Staff filling a form in always positively confirm what the applicant agreed to.
+    """
+    if form.declaration is None:
+        return None
+    if assisted():
+        return _staff_confirmation(form, runner)
+    if form.declaration.confirm_label is None:
+        return None
+    return runner.journey.text(form.declaration.confirm_label)
 
 
 def _staff_confirmation(form: Form, runner: Runner) -> str | None:
@@ -433,10 +476,12 @@ def _staff_confirmation(form: Form, runner: Runner) -> str | None:
 
 
 def summary_lists(form: Form, runner: Runner) -> list[dict[str, Any]]:
-    """Check your answers as GOV.UK summary lists: one per section, one per repeat item."""
+    """Check your answers as GOV.UK summary lists: one per run of answers in a section, and
+    a summary card per repeat item, titled with the item, with the add-another page's Change
+    and Remove for the item."""
     sections = []
     for section in runner.answer_sections():
-        lists: list[dict[str, Any]] = [{"heading": None, "rows": []}]
+        lists: list[dict[str, Any]] = [{"card": None, "rows": []}]
         for entry in section.entries:
             if isinstance(entry, AnswerRow):
                 lists[-1]["rows"].append(_row(form, entry))
@@ -444,27 +489,62 @@ def summary_lists(form: Form, runner: Runner) -> list[dict[str, Any]]:
                 lists[-1]["rows"].append(_repeat_row(form, runner, entry))
             elif isinstance(entry, ItemBlock):
                 lists.append(
-                    {"heading": entry.heading, "rows": [_row(form, r) for r in entry.rows]}
+                    {"card": _item_card(form, runner, entry), "rows": _rows(form, entry.rows)}
                 )
-                lists.append({"heading": None, "rows": []})
+                lists.append({"card": None, "rows": []})
         sections.append({"title": section.title, "lists": [x for x in lists if x["rows"]]})
     return sections
 
 
+def _rows(form: Form, rows: list[AnswerRow]) -> list[dict[str, Any]]:
+    return [_row(form, row) for row in rows]
+
+
+def _item_card(form: Form, runner: Runner, item: ItemBlock) -> dict[str, Any]:
+    """A repeat item's summary card. GOV.UK Frontend adds the card's title to the hidden
+    text of every link in it ("Change date of birth (Visitor 2: Amara Okafor)"), so each
+    link names the question and the item."""
+    assert item.repeat is not None
+    change = url_for_place(form, runner.change_item(item.repeat, item.index, change=True))
+    remove = url_for(
+        f"{pages_blueprint()}.remove_item",
+        form_id=form.id,
+        repeat_id=item.repeat.id,
+        number=item.index + 1,
+        change="1",
+    )
+    return {
+        "title": {"text": item.heading, "headingLevel": 3},
+        "actions": {
+            "items": [
+                {"href": change, "text": gettext("Change")},
+                {"href": remove, "text": gettext("Remove")},
+            ]
+        },
+    }
+
+
 def _row(form: Form, row: AnswerRow) -> dict[str, Any]:
     value = Markup("<br>").join(row.lines) if row.lines else gettext("Not answered")
-    first_part = question_type(row.question).input_parts(row.question)[:1]
-    anchor = (
-        f"{row.question.id}-{first_part[0]}" if first_part and first_part[0] else row.question.id
-    )
-    href = url_for_place(form, Place.at(row.step, change=True)) + f"#{anchor}"
+    href = url_for_place(form, Place.at(row.step, change=True)) + f"#{_anchor(row.question)}"
     return {
         "key": {"text": row.label},
         "value": {"html": value} if row.lines else {"text": value},
         "actions": {
-            "items": [{"href": href, "text": gettext("Change"), "visuallyHiddenText": row.label}]
+            "items": [
+                {"href": href, "text": gettext("Change"), "visuallyHiddenText": _lower(row.label)}
+            ]
         },
     }
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence ("Change date of birth"): its first letter in lower case,
+    unless the first word is an abbreviation ("LPA type") or a name ("HMP Cardiff")."""
+    first = label.split(" ", 1)[0]
+    if first == "I" or first[1:].lower() != first[1:]:
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _repeat_row(form: Form, runner: Runner, entry: RepeatRow) -> dict[str, Any]:
@@ -475,7 +555,13 @@ def _repeat_row(form: Form, runner: Runner, entry: RepeatRow) -> dict[str, Any]:
         "key": {"text": entry.label},
         "value": {"text": value},
         "actions": {
-            "items": [{"href": href, "text": gettext("Change"), "visuallyHiddenText": entry.label}]
+            "items": [
+                {
+                    "href": href,
+                    "text": gettext("Change"),
+                    "visuallyHiddenText": _lower(entry.label),
+                }
+            ]
         },
     }
 

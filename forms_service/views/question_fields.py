@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.utils import unset_value
 
-from forms_service.definitions.model import Option, Page, Question
+from forms_service.definitions.model import Option, Page, Question, Text
 from forms_service.journey import AnswerReader as Scope
 from forms_service.markdown import render_markdown
 from forms_service.question_types import Invalid, messages, question_type
@@ -461,11 +461,31 @@ def _yes_no(field: QuestionField, form: PageForm, heading: bool) -> Markup:
     )
 
 
+def _other_names(form: PageForm, label: Text) -> dict[str, str]:
+    """An option's label in the form's other languages, for the autocomplete (app.js) to
+    match too: "Cardiff" finds "CEF Caerdydd" on the Welsh page, "Caerdydd" finds
+    "HMP Cardiff" on the English one."""
+    journey = form.journey
+    shown = journey.text(label)
+    others = {
+        journey.fill(label.pick(language, journey.values, journey.today))
+        for language in journey.form.languages
+        if language != journey.language
+    }
+    others.discard(shown)
+    return {"data-other-names": " | ".join(sorted(others))} if others else {}
+
+
 def _select(field: QuestionField, form: PageForm, heading: bool) -> Markup:
     value = field.raw.get("")
     items = [{"value": "", "text": gettext("Select an option"), "selected": not value}]
     items += [
-        {"value": o.value, "text": form.journey.text(o.label), "selected": o.value == value}
+        {
+            "value": o.value,
+            "text": form.journey.text(o.label),
+            "selected": o.value == value,
+            "attributes": _other_names(form, o.label),
+        }
         for o in field.question.options
     ]
     attributes = {"data-module": "app-autocomplete"} if len(items) > AUTOCOMPLETE_AFTER else {}

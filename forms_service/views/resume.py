@@ -41,7 +41,7 @@ from forms_service.views.resume_links import (
     posted_email,
     send_link,
 )
-from forms_service.views.session_drafts import load_runner, url_for_place
+from forms_service.views.session_drafts import load_runner, mark_resumed, url_for_place
 from forms_service.views.shown_errors import errors_to_show, show_errors_again
 
 bp = Blueprint("resume", __name__)
@@ -162,7 +162,8 @@ def resume(token: str):
         return _link_problem("gone")
     session["language"] = draft.language
     runner, _ = load_runner(form)
-    return redirect(url_for_place(form, runner.landing()))
+    mark_resumed(form)
+    return redirect(url_for_place(form, runner.resumed_landing()))
 
 
 def _link_problem(status: str):

@@ -152,6 +152,19 @@ def remember(form: Form, runner: Runner) -> None:
     g.journey = runner.journey
 
 
+def mark_resumed(form: Form) -> None:
+    """Someone came back to a saved draft: the page they land on says so, once."""
+    session["resumed"] = form.id
+
+
+def take_resumed(form: Form) -> bool:
+    """Whether this page is where someone came back to a draft of the form (then the flag
+    is gone: a reload does not show the "You have saved answers" banner again)."""
+    if session.get("resumed") is None:
+        return False  # nothing to write to the session
+    return session.pop("resumed") == form.id
+
+
 def pages_blueprint() -> str:
     """The blueprint serving the form's pages to whoever is filling it in."""
     return "assisted_form" if assisted() else "citizen"

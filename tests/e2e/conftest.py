@@ -505,12 +505,14 @@ class Citizen:
     def answers_shown(self) -> dict[str, str]:
         """Check your answers as {question label: answer shown}.
 
-        Rows of a repeat item are keyed "<item heading>: <label>" ("Visitor 1: First name").
+        Rows of a repeat item's summary card are keyed "<item>: <label>" ("Visitor 1: First
+        name"), the item being the card title before its colon ("Visitor 1: Rhys Jones").
         """
         rows = self.page.evaluate(
             """() => [...document.querySelectorAll("main .govuk-summary-list")].flatMap(list => {
-                const before = list.previousElementSibling;
-                const heading = before && before.tagName === "H3" ? before.innerText.trim() : "";
+                const card = list.closest(".govuk-summary-card");
+                const title = card ? card.querySelector(".govuk-summary-card__title") : null;
+                const heading = title ? title.innerText.trim().split(": ")[0] : "";
                 return [...list.querySelectorAll(".govuk-summary-list__row")].map(row => [
                     heading,
                     row.querySelector(".govuk-summary-list__key").innerText.trim(),
@@ -533,20 +535,29 @@ class Citizen:
             )
         )
         expect(row).to_have_count(1)
-        link = row.get_by_role("link", name=f"Change {label}", exact=True)
+        # "Change date of birth", and in a repeat item's card "... (Visitor 1: Rhys Jones)".
+        name = re.compile(rf"^Change {re.escape(label)}( \(.*\))?$", re.I)
+        link = row.get_by_role("link", name=name)
         fragment = (link.get_attribute("href") or "").partition("#")[2]
         self.follow(link)
         if fragment:  # the link lands on the question itself, not just its page
             expect(self.page.locator(f'[id="{fragment}"]')).to_have_count(1)
 
     def accept_and_send(self, form_id: str, *, try_without_ticking: bool = False) -> str:
-        """Agree to the declaration, send, and return the reference on the confirmation page."""
+        """Agree to the declaration, send, and return the reference on the confirmation page.
+
+        The declaration's tick box is there only when the form asks for one (its
+        confirm_label); without it, pressing "Accept and send" is the agreement.
+        """
         send = self.page.get_by_role("button", name="Accept and send")
+        box = self.page.locator('input[name="declaration"]')
         if try_without_ticking:
+            expect(box).to_have_count(1)
             self.follow(send)
             pairs = self.expect_errors(declaration="Confirm that you have read")
             assert pairs[0][1] == "#declaration"
-        self.page.locator('input[name="declaration"]').check()
+        if box.count():
+            box.check()
         self.follow(send)
         expect(self.page).to_have_url(re.compile(rf"/{re.escape(form_id)}/confirmation$"))
         reference = self.page.locator(".govuk-panel__body strong").inner_text().strip()

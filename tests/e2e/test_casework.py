@@ -72,7 +72,8 @@ def sort_state(person: Citizen) -> dict[str, str]:
 def answers_read(person: Citizen) -> list[tuple[str, str, str, str]]:
     """The answers on a submission page, in order: (section, repeat item, label, answer).
 
-    A repeat item's rows are those of the summary list right after its <h3> heading.
+    A repeat item's rows are those of the summary list right after its <h3> heading
+    ("Visitor 1: Nia Jones"); the item is the heading before its colon ("Visitor 1").
     """
     return [
         tuple(row)
@@ -86,7 +87,8 @@ def answers_read(person: Citizen) -> list[tuple[str, str, str, str]]:
                     if (!element.matches(".govuk-summary-list:not(.govuk-summary-list--no-border)"))
                         continue;
                     const before = element.previousElementSibling;
-                    const item = before && before.tagName === "H3" ? before.innerText.trim() : "";
+                    const item = before && before.tagName === "H3"
+                        ? before.innerText.trim().split(": ")[0] : "";
                     for (const row of element.querySelectorAll(".govuk-summary-list__row")) {
                         rows.push([
                             section,

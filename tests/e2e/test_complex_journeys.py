@@ -56,8 +56,10 @@ def not_reachable(citizen, form_id: str, page_id: str) -> None:
 
 
 def item_headings(citizen) -> list[str]:
-    """The repeat items' headings on check your answers ("Attorney 1", ...)."""
-    return [h.strip() for h in citizen.page.locator("main h3").all_inner_texts()]
+    """The repeat items on check your answers ("Attorney 1", ...): their summary cards'
+    titles ("Attorney 1: Tomasz Nowak") before the colon."""
+    titles = citizen.page.locator("main .govuk-summary-card__title").all_inner_texts()
+    return [title.strip().split(": ")[0] for title in titles]
 
 
 def submitted_answers(app, reference: str) -> dict:
@@ -68,7 +70,10 @@ def submitted_answers(app, reference: str) -> dict:
 
 # -- lasting power of attorney ---------------------------------------------------------------
 
+# The LPA is a task list (after its first question, the type of LPA): ("tasks", title)
+# opens a task from it; at the end of each task the citizen is back on the list.
 DONOR = [
+    ("tasks", "Donor details"),
     ("donor-details", {
         "donor_name": {"title": "Mr", "first": "Idris", "last": "Pritchard"},
         "donor_dob": datetime.date(1944, 5, 17),
@@ -121,12 +126,16 @@ def group(
 def lpa_registration(*, applicant: str = "donor") -> list[tuple[str, dict]]:
     """Certificate provider to "Who is applying to register the LPA?", no one to notify."""
     return [
+        ("tasks", "Certificate provider"),
         ("certificate-provider", {
             "certificate_provider_name": {"first": "Priya", "last": "Shah"},
             "certificate_provider_address": address("Health Centre", "Bangor", "LL57 1AA"),
         }),
+        ("tasks", "People to notify"),
         ("people_to_notify", {"add_another": False}),
+        ("tasks", "Preferences and instructions"),
         ("preferences-and-instructions", {}),
+        ("tasks", "Registering the LPA"),
         ("who-is-applying", {"applicant": applicant}),
     ]  # fmt: skip
 
@@ -136,7 +145,9 @@ LPA_TAIL = [
     ("correspondent", {"correspondent": "donor"}),
     ("correspondent-contact", {"contact_methods": ["post"]}),
     ("correspondence-language", {"correspondence_language": "en"}),
+    ("tasks", "About your use of this service"),
     ("who-was-using", {"who_was_using": "friend-or-family"}),
+    ("tasks", "Fee"),
     ("repeat-application", {"repeat_application": "no"}),
     ("reduced-fee", {"reduced_fee": "not-applying"}),
 ]
@@ -154,7 +165,9 @@ def test_lpa_three_attorneys_jointly_for_some_decisions(citizen, live_app):
     citizen.walk(LPA, [
         ("lpa-type", {"lpa_type": "property-and-financial"}),
         *DONOR,
+        ("tasks", "When and how the LPA can be used"),
         ("when-lpa-can-be-used", {"when_lpa_used": "no-capacity"}),
+        ("tasks", "Attorneys"),
         *group("attorneys", attorney, ATTORNEYS, typed=True, asked_first=True),
     ])  # fmt: skip
 
@@ -172,14 +185,16 @@ def test_lpa_three_attorneys_jointly_for_some_decisions(citizen, live_app):
     decisions = "Selling the house must be decided jointly."
     citizen.walk(LPA, [("how-attorneys-act", {"how_attorneys_act_details": decisions})])
 
+    citizen.walk(LPA, [("tasks", "Replacement attorneys")])
     citizen.expect_page(LPA, "replacement_attorneys")
     expect(citizen.page.locator("main")).to_contain_text("You have not added any yet.")
     citizen.walk(
         LPA,
         group("replacement_attorneys", replacement, REPLACEMENTS, typed=True, asked_first=False),
     )
-    # Straight on to the certificate provider: neither replacement question is asked...
-    citizen.expect_page(LPA, "certificate-provider")
+    # The task is done at once: neither replacement question is asked...
+    citizen.expect_page(LPA, "tasks")
+    assert citizen.task_statuses()["Replacement attorneys"] == "Completed"
     # ...nor can it be reached by its address.
     not_reachable(citizen, LPA, "when-replacements-step-in")
     not_reachable(citizen, LPA, "how-replacements-act")
@@ -229,11 +244,16 @@ def test_lpa_one_attorney_is_never_asked_how_attorneys_act(citizen, live_app):
     citizen.walk(LPA, [
         ("lpa-type", {"lpa_type": "health-and-welfare"}),
         *DONOR,
+        ("tasks", "When and how the LPA can be used"),
         ("life-sustaining-treatment", {"life_sustaining_treatment": "option-b"}),
+        ("tasks", "Attorneys"),
         # Health and welfare: no "person or trust corporation?" page.
         *group("attorneys", attorney, ATTORNEYS[:1], typed=False, asked_first=True),
     ])  # fmt: skip
-    # The page after the attorneys' add-another page is the replacement attorneys' one.
+    # The attorneys' add-another page ends the task: nothing more to ask about 1 attorney.
+    citizen.expect_page(LPA, "tasks")
+    assert citizen.task_statuses()["Attorneys"] == "Completed"
+    citizen.walk(LPA, [("tasks", "Replacement attorneys")])
     citizen.expect_page(LPA, "replacement_attorneys")
     expect(citizen.heading).not_to_have_text(HOW_ATTORNEYS_ACT)
     expect(citizen.heading).to_have_text("Replacement attorneys")
@@ -247,7 +267,7 @@ def test_lpa_one_attorney_is_never_asked_how_attorneys_act(citizen, live_app):
     citizen.expect_page(LPA, "how-replacements-act")
     expect(citizen.heading).to_have_text(HOW_REPLACEMENTS_ACT)
     citizen.walk(LPA, [("how-replacements-act", {"how_replacements_act": "jointly"})])
-    citizen.expect_page(LPA, "certificate-provider")
+    citizen.expect_page(LPA, "tasks")
     not_reachable(citizen, LPA, "when-replacements-step-in")
 
     citizen.walk(LPA, lpa_registration()[:-1])
@@ -285,9 +305,12 @@ def test_removing_an_attorney_drops_the_answers_that_needed_two(citizen, live_ap
     citizen.walk(LPA, [
         ("lpa-type", {"lpa_type": "health-and-welfare"}),
         *DONOR,
+        ("tasks", "When and how the LPA can be used"),
         ("life-sustaining-treatment", {"life_sustaining_treatment": "option-a"}),
+        ("tasks", "Attorneys"),
         *group("attorneys", attorney, ATTORNEYS[:2], typed=False, asked_first=True),
         ("how-attorneys-act", {"how_attorneys_act": "jointly-and-severally"}),
+        ("tasks", "Replacement attorneys"),
         *group("replacement_attorneys", replacement, REPLACEMENTS[:1], typed=False,
                asked_first=False),
         ("when-replacements-step-in", {"when_replacements_step_in": "last"}),

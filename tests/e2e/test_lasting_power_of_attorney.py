@@ -1,4 +1,5 @@
-"""Make and register a lasting power of attorney: the main route and the age warning."""
+"""Make and register a lasting power of attorney: the main route through its task list, and
+the age warning."""
 
 from __future__ import annotations
 
@@ -30,6 +31,18 @@ def test_make_a_property_and_financial_lpa(citizen, live_app):
     expect(citizen.heading).to_have_text("What type of LPA do you want to make?")
     citizen.walk(FORM, [("lpa-type", {"lpa_type": "property-and-financial"})])
 
+    # The type decides the rest: then a task list, every task to do in any order.
+    citizen.expect_page(FORM, "tasks")
+    statuses = citizen.task_statuses()
+    assert list(statuses) == [
+        "Donor details", "When and how the LPA can be used", "Attorneys",
+        "Replacement attorneys", "Certificate provider", "People to notify",
+        "Preferences and instructions", "Registering the LPA",
+        "About your use of this service", "Fee",
+    ]  # fmt: skip
+    assert set(statuses.values()) == {"Not yet started"}
+    citizen.open_task("Donor details")
+
     # Empty name and date of birth: each error links to the first box to fix.
     citizen.expect_page(FORM, "donor-details")
     citizen.continue_()
@@ -48,11 +61,19 @@ def test_make_a_property_and_financial_lpa(citizen, live_app):
                            "donor_email": "gwen@example.com"}),
         ("donor-address", {"donor_address": address("1 Chapel Row", "Hebden Bridge",
                                                      "HX7 8AB")}),
+    ])  # fmt: skip
+    # A task done: back to the task list, which says so.
+    citizen.expect_page(FORM, "tasks")
+    assert citizen.task_statuses()["Donor details"] == "Completed"
+    expect(citizen.page.locator("main")).to_contain_text("You have completed 1 of 10 sections.")
+    citizen.walk(FORM, [
+        ("tasks", "When and how the LPA can be used"),
         ("when-lpa-can-be-used", {"when_lpa_used": "now"}),
     ])  # fmt: skip
 
     # At least 1 attorney: the first one is asked for straight away.
     citizen.walk(FORM, [
+        ("tasks", "Attorneys"),
         ("attorneys/1/attorney-type", {"attorney_type": "person"}),
         ("attorneys/1/attorney-details", {
             "attorney_name": {"first": "Tomasz", "last": "Nowak"},
@@ -70,6 +91,7 @@ def test_make_a_property_and_financial_lpa(citizen, live_app):
         ("attorneys", {"add_another": False}),
         # Two attorneys: how they act together is asked, and then when replacements step in.
         ("how-attorneys-act", {"how_attorneys_act": "jointly-and-severally"}),
+        ("tasks", "Replacement attorneys"),
         ("replacement_attorneys", {"add_another": True}),
         ("replacement_attorneys/1/replacement-attorney-type", {"replacement_type": "person"}),
         ("replacement_attorneys/1/replacement-attorney-details", {
@@ -79,17 +101,21 @@ def test_make_a_property_and_financial_lpa(citizen, live_app):
         }),
         ("replacement_attorneys", {"add_another": False}),
         ("when-replacements-step-in", {"when_replacements_step_in": "last"}),
+        ("tasks", "Certificate provider"),
         ("certificate-provider", {
             "certificate_provider_name": {"title": "Dr", "first": "Priya", "last": "Shah"},
             "certificate_provider_address": address("Health Centre", "Halifax", "HX1 1AA"),
         }),
+        ("tasks", "People to notify"),
         ("people_to_notify", {"add_another": True}),
         ("people_to_notify/1/person-to-notify", {
             "notify_name": {"first": "Ben", "last": "Ashworth"},
             "notify_address": address("9 Station Road", "Leeds", "LS1 4AP"),
         }),
         ("people_to_notify", {"add_another": False}),
+        ("tasks", "Preferences and instructions"),
         ("preferences-and-instructions", {"preferences": "Keep my house if possible."}),
+        ("tasks", "Registering the LPA"),
         ("who-is-applying", {"applicant": "attorney"}),
         ("which-attorneys-applying", {"applicant_attorneys": "Tomasz Nowak"}),
         ("correspondent", {"correspondent": "other"}),
@@ -101,8 +127,10 @@ def test_make_a_property_and_financial_lpa(citizen, live_app):
         ("correspondent-contact", {"contact_methods": ["post", "email"],
                                    "correspondent_email": "post@calder.example"}),
         ("correspondence-language", {"correspondence_language": "cy"}),
+        ("tasks", "About your use of this service"),
         ("who-was-using", {"who_was_using": "other",
                            "who_was_using_other": "A neighbour"}),
+        ("tasks", "Fee"),
         ("repeat-application", {"repeat_application": "no"}),
         ("reduced-fee", {"reduced_fee": "benefits"}),
     ])  # fmt: skip
@@ -124,7 +152,16 @@ def test_make_a_property_and_financial_lpa(citizen, live_app):
     assert "Who does the donor want to make decisions about life-sustaining treatment?" not in (
         answers
     )
-    reference = citizen.accept_and_send(FORM, try_without_ticking=True)
+    # Each attorney is a summary card named after them, and no tick box: "By confirming"
+    # is pressing "Accept and send" under the declaration.
+    cards = citizen.page.locator("main .govuk-summary-card__title")
+    expect(cards).to_have_text(
+        ["Attorney 1: Tomasz Nowak", "Attorney 2: Pennine Trust Company Ltd 01234567",
+         "Replacement attorney 1: Ada Ashworth", "Person to notify 1: Ben Ashworth"]
+    )  # fmt: skip
+    expect(citizen.page.get_by_role("heading", name="Now send your application")).to_be_visible()
+    expect(citizen.page.locator('input[name="declaration"]')).to_have_count(0)
+    reference = citizen.accept_and_send(FORM)
     assert reference.startswith("LPA-")
     expect(citizen.heading).to_have_text("Your LPA is ready to print and sign")
 
@@ -134,6 +171,7 @@ def test_donor_under_18_is_warned_but_can_carry_on(citizen, today):
     citizen.start(FORM, first_page="lpa-type")
     citizen.walk(FORM, [
         ("lpa-type", {"lpa_type": "health-and-welfare"}),
+        ("tasks", "Donor details"),
         ("donor-details", {**DONOR,  # 16 years and about a month old
                            "donor_dob": today - datetime.timedelta(days=365 * 16 + 30)}),
         ("donor-address", {"donor_address": address("1 Chapel Row", "Hebden Bridge",
@@ -143,6 +181,9 @@ def test_donor_under_18_is_warned_but_can_carry_on(citizen, today):
     expect(citizen.heading).to_have_text("The donor must be at least 18 when they sign")
     expect(citizen.back_link).to_have_attribute("href", f"/{FORM}/donor-address")
     citizen.continue_()
+    citizen.expect_page(FORM, "tasks")  # the warning is the task's last page
+    assert citizen.task_statuses()["Donor details"] == "Completed"
+    citizen.open_task("When and how the LPA can be used")
     citizen.expect_page(FORM, "life-sustaining-treatment")
 
 

@@ -123,29 +123,56 @@ def test_book_a_visit(citizen, live_app, today):
     assert answers["Other visitors"] == "2 added"
     assert answers["Visitor 1: First name"] == "Rhys"
     assert answers["Visitor 2: First name"] == "Huw"
+    # Each visitor is a summary card named after them; no tick box under the declaration:
+    # "Accept and send" is the agreement.
+    cards = citizen.page.locator("main .govuk-summary-card__title")
+    expect(cards).to_have_text(["Visitor 1: Rhys Jones", "Visitor 2: Huw Jones"])
+    expect(citizen.page.get_by_role("heading", name="Now send your application")).to_be_visible()
+    expect(citizen.page.locator('input[name="declaration"]')).to_have_count(0)
 
-    reference = citizen.accept_and_send(FORM, try_without_ticking=True)
+    reference = citizen.accept_and_send(FORM)
     assert reference.startswith("PVB-")
     expect(citizen.heading).to_have_text("Visit request sent")
     expect(citizen.page.locator("main")).to_contain_text(f"Your reference number is {reference}")
 
 
-@pytest.mark.parametrize(
-    ("prison", "says"),
-    [
-        ("holloway", "This prison has closed"),  # closed prisons
-        ("parc", "Contact the prison directly"),  # private prisons that book themselves
-    ],
-)
-def test_stop_page_prison_unavailable(citizen, prison, says):
+@pytest.mark.parametrize("prison", ["parc", "thameside"])  # private: they book themselves
+def test_stop_page_prison_unavailable(citizen, prison):
     citizen.start(FORM, first_page="prisoner")
     citizen.walk(FORM, [("prisoner", {**prisoner(), "prison": prison})])
     citizen.expect_stop_page(FORM, "prison-unavailable", "This prison is not available")
-    expect(citizen.page.locator("main")).to_contain_text(says)
-    # Back to the question: choosing an open prison carries on with the booking.
-    citizen.back()
+    expect(citizen.page.locator("main")).to_contain_text("Contact the prison directly")
+    expect(citizen.back_link).to_have_attribute("href", f"/{FORM}/prisoner")
+    # The link in the page goes back to the question that led here: choosing a prison
+    # that takes bookings here carries on with the booking.
+    citizen.follow(citizen.page.get_by_role("link", name="Change prison name", exact=True))
+    citizen.expect_page(FORM, "prisoner")
     citizen.walk(FORM, [("prisoner", {"prison": "bristol"})])
     citizen.expect_page(FORM, "visit-first-choice")
+
+
+def test_the_prison_list_finds_a_prison_by_its_name_in_either_language(citizen):
+    """Closed prisons are gone; a Welsh prison has its Welsh name, found by either name."""
+    citizen.open(f"/{FORM}/prisoner?lang=cy")
+    select = citizen.page.locator('select[name="prison"]')
+    expect(select.locator('option[value="holloway"]')).to_have_count(0)
+    expect(select.locator('option[value="cardiff"]')).to_have_text("CEF Caerdydd")
+    combobox = citizen.page.locator('input[id="prison"][role="combobox"]')
+    expect(combobox).to_have_css("font-family", '"GDS Transport", arial, sans-serif')
+    combobox.fill("cardiff")
+    suggestion = citizen.page.get_by_role("option", name="CEF Caerdydd", exact=True)
+    expect(suggestion).to_be_visible()
+    suggestion.click()
+    expect(select).to_have_value("cardiff")
+    # In English, the Welsh name finds it too.
+    citizen.open(f"/{FORM}/prisoner?lang=en")
+    combobox.fill("Abertawe")
+    expect(citizen.page.get_by_role("option", name="HMP Swansea", exact=True)).to_be_visible()
+    combobox.fill("")
+    # An error on the question: the autocomplete has the GOV.UK error border.
+    citizen.continue_()
+    expect(citizen.page.locator(".govuk-error-summary")).to_be_visible()
+    expect(combobox).to_have_css("border-top-color", "rgb(202, 53, 53)")
 
 
 def test_every_stop_page_has_a_test(live_app):
@@ -178,7 +205,7 @@ def test_book_a_visit_without_javascript(citizen_without_js, today):
     answers = citizen.expect_check_answers(FORM)
     assert answers["Prison name"] == "HMP Cardiff"
     assert "Third choice: date" not in answers
-    reference = citizen.accept_and_send(FORM, try_without_ticking=True)
+    reference = citizen.accept_and_send(FORM)
     assert reference.startswith("PVB-")
 
 

@@ -45,23 +45,33 @@ def keep_until(days: int) -> str:
 
 
 # From the attorney's details to check your answers, with one attorney and nothing optional.
+# The LPA is a task list: ("tasks", title) opens the next task from it.
 REST_OF_THE_LPA = [
     ("attorneys", {"add_another": False}),
+    ("tasks", "Replacement attorneys"),
     ("replacement_attorneys", {"add_another": False}),
+    ("tasks", "Certificate provider"),
     ("certificate-provider", {
         "certificate_provider_name": {"title": "Dr", "first": "Priya", "last": "Shah"},
         "certificate_provider_address": address("Health Centre", "Halifax", "HX1 1AA"),
     }),
+    ("tasks", "People to notify"),
     ("people_to_notify", {"add_another": False}),
+    ("tasks", "Preferences and instructions"),
     ("preferences-and-instructions", {}),
+    ("tasks", "Registering the LPA"),
     ("who-is-applying", {"applicant": "donor"}),
     ("correspondent", {"correspondent": "donor"}),
     ("correspondent-contact", {"contact_methods": ["post"]}),
     ("correspondence-language", {"correspondence_language": "en"}),
+    ("tasks", "About your use of this service"),
     ("who-was-using", {"who_was_using": "donor"}),
+    ("tasks", "Fee"),
     ("repeat-application", {"repeat_application": "no"}),
     ("reduced-fee", {"reduced_fee": "not-applying"}),
 ]  # fmt: skip
+# The same, for the linear copy of the LPA the version tests use (see `definitions`).
+REST_OF_THE_LINEAR_LPA = [step for step in REST_OF_THE_LPA if step[0] != "tasks"]
 ATTORNEY_ADDRESS = address("3 Canal Wharf", "Sowerby Bridge", "HX6 2AG")
 
 
@@ -107,11 +117,14 @@ def test_save_half_way_and_finish_in_another_browser(mail_app, mail_server, inbo
     first.start(FORM)
     first.walk(FORM, [
         ("lpa-type", {"lpa_type": "property-and-financial"}),
+        ("tasks", "Donor details"),
         ("donor-details", {"donor_name": DONOR_NAME, "donor_dob": DONOR_DOB,
                            "donor_email": email}),
         ("donor-address", {"donor_address": address("1 Chapel Row", "Hebden Bridge",
                                                     "HX7 8AB")}),
+        ("tasks", "When and how the LPA can be used"),
         ("when-lpa-can-be-used", {"when_lpa_used": "now"}),
+        ("tasks", "Attorneys"),
         ("attorneys/1/attorney-type", {"attorney_type": "person"}),
     ])  # fmt: skip
     # Half-way through a page, with a date that is not a date: saved exactly as typed.
@@ -141,7 +154,17 @@ def test_save_half_way_and_finish_in_another_browser(mail_app, mail_server, inbo
     # Another device: a browser that has never seen the service.
     second = citizen_at(mail_server)
     press_continue_on_the_link(second, link)
-    # Back on the first page not completed, with what was typed, as typed.
+    # A task list: back on the list, told (once) that the answers were kept.
+    second.expect_page(FORM, "tasks")
+    banner = second.page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("You have saved answers")
+    expect(banner).to_contain_text("We have kept the answers you gave.")
+    statuses = second.task_statuses()
+    assert statuses["Donor details"] == "Completed"
+    assert statuses["When and how the LPA can be used"] == "Completed"
+    second.open_task("Attorneys")
+    expect(banner).to_have_count(0)
+    # The first page not completed, with what was typed, as typed.
     second.expect_page(FORM, "attorneys/1/attorney-details")
     page = second.page
     expect(page.locator('[name="attorney_name-first"]')).to_have_value("Tomasz")
@@ -189,10 +212,11 @@ def test_used_expired_and_wrong_links(mail_app, mail_server, inbox, citizen_at):
     expect_link_problem(stranger, "/resume/not-a-real-token", 404, "This link does not work")
     expect(stranger.page.locator("main")).to_contain_text("copied the whole link")
 
-    # The citizen comes back once (to the page after the one saved): the link is spent.
+    # The citizen comes back once (to the task list: the type was answered, the tasks are
+    # next): the link is spent.
     back = citizen_at(mail_server)
     press_continue_on_the_link(back, link)
-    back.expect_page(FORM, "donor-details")
+    back.expect_page(FORM, "tasks")
     expect_link_problem(stranger, link, 410, "This link has already been used")
 
     # A new link, asked for from the problem page: it works until it expires.
@@ -264,9 +288,14 @@ def version_3(source: str) -> str:
 
 @pytest.fixture
 def definitions(tmp_path):
-    """A copy of the form definitions this test can change."""
+    """A copy of the form definitions this test can change, with the LPA asked page after
+    page (not as a task list) so that "the first page that needs an answer" is one page."""
     folder = tmp_path / "form_definitions"
     shutil.copytree(PROJECT / "form_definitions", folder)
+    lpa = folder / f"{FORM}.yaml"
+    source = lpa.read_text(encoding="utf-8")
+    assert "\nnavigation: task_list\n" in source
+    lpa.write_text(source.replace("\nnavigation: task_list\n", "\n", 1), encoding="utf-8")
     return folder
 
 
@@ -347,7 +376,7 @@ def test_the_form_changes_between_saving_and_coming_back(
                 "attorney_dob": datetime.date(1975, 8, 15),
                 "attorney_address": ATTORNEY_ADDRESS,
             }),
-            *REST_OF_THE_LPA,
+            *REST_OF_THE_LINEAR_LPA,
         ])  # fmt: skip
         answers = returner.expect_check_answers(FORM)
         assert answers["Donor's name"] == "Mrs Gwendolyn Ashworth-Price"

@@ -99,6 +99,8 @@ def test_keyboard_continue_extends_the_session_then_it_ends(short_app, short_ser
     wait_until(server_session_ends(short_app, page) - datetime.timedelta(seconds=IDLE) + REFRESH)
     citizen.answer(lpa_type="property-and-financial")
     citizen.continue_()
+    citizen.expect_page(FORM, "tasks")  # the LPA is a task list after its first question
+    citizen.open_task("Donor details")
     citizen.expect_page(FORM, "donor-details")
     first_end = server_session_ends(short_app, page)
 
@@ -151,7 +153,7 @@ def test_escape_keeps_the_session(short_app, short_server, citizen_at):
     )
     citizen.answer(lpa_type="health-and-welfare")
     citizen.continue_()
-    citizen.expect_page(FORM, "donor-details")
+    citizen.expect_page(FORM, "tasks")
 
 
 def test_continue_late_in_the_countdown_keeps_the_session(short_app, short_server, citizen_at):

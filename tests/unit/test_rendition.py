@@ -119,12 +119,12 @@ def test_sections_rows_and_items_in_the_order_of_the_form():
     ]
     assert people.entries == [
         ItemBlock(
-            "Visitor 1",
+            "Visitor 1: Sam",
             [AnswerRow("visitor_name", "Name", ["Sam"]),
              AnswerRow("visitor_adult", "Is Sam 18 or over?", ["Yes"])],
         ),
         ItemBlock(
-            "Visitor 2",
+            "Visitor 2: Alex",
             [AnswerRow("visitor_name", "Name", ["Alex"]),
              AnswerRow("visitor_adult", "Is Alex 18 or over?", ["No"])],
         ),
@@ -159,7 +159,7 @@ def test_welsh_labels_dates_and_item_names():
     _, blocks = read(language="cy")
     assert [b.title for b in blocks] == ["Amdanoch chi", "Pobl eraill", None]
     assert blocks[0].entries[1] == AnswerRow("dob", "Dyddiad geni", ["2 Mawrth 1980"])
-    assert [e.heading for e in blocks[1].entries[:2]] == ["Ymwelydd 1", "Ymwelydd 2"]
+    assert [e.heading for e in blocks[1].entries[:2]] == ["Ymwelydd 1: Sam", "Ymwelydd 2: Alex"]
     assert blocks[1].entries[0].rows[1].label == "Ydy Sam yn 18 oed neu'n hŷn?"
     assert blocks[2].entries == [AnswerRow("helpers", "Cynorthwyydd", ["None"])]
 
@@ -170,9 +170,13 @@ def test_an_unknown_language_falls_back_to_the_first_language_of_the_form():
 
 
 def test_service_words_go_through_gettext():
-    words = {"None": "Dim", "%(item)s %(number)d": "%(item)s rhif %(number)d"}
+    words = {
+        "None": "Dim",
+        "%(item)s %(number)d": "%(item)s rhif %(number)d",
+        "%(name)s: %(label)s": "%(name)s (%(label)s)",
+    }
     _, blocks = read_submission(dict(FORM.snapshot), ANSWERS, "en", words.get, today=TODAY)
-    assert blocks[1].entries[0].heading == "Visitor rhif 1"
+    assert blocks[1].entries[0].heading == "Visitor rhif 1 (Sam)"
     assert blocks[2].entries[0].lines == ["Dim"]
 
 

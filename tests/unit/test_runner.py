@@ -265,3 +265,56 @@ def test_the_declaration_has_an_assisted_wording():
     assert EMAIL_FORM.declaration.assisted_body.pick("en") == (
         "I read the declaration to the applicant."
     )
+
+
+TASKS = load_form_text(
+    """\
+id: tasks
+version: 1
+title: Tasks
+navigation: task_list
+sections:
+  - {id: you, title: About you}
+  - {id: more, title: More}
+pages:
+  - id: first
+    questions:
+      - {id: first, type: text, label: First}
+  - id: name
+    section: you
+    questions:
+      - {id: name, type: text, label: Name}
+  - id: colour
+    section: more
+    questions:
+      - {id: colour, type: text, label: Colour}
+""",
+    "tasks.yaml",
+)
+
+
+def test_someone_coming_back_lands_on_the_task_list_or_where_they_left_off():
+    # A linear form: the first page not yet answered (what landing gives).
+    r = runner(name={"full_name": "Jo"})
+    assert r.resumed_landing() == r.landing() and paths(r)[-1] == "age"
+    assert r.resumed_landing().step.page.id == "age"
+    # A task list: the questions before it first, then the task list, even with every
+    # task done (where landing would be check your answers).
+    assert Runner(TASKS, {}, today=TODAY).resumed_landing().step.page.id == "first"
+    saved = {"first": {"first": "a"}, "name": {"name": "Jo"}}
+    assert Runner(TASKS, saved, today=TODAY).resumed_landing() == TASK_LIST
+    done = Runner(TASKS, {**saved, "colour": {"colour": "red"}}, today=TODAY)
+    assert done.landing() == CHECK_ANSWERS and done.resumed_landing() == TASK_LIST
+
+
+def test_an_exit_page_knows_the_answer_that_led_there():
+    # claim.yaml: "not-eligible" when injured == false and who_for == 'myself'; the last
+    # of those asked before it is "Were you injured?".
+    saved = {**_preamble_done(), "name": {"name": "Jo"}, "crime-date": {"crime_date": "2026-01-02"},
+             "injured": {"injured": False}}  # fmt: skip
+    r = Runner(CLAIM, saved, today=TODAY)
+    exit_step = r.journey.next_step
+    assert exit_step is not None and exit_step.page.id == "not-eligible"
+    step, question = r.exit_cause(exit_step)
+    assert (step.page.id, question.id) == ("injured", "injured")
+    assert r.exit_cause(step) is None  # not an exit page
