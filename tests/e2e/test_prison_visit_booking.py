@@ -168,8 +168,8 @@ def test_the_prison_list_finds_a_prison_by_its_name_in_either_language(citizen):
     citizen.open(f"/{FORM}/prisoner?lang=en")
     combobox.fill("Abertawe")
     expect(citizen.page.get_by_role("option", name="HMP Swansea", exact=True)).to_be_visible()
-    combobox.fill("")
-    # An error on the question: the autocomplete has the GOV.UK error border.
+    # No prison chosen: an error on the question, and the autocomplete has the error border.
+    citizen.open(f"/{FORM}/prisoner?lang=en")
     citizen.continue_()
     expect(citizen.page.locator(".govuk-error-summary")).to_be_visible()
     expect(combobox).to_have_css("border-top-color", "rgb(202, 53, 53)")
