@@ -11,6 +11,7 @@ import datetime
 import json
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -751,48 +752,54 @@ def _invite_problem(status: str):
     )
 
 
-@bp.post("/users/<int:user_id>/deactivate")
-@staff_required("admin")
-def deactivate_user(user_id: int):
+def _on_another_user(user_id: int, change: Callable[[], None], kind: str, said: str):
+    """An admin's action on someone else's account: done, audited, said in the banner
+    (`said` names them with %(name)s), then back to the list of users."""
     user = store().user(user_id)
     if user is None or user.id == g.staff.id:
         abort(404)
-    store().update_user(user_id, active=False)
-    audit("user_deactivated", user.email, user_id=user_id)
-    tell(gettext("%(name)s’s account is deactivated: they cannot sign in", name=user.name))
+    change()
+    audit(kind, user.email, user_id=user_id)
+    tell(said % {"name": user.name})
     return redirect(url_for("staff.users"))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@staff_required("admin")
+def deactivate_user(user_id: int):
+    return _on_another_user(
+        user_id,
+        lambda: store().update_user(user_id, active=False),
+        "user_deactivated",
+        gettext("%(name)s’s account is deactivated: they cannot sign in"),
+    )
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @staff_required("admin")
 def reactivate_user(user_id: int):
     """Someone back (from leave, a move): their account works again, as it was."""
-    user = store().user(user_id)
-    if user is None or user.id == g.staff.id:
-        abort(404)
-    store().update_user(user_id, active=True)
-    audit("user_reactivated", user.email, user_id=user_id)
-    tell(gettext("%(name)s’s account is active again: they can sign in", name=user.name))
-    return redirect(url_for("staff.users"))
+    return _on_another_user(
+        user_id,
+        lambda: store().update_user(user_id, active=True),
+        "user_reactivated",
+        gettext("%(name)s’s account is active again: they can sign in"),
+    )
 
 
 @bp.post("/users/<int:user_id>/reset-two-factor")
 @staff_required("admin")
 def reset_two_factor(user_id: int):
     """For someone who lost their authenticator and recovery codes: they set it up again."""
-    user = store().user(user_id)
-    if user is None or user.id == g.staff.id:
-        abort(404)
-    store().reset_two_factor(user_id)
-    audit("two_factor_reset", user.email, user_id=user_id)
-    tell(
+    return _on_another_user(
+        user_id,
+        lambda: store().reset_two_factor(user_id),
+        "two_factor_reset",
         gettext(
             "Two-factor sign-in reset for %(name)s: they will set up their authenticator app "
-            "again when they next sign in",
-            name=user.name,
-        )
+            "again when they next sign in"
+        ),
     )
-    return redirect(url_for("staff.users"))
 
 
 @bp.get("/audit")
