@@ -16,16 +16,17 @@ run: install assets db
 
 # Unit, integration and browser tests on SQLite, then the integration tests again on a
 # throwaway PostgreSQL server (the production database) on loopback.
-# The PostgreSQL pass runs beside the SQLite one, and the SQLite one runs in two processes
-# (pytest-xdist, a file per process at a time: the browser journeys wait on the browser much
-# of the time), so the whole suite stays within its time; the PostgreSQL report follows.
+# The PostgreSQL pass runs beside the SQLite one; both run in several processes
+# (pytest-xdist, a file per process at a time; each PostgreSQL worker has its own database,
+# tests/conftest.py). The browser journeys wait on the browser much of the time, so the
+# SQLite pass has more processes than cores. The PostgreSQL report follows the SQLite one.
 test: install assets system-deps
 	$(BIN)/ruff check .
 	$(BIN)/forms-service check form_definitions
 	@mkdir -p instance; \
 	scripts/with-postgres.sh $(BIN)/pytest tests --ignore=tests/unit --ignore=tests/e2e \
-	  -p no:cacheprovider > instance/postgres-tests.log 2>&1 & postgres=$$!; \
-	$(BIN)/pytest -n 2 --dist loadfile; sqlite=$$?; \
+	  -p no:cacheprovider -n 2 --dist loadfile > instance/postgres-tests.log 2>&1 & postgres=$$!; \
+	$(BIN)/pytest -n 3 --dist loadfile; sqlite=$$?; \
 	wait $$postgres; postgres=$$?; \
 	echo "== Integration tests on PostgreSQL"; cat instance/postgres-tests.log; \
 	exit $$(( sqlite || postgres ))

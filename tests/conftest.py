@@ -77,13 +77,49 @@ def fresh_sqlite(folder: Path, migrated: Path) -> str:
 
 
 def reset_postgresql(engine) -> None:
-    """Every table dropped (alembic_version too), then the migrations run again."""
-    from sqlalchemy import MetaData
+    """Empty tables for the next test. When the schema is the migrations' head (the usual
+    case) every table is emptied at once; when a test changed it (the migration tests
+    downgrade, one drops tables) every table is dropped and the migrations run again."""
+    from sqlalchemy import MetaData, inspect, text
 
+    from forms_service.data import Base
+    from forms_service.data.schema import current, head
+
+    expected = {*Base.metadata.tables, "alembic_version"}
+    if current(engine) == head() and set(inspect(engine).get_table_names()) == expected:
+        names = ", ".join(f'"{name}"' for name in Base.metadata.tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return
     tables = MetaData()
     tables.reflect(engine)
     tables.drop_all(engine)
     upgrade(engine)
+
+
+def _database_per_xdist_worker() -> None:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (forms_test_gw0...),
+    so the PostgreSQL pass can run in several processes like the SQLite one."""
+    base, worker = os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER")
+    if not base or not worker:
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    os.environ["TEST_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
+
+
+_database_per_xdist_worker()
 
 
 @pytest.fixture
