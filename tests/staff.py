@@ -13,11 +13,24 @@ from typing import Any
 
 import pyotp
 
+from forms_service.passwords import hash_password
 from tests.citizen import Citizen
 
 PASSWORD = "correct horse battery staple"
 SECRET = re.compile(r'<code class="app-secret"[^>]*>([A-Z2-7 ]+)</code>')
 CONTINUE = re.compile(r'<a class="govuk-button"[^>]*href="([^"]+)"')
+
+
+def add_caseworker_and_admin(store: Any) -> None:
+    """Casey Worker (caseworker on the prison visit form) and Ada Admin, both with PASSWORD."""
+    store.create_user(
+        "case@example.com",
+        "Casey Worker",
+        "caseworker",
+        ["prison-visit-booking"],
+        hash_password(PASSWORD),
+    )
+    store.create_user("admin@example.com", "Ada Admin", "admin", [], hash_password(PASSWORD))
 
 
 def sign_in(app: Any, email: str, password: str = PASSWORD) -> tuple[Citizen, Any]:

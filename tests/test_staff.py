@@ -15,7 +15,7 @@ from forms_service.clock import as_utc, utcnow
 from forms_service.data import AuditEvent, Submission
 from forms_service.passwords import hash_password
 from tests.citizen import Citizen
-from tests.staff import PASSWORD, signed_in
+from tests.staff import PASSWORD, add_caseworker_and_admin, signed_in
 from tests.test_exports import read_csv
 from tests.test_pages import MAIN_ROUTE
 
@@ -24,14 +24,7 @@ from tests.test_pages import MAIN_ROUTE
 def app(make_app):
     app = make_app()
     store = app.extensions["store"]
-    store.create_user(
-        "case@example.com",
-        "Casey Worker",
-        "caseworker",
-        ["prison-visit-booking"],
-        hash_password(PASSWORD),
-    )
-    store.create_user("admin@example.com", "Ada Admin", "admin", [], hash_password(PASSWORD))
+    add_caseworker_and_admin(store)
     store.create_user(
         "ad@example.com", "Al Assisted", "assisted_digital", [], hash_password(PASSWORD)
     )

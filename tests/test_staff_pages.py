@@ -11,7 +11,7 @@ import pytest
 from forms_service.data import Submission
 from forms_service.passwords import hash_password
 from tests.citizen import Citizen
-from tests.staff import PASSWORD, signed_in
+from tests.staff import PASSWORD, add_caseworker_and_admin, signed_in
 from tests.test_staff import submit
 
 BANNER = re.compile(
@@ -25,14 +25,7 @@ BANNER = re.compile(
 def app(make_app):
     app = make_app()
     store = app.extensions["store"]
-    store.create_user(
-        "case@example.com",
-        "Casey Worker",
-        "caseworker",
-        ["prison-visit-booking"],
-        hash_password(PASSWORD),
-    )
-    store.create_user("admin@example.com", "Ada Admin", "admin", [], hash_password(PASSWORD))
+    add_caseworker_and_admin(store)
     return app
 
 
