@@ -8,9 +8,10 @@ PORT ?= 8000
 VENDOR := forms_service/static/vendor
 APT_PACKAGES := chromium fonts-liberation2 libharfbuzz-subset0 postgresql
 
-.PHONY: run test unit integration e2e bench loadtest-crash lint format check install assets system-deps db clean
+.PHONY: run test unit integration e2e bench loadtest-crash lint format check install assets system-deps db clean \
+	translations extract-messages update-translations
 
-run: install assets db
+run: install assets translations db
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
 	FORMS_SERVICE_ENV=$${FORMS_SERVICE_ENV:-development} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --preload --workers 2 --threads 4 --access-logfile - "forms_service:create_app()"
 
@@ -20,7 +21,7 @@ run: install assets db
 # (pytest-xdist, a file per process at a time; each PostgreSQL worker has its own database,
 # tests/conftest.py). The browser journeys wait on the browser much of the time, so the
 # SQLite pass has more processes than cores. The PostgreSQL report follows the SQLite one.
-test: install assets system-deps
+test: install assets translations system-deps
 	$(BIN)/ruff check .
 	$(BIN)/forms-service check form_definitions
 	@mkdir -p instance; \
@@ -31,10 +32,10 @@ test: install assets system-deps
 	echo "== Integration tests on PostgreSQL"; cat instance/postgres-tests.log; \
 	exit $$(( sqlite || postgres ))
 
-unit: install
+unit: install translations
 	$(BIN)/pytest tests/unit
 
-e2e: install assets system-deps
+e2e: install assets translations system-deps
 	$(BIN)/pytest tests/e2e
 
 bench: install assets
@@ -82,6 +83,28 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 # Chromium for the browser tests, harfbuzz-subset for fast PDF font subsetting, and the
 # PostgreSQL server for testing against the production database.
+# The service's own words (buttons, headings, error messages) in English and Welsh: Babel
+# catalogues under forms_service/translations. The .po files are the source and are
+# committed; the .mo files Flask-Babel reads are compiled here, during set-up.
+#   make extract-messages     find every marked string in the code and templates (messages.pot)
+#   make update-translations  merge new and changed strings into en and cy (then translate)
+#   make translations         compile the catalogues (run and test do this)
+TRANSLATIONS := forms_service/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+translations: install $(CATALOGUES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) -l $*
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --sort-by-file --no-wrap \
+	  --project=forms-service --copyright-holder="Crown copyright" -o $(TRANSLATIONS)/messages.pot .
+
+update-translations: extract-messages
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --ignore-obsolete \
+	  --no-fuzzy-matching
+
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -23,8 +23,9 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from forms_service import catalogues
 from forms_service.clock import utcnow
-from forms_service.config import answer_keys, load_config
+from forms_service.config import ConfigError, answer_keys, load_config
 from forms_service.data import DATABASE_ERRORS, Store
 from forms_service.definitions.loader import load_definitions
 from forms_service.sessions import DatabaseSessionInterface
@@ -57,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.session_interface = DatabaseSessionInterface()
     app.extensions["csrf"] = CSRFProtect(app)
     Babel(app, locale_selector=_locale)
+    _check_catalogues(app)
     load_forms(app)
     _security_headers(app)
     _error_pages(app)
@@ -160,6 +162,17 @@ def _templates(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+def _check_catalogues(app: Flask) -> None:
+    """Welsh pages need the compiled Welsh catalogue: without it they would be in English."""
+    missing = [code for code in catalogues.stale() if code != "en"]
+    if not missing:
+        return
+    message = f"translations not compiled for {', '.join(missing)}: run make translations"
+    if app.config["ENV_NAME"] == "production":
+        raise ConfigError(message)
+    log.warning(message)
 
 
 def _locale() -> str:

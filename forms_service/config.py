@@ -79,6 +79,13 @@ def load_config(
         "WTF_I18N_ENABLED": False,
         "BABEL_DEFAULT_LOCALE": "en",
         "SERVICE_NAME": env.get("SERVICE_NAME", "Justice forms"),
+        # Each service-wide wording has a Welsh one (_CY), shown on Welsh pages.
+        "SERVICE_NAME_CY": env.get("SERVICE_NAME_CY", "Ffurflenni cyfiawnder"),
+        "SERVICE_ORGANISATION_CY": env.get("SERVICE_ORGANISATION_CY", "Y Weinyddiaeth Gyfiawnder"),
+        "SERVICE_CONTACT_HOURS_CY": env.get(
+            "SERVICE_CONTACT_HOURS_CY",
+            "Dydd Llun i ddydd Gwener, 9am i 5pm (ac eithrio gwyliau cyhoeddus)",
+        ),
         # Who runs the service and how people reach it: the privacy notice's controller and
         # the contact page, for forms that give no organisation or contact: of their own.
         # The defaults are placeholders for development: set the real ones in production.

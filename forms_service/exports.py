@@ -29,7 +29,7 @@ from forms_service.statuses import RECEIVED, STATUS_LABELS
 
 # Bump when pdf.py, its templates or rendition.py change what a PDF shows: every PDF cached
 # under the old value is then made again on its next download.
-PDF_RENDITION_VERSION = "pdf-3"
+PDF_RENDITION_VERSION = "pdf-4"
 
 # How a submission reached the service; the labels are translated where they are shown.
 CHANNEL_LABELS = {"online": "Online", "assisted": "Assisted", "paper": "Paper"}

@@ -31,7 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from forms_service.clock import LONDON
 from forms_service.exports import CHANNEL_LABELS, assisted_facts
-from forms_service.question_types.values import format_date
+from forms_service.question_types.values import format_date_and_time
 from forms_service.rendition import AnswerRow, ItemBlock, SectionBlock, read_submission
 from forms_service.rendition import StoredSubmission as SubmissionLike
 from forms_service.statuses import RECEIVED, STATUS_LABELS
@@ -108,12 +108,17 @@ def render_submission_pdf(
     gettext: Callable[[str], str] = lambda s: s,
     fetcher: StaticFileFetcher | None = None,
     assignee: str | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The submission as a tagged PDF (PDF/UA-1) for caseworkers; `assignee` is the name of
-    the member of staff it is assigned to, for the cover line (None: unassigned)."""
+    the member of staff it is assigned to, for the cover line (None: unassigned).
+
+    `language` is the one its texts are in (the form's, and the service's through
+    `gettext`): the submission's own unless asked for another (answers stay as given)."""
     html = submission_html(
-        submission, service_name=service_name, gettext=gettext, assignee=assignee
-    )
+        submission, service_name=service_name, gettext=gettext, assignee=assignee,
+        language=language,
+    )  # fmt: skip
     fetcher = fetcher or StaticFileFetcher(static_folder)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     stylesheets = [_stylesheet(), _footer(gettext("Page %(page)s of %(pages)s"))]
@@ -126,6 +131,7 @@ def submission_html(
     service_name: str,
     gettext: Callable[[str], str] = lambda s: s,
     assignee: str | None = None,
+    language: str | None = None,
 ) -> str:
     """The HTML the PDF is made from (escaped; without its styles).
 
@@ -135,16 +141,17 @@ def submission_html(
     """
     submitted = _aware(submission.submitted_at)
     local = submitted.astimezone(LONDON)
+    wanted = language or submission.language
     form, sections = read_submission(
         submission.definition,
         submission.answers,
-        submission.language,
+        wanted,
         gettext,
         today=local.date(),
         channel=submission.channel,
     )
     # The language the texts are in: a form's first language stands in for one it lacks.
-    language = submission.language if submission.language in form.languages else form.languages[0]
+    language = wanted if wanted in form.languages else form.languages[0]
     form_title = form.title.pick(language)
     status = getattr(submission, "status", None) or RECEIVED
     names = {"form": form_title, "reference": submission.reference,
@@ -162,12 +169,14 @@ def submission_html(
         "reference": submission.reference,
         "status": gettext(STATUS_LABELS.get(status, status)),
         "assignee": assignee or gettext("Unassigned"),
-        "submitted": _date_and_time(local, language, gettext),
+        "submitted": format_date_and_time(local, language, gettext),
         "channel": gettext(CHANNEL_LABELS.get(submission.channel, submission.channel)),
         "assisted": assisted_facts(
             submission,
             gettext,
-            lambda moment: _date_and_time(_aware(moment).astimezone(LONDON), language, gettext),
+            lambda moment: format_date_and_time(
+                _aware(moment).astimezone(LONDON), language, gettext
+            ),
         ),
         "language_name": _language_name(language),
         "form_version": str(submission.form_version),
@@ -202,19 +211,6 @@ def _direction(line: str) -> str:
         if kind == "L":
             return "ltr"
     return "ltr"
-
-
-def _date_and_time(moment: datetime.datetime, language: str, gettext: Callable[[str], str]) -> str:
-    """GOV.UK style: "12 March 2024 at 2:05pm", "midday", "midnight"."""
-    if (moment.hour, moment.minute) == (12, 0):
-        time = gettext("midday")
-    elif (moment.hour, moment.minute) == (0, 0):
-        time = gettext("midnight")
-    else:
-        suffix = gettext("am") if moment.hour < 12 else gettext("pm")
-        time = f"{moment.hour % 12 or 12}:{moment.minute:02d}{suffix}"
-    day = format_date(moment.date(), locale=language)
-    return gettext("%(date)s at %(time)s") % {"date": day, "time": time}
 
 
 def _language_name(code: str) -> str:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
-from flask import current_app
-from flask_babel import gettext
+from flask import current_app, request
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from forms_service.clock import LONDON
-from forms_service.question_types.values import format_date
+from forms_service.question_types.values import format_date, format_date_and_time
 from forms_service.roles import ROLE_LABELS
 from forms_service.statuses import RECEIVED, STATUS_LABELS, STATUS_TAG_CLASSES
 
@@ -30,21 +31,16 @@ def _status_labels() -> dict[str, str]:
 
 
 def app_datetime(moment: datetime.datetime | None) -> str:
-    """'12 March 2024 at 2:05pm' in UK time (GOV.UK style)."""
+    """'12 March 2024 at 2:05pm' in UK time (GOV.UK style), in the page's language."""
     if moment is None:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
-    local = moment.astimezone(LONDON)
-    hour = local.hour % 12 or 12
-    clock = (
-        f"{hour}{local.strftime(':%M') if local.minute else ''}{'am' if local.hour < 12 else 'pm'}"
-    )
-    return gettext("%(date)s at %(time)s", date=format_date(local.date()), time=clock)
+    return format_date_and_time(moment.astimezone(LONDON), current_language(), gettext)
 
 
 def app_date(day: datetime.date | None) -> str:
-    return format_date(day) if day else ""
+    return format_date(day, locale=current_language()) if day else ""
 
 
 def app_choice(pair: tuple[str, str], selected: str) -> dict[str, Any]:
@@ -120,6 +116,27 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+def current_language() -> str:
+    """The language the service's own words are in on this page (Flask-Babel's locale)."""
+    return str(get_locale() or "en")
+
+
+def error_message(text: str | None) -> dict[str, str] | None:
+    """A GOV.UK component's errorMessage, with its hidden "Error:" in the page's language."""
+    return {"text": text, "visuallyHiddenText": gettext("Error")} if text else None
+
+
+def url_with_language(code: str) -> str:
+    """This page's address with ?lang= set to another language (the language toggle),
+    keeping its other parameters (?change=1)."""
+    query = request.args.copy()
+    query["lang"] = code
+    return f"{request.path}?{urlencode(list(query.items(multi=True)))}"
+
+
 def register(app: Flask) -> None:
+    app.add_template_global(current_language)
+    app.add_template_global(url_with_language)
+    app.add_template_global(error_message)
     for name, function in FILTERS.items():
         app.add_template_filter(function, name)

@@ -26,6 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 FORMS_DIR = ROOT / "form_definitions"
 
 
+def pytest_configure(config):
+    """The Welsh pages need the compiled catalogue (`make translations` writes it; running
+    pytest on its own after editing a .po file compiles it here)."""
+    if not hasattr(config, "workerinput"):  # once, in the main process
+        from forms_service.catalogues import compile_stale
+
+        compile_stale()
+
+
 class ParsingClient(FlaskClient):
     """A test client that fails the test when an HTML response is not well-formed HTML."""
 

@@ -418,4 +418,6 @@ def test_an_error_page_inside_a_form_is_the_services_page(app):
     html = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "Page not found – Justice forms" in html
-    assert "app-timeout-dialog" not in html and "Cymraeg" not in html
+    assert "app-timeout-dialog" not in html
+    # The service's own pages are in English and Welsh, whatever the form was.
+    assert 'hreflang="cy"' in html

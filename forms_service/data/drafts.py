@@ -84,6 +84,12 @@ class Drafts:
             draft.expires_at = now + keep
         return draft
 
+    def set_draft_language(self, draft_id: int, language: str) -> None:
+        """The language the citizen now uses for a draft: its emails, its PDF and the pages
+        it resumes on. Only the language changes (not when it was last saved)."""
+        with self.sessions.begin() as db:
+            db.execute(update(Draft).where(Draft.id == draft_id).values(language=language))
+
     # -- assisted digital ------------------------------------------------------------------
 
     def start_assisted_draft(

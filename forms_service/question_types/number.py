@@ -144,7 +144,7 @@ class MoneyType(QuestionType):
         return None if value is None else Decimal(int(value)) / 100
 
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
-        return [] if value is None else [V.format_money(int(value))]
+        return [] if value is None else [V.format_money(int(value), locale=ctx.language)]
 
     def csv_cell(self, question: Question, value: Any) -> str:
         """Pounds with two decimals ("1250.50"), as spreadsheets read money."""

@@ -50,14 +50,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import phonenumbers
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from email_validator import EmailNotValidError, validate_email
 
 __all__ = [
@@ -207,16 +207,12 @@ def parse_money(
     return pence
 
 
-def format_money(pence: int) -> str:
-    """Show pence as GOV.UK style pounds: "£1,250.50", and "£600" for whole pounds.
-
-    The GOV.UK style guide says not to add ".00" to whole pounds. English and Welsh pages
-    write amounts the same way, so there is no locale argument.
-    """
-    sign = "-" if pence < 0 else ""
-    pounds, remainder = divmod(abs(pence), 100)
-    amount = f"{pounds:,}" if remainder == 0 else f"{pounds:,}.{remainder:02d}"
-    return f"{sign}£{amount}"
+def format_money(pence: int, locale: str = "en") -> str:
+    """Show pence as GOV.UK style pounds in the page's language (Babel): "£1,250.50", and
+    "£600" for whole pounds (the GOV.UK style guide says not to add ".00")."""
+    pattern = "¤#,##0" if pence % 100 == 0 else "¤#,##0.00"
+    amount = Decimal(pence) / 100
+    return format_currency(amount, "GBP", format=pattern, locale=locale, currency_digits=False)
 
 
 def format_number(value: int | Decimal | float, locale: str = "en") -> str:
@@ -418,6 +414,23 @@ def format_date(value: date | str, *, precision: str = "day", locale: str = "en"
         value = date.fromisoformat(value)
     pattern = "LLLL y" if precision == "month" else "d MMMM y"
     return babel_format_date(value, format=pattern, locale=locale)
+
+
+def format_date_and_time(
+    moment: datetime, language: str, gettext: Callable[[str], str] = lambda s: s
+) -> str:
+    """GOV.UK style, in the language `gettext` translates to: "12 March 2024 at 2:05pm",
+    "midday", "midnight"."""
+    if (moment.hour, moment.minute) == (12, 0):
+        time = gettext("midday")
+    elif (moment.hour, moment.minute) == (0, 0):
+        time = gettext("midnight")
+    else:
+        suffix = gettext("am") if moment.hour < 12 else gettext("pm")
+        minutes = f":{moment.minute:02d}" if moment.minute else ""  # "2pm", "2:05pm"
+        time = f"{moment.hour % 12 or 12}{minutes}{suffix}"
+    day = format_date(moment.date(), locale=language)
+    return gettext("%(date)s at %(time)s") % {"date": day, "time": time}
 
 
 # --------------------------------------------------------------------------- identifiers

@@ -19,7 +19,18 @@ if (autocomplete) {
       const wanted = folded(query);
       populateResults(options.filter((option) => option.names.includes(wanted)).map((option) => option.text));
     };
-    autocomplete.enhanceSelectElement({ selectElement: select, defaultValue: "", showAllValues: true, dropdownArrow: () => "", source });
+    // Its words in the page's language, from the server's catalogues (data-* on the select).
+    const words = select.dataset;
+    const fill = (text, values) => text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
+    autocomplete.enhanceSelectElement({
+      selectElement: select, defaultValue: "", showAllValues: true, dropdownArrow: () => "", source,
+      tNoResults: () => words.noResults,
+      tStatusNoResults: () => words.noResults,
+      tStatusQueryTooShort: (n) => fill(words.queryTooShort, { n }),
+      tStatusSelectedOption: (option, count, index) => fill(words.selectedOption, { option, count, number: index + 1 }),
+      tStatusResults: (count, selected) => `${count === 1 ? words.oneResult : fill(words.results, { count })} ${selected}`,
+      tAssistiveHint: () => words.assistiveHint,
+    });
   });
 }
 
@@ -122,3 +133,27 @@ document.querySelectorAll('[data-module="app-print"]').forEach((button) => {
   if (instead) instead.hidden = true;
   button.addEventListener("click", () => window.print());
 });
+
+// The language toggle on a page with questions: what is on the page, typed but not sent
+// yet, goes with the change of language (the server keeps it, unchecked, and shows it on
+// the same page in the other language; errors on show are shown again, in that language).
+// Without JavaScript the link changes language and the page says that unsent answers are
+// not kept.
+const carrier = document.querySelector("form[data-carries-language]");
+if (carrier) {
+  const hidden = (name, value) => {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    carrier.appendChild(input);
+  };
+  document.querySelectorAll("a[data-switch-language]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      hidden("switch_language", link.dataset.switchLanguage);
+      if (document.querySelector(".govuk-error-summary")) hidden("errors_shown", "1");
+      carrier.submit();
+    });
+  });
+}

@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from forms_service.assisted import METHOD_LABELS, OTHER, completed_by, helping
 from forms_service.mailer import Email, MailError
@@ -155,16 +155,17 @@ def submitted(reference: str):
         if email is LIMITED:
             return render_template("resume/too_many.html"), 429
         if email:
-            context = {"title": title, "reference": reference}
-            try:
-                current_app.extensions["mailer"].send(
-                    Email(
-                        to=email,
-                        subject=gettext("%(title)s: your reference %(reference)s", **context),
-                        text=render_template("emails/confirmation.txt", **context),
-                        html=render_template("emails/confirmation.html", **context),
-                    )
+            language = submission.language  # the applicant's, not the member of staff's
+            context = {"title": form.title.pick(language), "reference": reference}
+            with force_locale(language):
+                email_ = Email(
+                    to=email,
+                    subject=gettext("%(title)s: your reference %(reference)s", **context),
+                    text=render_template("emails/confirmation.txt", language=language, **context),
+                    html=render_template("emails/confirmation.html", language=language, **context),
                 )
+            try:
+                current_app.extensions["mailer"].send(email_)
             except MailError:
                 log.exception("could not send a confirmation email")
                 error = gettext("Sorry, we could not send the email. Try again later.")

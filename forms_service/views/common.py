@@ -10,11 +10,13 @@ from functools import partial
 from pathlib import Path
 
 from flask import abort, current_app
+from flask_babel import force_locale, gettext
 
 from forms_service.clock import today_in_london
 from forms_service.data import Store, Submission
 from forms_service.definitions.model import Form
 from forms_service.exports import submission_pdf
+from forms_service.views.service_info import setting
 
 
 def store() -> Store:
@@ -35,17 +37,28 @@ def today() -> datetime.date:
     return fixed or today_in_london()
 
 
-def make_pdf(submission: Submission) -> bytes:
-    """The submission's PDF (cached in the database), for the API and the staff pages,
-    with its current status and assignee on the cover line."""
+def make_pdf(submission: Submission, language: str | None = None) -> bytes:
+    """The submission's PDF, for the API and the staff pages, with its current status and
+    assignee on the cover line.
+
+    It is in the submission's language (the citizen's), service words and all; that copy is
+    cached in the database. `language` asks for another of the form's languages: a
+    caseworker's English copy of a Welsh submission, made each time it is asked for.
+    """
     from forms_service.pdf import render_submission_pdf  # WeasyPrint: load on first use
 
+    language = language or submission.language
     assigned = store().user(submission.assigned_to) if submission.assigned_to else None
     assignee = (assigned.name or assigned.email) if assigned else None
     render = partial(
         render_submission_pdf,
         static_folder=Path(current_app.static_folder or "static"),
-        service_name=current_app.config["SERVICE_NAME"],
+        service_name=setting("SERVICE_NAME", language),
+        gettext=gettext,
         assignee=assignee,
+        language=language,
     )
-    return submission_pdf(store(), submission, render, assignee=assignee)
+    with force_locale(language):  # the service's own words in the PDF's language
+        if language != submission.language:
+            return render(submission)
+        return submission_pdf(store(), submission, render, assignee=assignee)

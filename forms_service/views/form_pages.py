@@ -56,10 +56,18 @@ from forms_service.views.session_drafts import (
     load_runner,
     pages_blueprint,
     save,
+    switch_language,
     take_resumed,
     url_for_place,
 )
-from forms_service.views.shown_errors import errors_to_show, show_errors_again
+from forms_service.views.shown_errors import (
+    ERRORS_SHOWN,
+    SWITCH,
+    carried_input,
+    carry_typed_input,
+    errors_to_show,
+    show_errors_again,
+)
 from forms_service.views.staff_access import audit, staff_actor
 from forms_service.working_days import add_working_days
 
@@ -113,12 +121,21 @@ def _step(form: Form, path: str):
         return _add_another(form, runner, step)
     change = request.args.get("change") == "1"
     journey = runner.journey
+    if request.method == "POST" and request.form.get(SWITCH) in form.languages:
+        # The language switcher sent the page's form (app.js): nothing is saved; what was
+        # typed comes back on the same page in the other language (checked again only if
+        # the page was showing errors).
+        switch_language(form, request.form[SWITCH])
+        return show_errors_again() if request.form.get(ERRORS_SHOWN) else carry_typed_input()
     shown = errors_to_show() if request.method == "GET" else None
+    carried = carried_input() if request.method == "GET" and shown is None else None
     typed = typed_on(journey.saved, step)
     if request.method == "POST":
         formdata = request.form
     elif shown is not None:
         formdata = shown  # back from a POST with errors: what was typed, to show them again
+    elif carried is not None:
+        formdata = carried  # typed before the language changed: not checked yet
     else:
         formdata = MultiDict(typed) if typed else None
     page_form_ = page_form(step.page, journey.scope_for(step), _stored(runner, step), formdata)

@@ -52,8 +52,8 @@ def accessibility():
     return render_template(
         "info/accessibility.html",
         page_language=_page_language(),
-        organisation=organisation(None, "en"),
-        contact=contact_details(None, "en"),
+        organisation=organisation(None, _page_language()),
+        contact=contact_details(None, _page_language()),
         reviewed=format_date(reviewed, "d MMMM y"),
     )
 
@@ -75,7 +75,7 @@ def contact():
     return render_template(
         "info/contact.html",
         page_language=_page_language(),
-        contact=contact_details(None, "en"),
+        contact=contact_details(None, _page_language()),
         forms=[(f, contact_details(f, language_for(f))) for f in _forms() if f.contact],
         for_form=None,
     )
@@ -100,8 +100,8 @@ def privacy():
     return render_template(
         "info/privacy.html",
         page_language=_page_language(),
-        organisation=organisation(None, "en"),
-        contact=contact_details(None, "en"),
+        organisation=organisation(None, _page_language()),
+        contact=contact_details(None, _page_language()),
         forms=[(f, f.title.pick(language_for(f))) for f in _forms()],
         for_form=None,
         ico_url=ICO_URL,

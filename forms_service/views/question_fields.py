@@ -25,6 +25,7 @@ from forms_service.journey import AnswerReader as Scope
 from forms_service.markdown import render_markdown
 from forms_service.question_types import Invalid, messages, question_type
 from forms_service.question_types import values as V
+from forms_service.template_filters import error_message as component_error
 
 AUTOCOMPLETE_AFTER = 15  # options; longer selects get the accessible autocomplete (JS on)
 WIDTH_CLASS = {
@@ -326,7 +327,7 @@ def _limits_hint(field: QuestionField, form: PageForm) -> str:
 
 
 def _error(field: QuestionField) -> dict[str, str] | None:
-    return {"text": field.errors[0]} if field.errors else None
+    return component_error(field.errors[0] if field.errors else None)
 
 
 def _width(field: QuestionField, default: str | None = None) -> str:
@@ -383,8 +384,31 @@ def _character_count(field: QuestionField, form: PageForm, heading: bool) -> Mar
             "hint": _hint(field, form),
             "value": field.raw.get(""),
             "errorMessage": _error(field),
+            **_character_count_words(),
         }
     )
+
+
+def _character_count_words() -> dict[str, Any]:
+    """The character count's words (its hint and what its script announces) in the page's
+    language. GOV.UK Frontend picks a plural form with the browser's Intl.PluralRules for
+    the page's lang: Welsh has six (zero, one, two, few, many, other)."""
+
+    def forms(one: str, other: str) -> dict[str, str]:
+        return {**dict.fromkeys(("zero", "two", "few", "many", "other"), other), "one": one}
+
+    return {
+        "textareaDescriptionText": gettext("You can enter up to %{count} characters"),
+        "charactersUnderLimitText": forms(
+            gettext("You have %{count} character remaining"),
+            gettext("You have %{count} characters remaining"),
+        ),
+        "charactersAtLimitText": gettext("You have 0 characters remaining"),
+        "charactersOverLimitText": forms(
+            gettext("You have %{count} character too many"),
+            gettext("You have %{count} characters too many"),
+        ),
+    }
 
 
 def _items(field: QuestionField, form: PageForm, selected: list[str]) -> list[dict[str, Any]]:
@@ -488,7 +512,11 @@ def _select(field: QuestionField, form: PageForm, heading: bool) -> Markup:
         }
         for o in field.question.options
     ]
-    attributes = {"data-module": "app-autocomplete"} if len(items) > AUTOCOMPLETE_AFTER else {}
+    attributes = (
+        {"data-module": "app-autocomplete", **_autocomplete_words()}
+        if len(items) > AUTOCOMPLETE_AFTER
+        else {}
+    )
     return _macro("select", "govukSelect")(
         {
             "id": field.id,
@@ -500,6 +528,23 @@ def _select(field: QuestionField, form: PageForm, heading: bool) -> Markup:
             "attributes": attributes,
         }
     )
+
+
+def _autocomplete_words() -> dict[str, str]:
+    """What the accessible autocomplete shows and announces, in the page's language (app.js
+    passes them to it; its own are English). {n}, {option}, {number} and {count} are
+    filled in by the script."""
+    return {
+        "data-no-results": gettext("No results found"),
+        "data-query-too-short": gettext("Type in {n} or more characters for results"),
+        "data-selected-option": gettext("{option} {number} of {count} is highlighted"),
+        "data-one-result": gettext("1 result is available."),
+        "data-results": gettext("{count} results are available."),
+        "data-assistive-hint": gettext(
+            "When autocomplete results are available use up and down arrows to review and "
+            "Enter to select. Touch device users, explore by touch or with swipe gestures."
+        ),
+    }
 
 
 def _date(field: QuestionField, form: PageForm, heading: bool) -> Markup:

@@ -15,6 +15,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -140,11 +141,12 @@ def resume(token: str):
         form = current_app.extensions["forms"].get(draft.form_id)
         if form is None:
             return _link_problem("gone")
+        g.language = draft.language  # the page in the language the draft was saved in
         return render_template(
             "resume/continue.html",
             form=form,
             journey=None,
-            title=form.title.pick(form.default_language),
+            title=form.title.pick(draft.language),
         )
     # The browser gets a new session id with the draft, so an id known before the link was
     # used (a shared computer, a fixed cookie) cannot reach it. The session's other drafts

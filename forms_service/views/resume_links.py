@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from flask import current_app, render_template, request, session, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from forms_service.clock import utcnow
 from forms_service.definitions.model import Form
@@ -86,17 +86,19 @@ def send_link(form: Form, draft_id: int, email: str) -> datetime.date:
     expires = utcnow() + datetime.timedelta(days=retention(form))
     store().issue_resume_token(draft_id, hash_secret(token), expires)
     # From the configured address only: a forged Host header must not steer the link.
-    link = current_app.config["SERVICE_URL"] + url_for("resume.resume", token=token)
-    language = session.get("language") if session.get("language") in form.languages else None
-    title = form.title.pick(language or form.default_language)
-    until = V.format_date(expires.date(), locale=language or "en")
-    context = {"title": title, "link": link, "until": until}
-    current_app.extensions["mailer"].send(
-        Email(
+    chosen = session.get("language")
+    language = chosen if chosen in form.languages else form.default_language
+    # The link opens in the citizen's language, in whichever browser they use.
+    link = current_app.config["SERVICE_URL"] + url_for("resume.resume", token=token, lang=language)
+    title = form.title.pick(language)
+    until = V.format_date(expires.date(), locale=language)
+    context = {"title": title, "link": link, "until": until, "language": language}
+    with force_locale(language):  # the citizen's language, whatever page sent it
+        email_ = Email(
             to=email,
             subject=gettext("Continue your application: %(title)s", title=title),
             text=render_template("emails/resume.txt", **context),
             html=render_template("emails/resume.html", **context),
         )
-    )
+    current_app.extensions["mailer"].send(email_)
     return expires.date()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, session, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from forms_service.definitions.model import Form
@@ -39,10 +39,21 @@ def language_for(form: Form | None) -> str:
     return chosen if chosen in form.languages else form.default_language
 
 
+def setting(name: str, language: str) -> str:
+    """A service-wide wording in a language: SERVICE_NAME, or SERVICE_NAME_CY in Welsh."""
+    config = current_app.config
+    return (language == "cy" and config.get(f"{name}_CY")) or config[name]
+
+
+def service_name() -> str:
+    """The service's name in the page's language (pages that belong to no one form)."""
+    return setting("SERVICE_NAME", str(get_locale() or "en"))
+
+
 def organisation(form: Form | None, language: str) -> str:
     if form is not None and form.organisation is not None:
         return form.organisation.pick(language)
-    return current_app.config["SERVICE_ORGANISATION"]
+    return setting("SERVICE_ORGANISATION", language)
 
 
 def contact_details(form: Form | None, language: str) -> ContactDetails:
@@ -63,7 +74,7 @@ def contact_details(form: Form | None, language: str) -> ContactDetails:
     return ContactDetails(
         organisation=who,
         phone=config["SERVICE_CONTACT_PHONE"] or None,
-        hours=config["SERVICE_CONTACT_HOURS"] or None,
+        hours=setting("SERVICE_CONTACT_HOURS", language) or None,
         email=config["SERVICE_CONTACT_EMAIL"] or None,
         text=None,
         page=page,
@@ -90,7 +101,11 @@ def footer_links(form: Any = None) -> list[dict[str, str]]:
 
 
 def template_globals() -> dict[str, Any]:
-    return {"footer_links": footer_links, "feedback_url": feedback_url}
+    return {
+        "footer_links": footer_links,
+        "feedback_url": feedback_url,
+        "service_name": service_name,
+    }
 
 
 def duration_words(minutes: int) -> str:

@@ -89,6 +89,9 @@ def load_runner(form: Form) -> tuple[Runner, int | None]:
         )
         saved = dict(draft.answers)
         session["form_changed"] = form.id
+    chosen = session.get("language")
+    if draft is not None and chosen in form.languages and chosen != draft.language:
+        store().set_draft_language(draft.id, chosen)  # chosen with ?lang= on a link
     runner = Runner(
         form,
         saved,
@@ -131,6 +134,14 @@ def save(form: Form, runner: Runner, change: Callable[[dict], dict]) -> Runner:
     after = runner.with_saved(draft.answers)
     remember(form, after)
     return after
+
+
+def switch_language(form: Form, language: str) -> None:
+    """The citizen chose another of the form's languages: the session and their draft
+    remember it (the draft's emails, PDF and resumed pages follow it)."""
+    session["language"] = language
+    if g.get("draft_id") is not None:
+        store().set_draft_language(g.draft_id, language)
 
 
 def draft_size(answers: dict) -> int:

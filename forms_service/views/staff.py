@@ -31,6 +31,7 @@ from flask_babel import gettext, ngettext
 
 from forms_service.clock import LONDON, utcnow
 from forms_service.data import StaffUser
+from forms_service.definitions.loader import load_snapshot
 from forms_service.exports import CHANNEL_LABELS, CHANNELS, assisted_facts
 from forms_service.mailer import Email, MailError
 from forms_service.passwords import MIN_LENGTH, hash_password, long_enough, verify_password
@@ -417,6 +418,8 @@ def submission_page(reference: str):
         form=None,
         submission=submission,
         definition_title=form.title.pick(submission.language),
+        # A Welsh submission of a bilingual form: its PDF in English too.
+        english_pdf=submission.language != "en" and "en" in form.languages,
         channel=gettext(CHANNEL_LABELS.get(submission.channel, submission.channel)),
         completed_by=facts[0][1] if facts else None,
         assisted_rows=[{"key": {"text": k}, "value": {"text": v}} for k, v in facts[1:]],
@@ -509,9 +512,12 @@ def submission_json(reference: str):
 @staff_required("caseworker", "admin")
 def submission_pdf(reference: str):
     submission = _submission(reference)
+    language = request.args.get("language")
+    if language is not None and language not in load_snapshot(submission.definition).languages:
+        abort(404)
     audit("download_pdf", reference)
     return Response(
-        make_pdf(submission),
+        make_pdf(submission, language),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{reference}.pdf"'},
     )

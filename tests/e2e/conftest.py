@@ -286,13 +286,29 @@ def axe(browser: Browser, base_url: str) -> Iterator[Axe]:
 # -- the citizen ---------------------------------------------------------------------------------
 
 
-class Citizen:
-    """A person filling in a form in the browser, with axe-core on every page they see."""
+# The service's words these helpers press and look for, in each language.
+WORDS = {
+    "en": {"continue": "Continue", "error": "Error: ", "problem": "There is a problem",
+           "send": "Accept and send", "start": "Start now"},
+    "cy": {"continue": "Parhau", "error": "Gwall: ", "problem": "Mae problem wedi codi",
+           "send": "Derbyn ac anfon", "start": "Dechrau nawr"},
+}  # fmt: skip
 
-    def __init__(self, page: Page, axe: Axe, *, javascript: bool = True) -> None:
+
+class Citizen:
+    """A person filling in a form in the browser, with axe-core on every page they see.
+
+    `language` is the one the pages should be in: every page is checked for its
+    <html lang>, and the buttons pressed are found by their words in it.
+    """
+
+    def __init__(
+        self, page: Page, axe: Axe, *, javascript: bool = True, language: str = "en"
+    ) -> None:
         self.page = page
         self.axe = axe
         self.javascript = javascript
+        self.language = language
         self.problems: list[str] = []
         page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
         page.on("console", self._console)
@@ -332,7 +348,12 @@ class Citizen:
         assert not self.problems, "\n".join(self.problems)
         # GOV.UK pages have exactly one main heading (axe's own rule is best practice only).
         expect(self.heading, f"one <h1> on {self.page.url}").to_have_count(1)
+        expect(self.page.locator("html"), self.page.url).to_have_attribute("lang", self.language)
         self.axe.check(self.page, javascript=self.javascript)
+
+    @property
+    def words(self) -> dict[str, str]:
+        return WORDS[self.language]
 
     def start(self, form_id: str, first_page: str | None = None) -> None:
         """Open the form's start page and press Start now (or land on its first page).
@@ -344,7 +365,7 @@ class Citizen:
             self.open(f"/{form_id}/{first_page}")
             return
         self.open(f"/{form_id}/")
-        start = self.page.get_by_role("button", name="Start now")
+        start = self.page.get_by_role("button", name=self.words["start"])
         if start.count():
             self.follow(start)
 
@@ -424,7 +445,7 @@ class Citizen:
         expect(select).to_have_value(value)
 
     def continue_(self) -> Response | None:
-        return self.follow(self.page.get_by_role("button", name="Continue", exact=True))
+        return self.follow(self.page.get_by_role("button", name=self.words["continue"], exact=True))
 
     def walk(self, form_id: str, steps: Sequence[tuple[str, Mapping[str, Any] | str]]) -> None:
         """Answer page after page, checking that each one is the page expected there.
@@ -465,10 +486,11 @@ class Citizen:
         its message (or None). Returns the summary's (message, href) pairs.
         """
         page = self.page
-        assert page.title().startswith("Error: "), f"title {page.title()!r} on {page.url}"
+        error = self.words["error"]
+        assert page.title().startswith(error), f"title {page.title()!r} on {page.url}"
         summary = page.locator(".govuk-error-summary")
         expect(summary).to_be_visible()
-        expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+        expect(summary.get_by_role("heading", name=self.words["problem"])).to_be_visible()
         if self.javascript:
             expect(summary).to_be_focused()
         links = summary.locator(".govuk-error-summary__list a")
@@ -549,7 +571,7 @@ class Citizen:
         The declaration's tick box is there only when the form asks for one (its
         confirm_label); without it, pressing "Accept and send" is the agreement.
         """
-        send = self.page.get_by_role("button", name="Accept and send")
+        send = self.page.get_by_role("button", name=self.words["send"])
         box = self.page.locator('input[name="declaration"]')
         if try_without_ticking:
             expect(box).to_have_count(1)
