@@ -301,7 +301,10 @@ class _DefinitionReader:
         for lang, child in node.value.items():
             if lang == "when":
                 continue
-            if lang not in self.languages:
+            if lang not in self.languages and lang in LANGUAGES:
+                # A translation under way: kept, not served until `languages:` lists it.
+                self.partial_translations[lang] = self.partial_translations.get(lang, 0) + 1
+            elif lang not in self.languages:
                 declared = ", ".join(self.languages)
                 self.at_key(
                     child,
@@ -380,6 +383,7 @@ class _DefinitionReader:
             return None
         get = root.get
         self.languages = self._form_languages(get("languages"))
+        self.partial_translations: dict[str, int] = {}
         form_id = self.string(
             get("id"),
             "The form id",
@@ -408,6 +412,14 @@ class _DefinitionReader:
         applicant = self._applicant_name(get("applicant_name"))
         contact = self._contact(get("contact"))
         time_to_complete = self.text(get("time_to_complete"), "time_to_complete")
+        for lang, count in self.partial_translations.items():
+            name = LANGUAGES[lang]
+            self.warn(
+                get("languages") or get("title"),
+                f"{count} texts have {name} ({lang}), but languages: does not list {lang}, "
+                f"so the form is served in {', '.join(_language_names(self.languages))} only. "
+                f"Add {lang} to languages: when every text has it (check then lists the rest).",
+            )
         prefix = self.string(
             get("reference_prefix"),
             "reference_prefix",

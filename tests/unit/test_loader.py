@@ -239,6 +239,21 @@ def test_a_language_key_that_is_not_declared():
     )
 
 
+def test_welsh_under_way_in_an_english_form_is_kept_with_a_warning():
+    """Authors translate a form a part at a time: Welsh text before `languages:` lists cy
+    loads, is kept, and the form is served in English until every text has Welsh."""
+    text = GOOD.replace("title: Test form", "title: {en: Test form, cy: Ffurflen brawf}")
+    warnings: list = []
+    form = load_form_text(text, "form.yaml", warnings)
+    assert list(form.languages) == ["en"]
+    assert form.title.pick("cy") == "Ffurflen brawf" and form.title.pick("en") == "Test form"
+    (warning,) = warnings
+    assert str(warning).startswith(
+        "form.yaml:3:8: warning: 1 texts have Welsh (cy), but languages: does not list cy, "
+        "so the form is served in English only."
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
