@@ -426,3 +426,38 @@ def test_the_pdf_cover_line_follows_status_and_assignee_changes(app):
     again = cover()
     assert "Status In progress" in again and "Assigned to Casey Worker" in again
     assert "Called the prison" not in again  # notes stay out of the PDF
+
+
+def test_a_welsh_submission_has_a_welsh_pdf_and_an_english_one_for_caseworkers(app):
+    from pypdf import PdfReader
+
+    citizen = Citizen(app.test_client())
+    citizen.get("/prison-visit-booking/?lang=cy")
+    form = app.extensions["forms"]["prison-visit-booking"]
+    citizen.walk(form, MAIN_ROUTE["prison-visit-booking"])
+    citizen.submit(form)
+    html = citizen.client.get("/prison-visit-booking/confirmation").get_data(as_text=True)
+    reference = re.search(r"<strong>([A-Z0-9-]+)</strong>", html).group(1)
+    staff = signed_in(app, "case@example.com")
+
+    def text(url: str) -> str:
+        response = staff.client.get(url)
+        assert response.status_code == 200, url
+        return " ".join(
+            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split()
+        )
+
+    page = staff.get(f"/staff/submissions/{reference}").get_data(as_text=True)
+    english_link = f"/staff/submissions/{reference}.pdf?language=en"
+    assert f'href="{english_link}"' in page and "Download PDF in English" in page
+    welsh = text(f"/staff/submissions/{reference}.pdf")
+    assert "Trefnu ymweliad â charchar" in welsh and "Tudalen 1 o" in welsh
+    assert "Book a prison visit" not in welsh and "Page 1 of" not in welsh
+    english = text(english_link)
+    assert "Book a prison visit" in english and "Page 1 of" in english
+    assert "Trefnu ymweliad" not in english
+    assert staff.client.get(f"/staff/submissions/{reference}.pdf?language=fr").status_code == 404
+    # An English submission has no second copy to offer.
+    english_only = submit(app, "prison-visit-booking")
+    page = staff.get(f"/staff/submissions/{english_only}").get_data(as_text=True)
+    assert "Download PDF in English" not in page

@@ -237,3 +237,48 @@ def test_welsh_month_names_typed_by_a_citizen_are_read(app):
     assert response.status_code == 302  # taken: February
     page = citizen.get(f"/{FORM}/prisoner").get_data(as_text=True)
     assert re.search(r'name="prisoner_dob-month"[^>]*value="2"', page)
+
+
+def test_changing_language_keeps_what_was_typed_and_the_drafts_language(app):
+    citizen = Citizen(app.test_client())
+    store = app.extensions["store"]
+    citizen.get(f"/{FORM}/?lang=cy")
+    url = f"/{FORM}/prisoner"
+    citizen.get(url)
+    # Typed, not sent: the toggle sends it (app.js); nothing is checked or saved.
+    response = citizen.post(url, {"prisoner_first_name": "Siân", "switch_language": "en"})
+    assert response.status_code == 303 and response.headers["Location"] == url
+    page = citizen.get(url).get_data(as_text=True)
+    assert '<html lang="en"' in page and 'value="Siân"' in page
+    assert "There is a problem" not in page  # not checked yet
+    assert 'value="Siân"' not in citizen.get(url).get_data(as_text=True)  # shown once
+    # A page showing errors shows them again, in the new language.
+    citizen.post_with_errors(url, {"prisoner_first_name": "Siân"})
+    response = citizen.post(url, {"prisoner_first_name": "Siân", "switch_language": "cy",
+                                  "errors_shown": "1"})  # fmt: skip
+    page = citizen.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Mae problem wedi codi" in page and 'value="Siân"' in page
+    # A language the form does not have is not a switch (the page's answers are checked).
+    assert citizen.post(url, {"switch_language": "fr"}).status_code == 303
+    # The draft remembers the choice, so its emails and the PDF follow it.
+    fields = {
+        "prisoner_first_name": "Sam", "prisoner_last_name": "Jones", "prisoner_dob-day": "1",
+        "prisoner_dob-month": "2", "prisoner_dob-year": "1980", "prisoner_number": "A1234BC",
+        "prison": "cardiff",
+    }  # fmt: skip
+    assert citizen.post(url, fields).status_code == 302
+    citizen.post(url, {"switch_language": "en"})
+    (draft,) = [d for d in _drafts(store) if d.form_id == FORM]
+    assert draft.language == "en"
+    citizen.get(f"/{FORM}/prisoner?lang=cy")
+    (draft,) = [d for d in _drafts(store) if d.form_id == FORM]
+    assert draft.language == "cy"
+
+
+def _drafts(store):
+    from sqlalchemy import select
+
+    from forms_service.data import Draft
+
+    with store.sessions() as db:
+        return list(db.scalars(select(Draft)))

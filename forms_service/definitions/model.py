@@ -40,6 +40,11 @@ class Text:
 
     variants: tuple[TextVariant, ...]
 
+    def has(self, language: str) -> bool:
+        """Whether every variant is written in `language` (a translation may be under way
+        in a language the form does not list yet)."""
+        return all(language in variant.values for variant in self.variants)
+
     def pick(self, language: str, answers: Mapping[str, Any] | None = None, today=None) -> str:
         chosen = self.variants[-1]
         if len(self.variants) > 1 and answers is not None:
