@@ -332,7 +332,9 @@ class _DefinitionReader:
             return None
         for index, item in enumerate(items):
             last = index == len(items) - 1
-            if not self.mapping(item, f"a variant of {what}", ("when", *self.languages)):
+            # The form's languages, and any other the service knows (a translation under way).
+            known = ("when", *self.languages, *(c for c in LANGUAGES if c not in self.languages))
+            if not self.mapping(item, f"a variant of {what}", known):
                 continue
             when_node = item.get("when")
             if last and when_node is not None:
