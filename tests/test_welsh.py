@@ -282,3 +282,15 @@ def _drafts(store):
 
     with store.sessions() as db:
         return list(db.scalars(select(Draft)))
+
+
+def test_english_only_forms_show_no_language_toggle(app):
+    citizen = Citizen(app.test_client())
+    citizen.get("/?lang=cy")  # a Welsh speaker, on the service's own (bilingual) page
+    index = citizen.get("/").get_data(as_text=True)
+    assert 'hreflang="en"' in index
+    # The LPA is in English only: its Welsh title (a translation under way) is listed,
+    # with a note; its pages are English, with no toggle.
+    assert "Gwneud a chofrestru atwrneiaeth arhosol" in index and "yn Saesneg yn unig" in index
+    start = citizen.get("/lasting-power-of-attorney/").get_data(as_text=True)
+    assert '<html lang="en"' in start and "hreflang" not in start
