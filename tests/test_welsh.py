@@ -294,3 +294,12 @@ def test_english_only_forms_show_no_language_toggle(app):
     assert "Gwneud a chofrestru atwrneiaeth arhosol" in index and "yn Saesneg yn unig" in index
     start = citizen.get("/lasting-power-of-attorney/").get_data(as_text=True)
     assert '<html lang="en"' in start and "hreflang" not in start
+
+
+def test_staff_pages_have_the_toggle_too(app):
+    """Staff who chose Welsh (on a citizen page, say) can always change back."""
+    client = app.test_client()
+    page = client.get("/staff/sign-in?lang=cy").get_data(as_text=True)
+    assert '<html lang="cy"' in page and 'hreflang="en"' in page
+    page = client.get("/staff/sign-in?lang=en").get_data(as_text=True)
+    assert '<html lang="en"' in page and "Sign in" in page
