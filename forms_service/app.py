@@ -165,7 +165,13 @@ def _templates(app: Flask) -> None:
 
 
 def _check_catalogues(app: Flask) -> None:
-    """Welsh pages need the compiled Welsh catalogue: without it they would be in English."""
+    """Welsh pages need the compiled Welsh catalogue: without it they would be in English.
+    Set-up compiles it (make translations); a deploy that did not is compiled here, once,
+    before the workers fork; where that cannot be written, production refuses to start."""
+    try:
+        catalogues.compile_stale()
+    except OSError as error:
+        log.warning("could not compile the translations: %s", error)
     missing = [code for code in catalogues.stale() if code != "en"]
     if not missing:
         return

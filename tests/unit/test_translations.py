@@ -101,3 +101,18 @@ def test_the_catalogues_hold_every_string_in_the_code():
 def test_catalogues_are_compiled_for_the_app(language):
     mo = DIRECTORY / language / "LC_MESSAGES" / "messages.mo"
     assert mo.exists() and mo.stat().st_mtime >= sources()[language].stat().st_mtime
+
+
+def test_the_app_compiles_a_stale_catalogue_as_it_starts(tmp_path, monkeypatch):
+    """A deploy that skipped `make translations` still serves Welsh."""
+    import shutil
+
+    from forms_service import catalogues
+
+    copy = tmp_path / "translations"
+    shutil.copytree(DIRECTORY, copy, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(catalogues, "DIRECTORY", copy)
+    assert sorted(catalogues.stale()) == ["cy", "en"]
+    assert sorted(catalogues.compile_stale()) == ["cy", "en"]
+    assert catalogues.stale() == []
+    assert (copy / "cy" / "LC_MESSAGES" / "messages.mo").stat().st_size > 10_000
