@@ -16,6 +16,8 @@ from typing import Any
 from forms_service.definitions.expressions import Expression, ExpressionError, parse
 from forms_service.definitions.model import (
     CHANNELS,
+    LOOKS_LIKE_PLACEHOLDER,
+    PLACEHOLDER,
     Confirmation,
     Contact,
     Declaration,
@@ -30,7 +32,8 @@ from forms_service.definitions.model import (
 )
 from forms_service.definitions.yamlnodes import YamlNode, YamlSyntaxError, from_plain, parse_yaml
 from forms_service.question_types import REGISTRY, question_type
-from forms_service.question_types.answer_types import T
+from forms_service.question_types.answer_types import Kind, T
+from forms_service.question_types.base import LIMIT_KINDS
 from forms_service.question_types.keys import BadKeyValue
 from forms_service.question_types.messages import AUTHOR_PLACEHOLDERS
 
@@ -180,6 +183,8 @@ class _DefinitionReader:
     languages: tuple[str, ...] = ("en",)
     lists: dict[str, tuple[Option, ...]] = field(default_factory=dict)
     section_ids: set[str] = field(default_factory=set)
+    sections: tuple[Section, ...] = ()  # read before the pages: a default page heading
+    form_title: Text | None = None
     question_at: dict[str, tuple[int, int]] = field(default_factory=dict)
     position: int = 0  # of the page being read; every page, repeat pages too, has its own
     repeat: str | None = None  # id of the repeat being read
@@ -282,6 +287,8 @@ class _DefinitionReader:
                     f"{{{', '.join(f'{lang}: ...' for lang in self.languages)}}}.",
                 )
             text = Text((TextVariant(None, {self.languages[0]: value}),))
+        if text is not None:
+            self._check_braces(node, text)
         if text is not None and (text.placeholders or text.conditions):
             for variant, variant_node in zip(text.variants, _variant_nodes(node), strict=False):
                 self.deferred.append(
@@ -295,6 +302,20 @@ class _DefinitionReader:
                     )
                 )
         return text
+
+    def _check_braces(self, node: YamlNode, text: Text) -> None:
+        """Braces round a name that is not a placeholder would reach the citizen as
+        written: say how to write one."""
+        for variant, variant_node in zip(text.variants, _variant_nodes(node), strict=False):
+            for value in variant.values.values():
+                for match in LOOKS_LIKE_PLACEHOLDER.finditer(value):
+                    if PLACEHOLDER.fullmatch(match.group(0)):
+                        continue
+                    self.at(
+                        variant_node,
+                        f"'{match.group(0)}' is not a placeholder the service can fill: "
+                        "write {question_id} or {question_id.part}, with no spaces.",
+                    )
 
     def _languages(self, node: YamlNode, what: str) -> dict[str, str] | None:
         values: dict[str, str] = {}
@@ -400,11 +421,13 @@ class _DefinitionReader:
             )
         version = self.integer(get("version"), "version")
         title = self.text(get("title"), "the form title")
+        self.form_title = title
         navigation = self.string(get("navigation"), "navigation") or "linear"
         if navigation not in ("linear", "task_list"):
             self.at(get("navigation"), "navigation must be linear or task_list.")
         self._lists(get("lists"))
         sections = self._sections(get("sections"))
+        self.sections = sections
         pages = self._pages(get("pages"))
         self.position, self.repeat = 0, None
         start = self._start(get("start"))
@@ -492,7 +515,14 @@ class _DefinitionReader:
         return tuple(languages) or ("en",)
 
     def _start(self, node: YamlNode | None) -> Text | None:
-        if node is None or not self.mapping(node, "start", ("body",), ("body",)):
+        if node is None or not self.mapping(node, "start", ("body",)):
+            return None
+        if node.get("body") is None:
+            self.warn(
+                node,
+                "start has no body:, so the form has no start page and begins at its "
+                "first page. Add body: with what the service is for and what people need.",
+            )
             return None
         return self.text(node.get("body"), "the start page body")
 
@@ -513,20 +543,36 @@ class _DefinitionReader:
         if node is None:
             return None
         keys = ("body", "confirm_label", "assisted_body")
-        if not self.mapping(node, "declaration", keys, ("body",)):
+        if not self.mapping(node, "declaration", keys):
             return None
         body = self.text(node.get("body"), "the declaration body")
         label = self.text(node.get("confirm_label"), "the declaration confirm_label")
         assisted = self.text(node.get("assisted_body"), "the declaration assisted_body")
-        return Declaration(body, label, assisted) if body else None
+        if node.get("body") is None:
+            self.warn(
+                node,
+                "declaration has no body:, so check your answers shows no declaration "
+                "text, only "
+                + ("its confirm_label tick box." if label else "the 'Accept and send' button.")
+                + " Add body: with what the citizen declares.",
+            )
+        elif body is None:
+            return None
+        return Declaration(body, label, assisted)
 
     def _confirmation(self, node: YamlNode | None) -> Confirmation | None:
-        if node is None or not self.mapping(node, "confirmation", ("title", "body"), ("title",)):
+        if node is None or not self.mapping(node, "confirmation", ("title", "body")):
             return None
         names = ("reference",)
         title = self.text(node.get("title"), "the confirmation title", names)
         body = self.text(node.get("body"), "the confirmation body", names)
-        return Confirmation(title, body) if title else None
+        if node.get("title") is None:
+            self.warn(
+                node,
+                "confirmation has no title:, so the confirmation page's heading is "
+                "'Application complete'. Add title: to say what was sent.",
+            )
+        return Confirmation(title, body)
 
     def _contact(self, node: YamlNode | None) -> Contact | None:
         """contact: {phone, hours, email, text}: at least a phone number or an email address."""
@@ -570,7 +616,14 @@ class _DefinitionReader:
             return ()
         sections = []
         for item in node.value:
-            if not self.mapping(item, "a section", ("id", "title"), ("id", "title")):
+            if not self.mapping(item, "a section", ("id", "title")):
+                continue
+            if item.get("id") is None:
+                self.warn(
+                    item,
+                    "This section has no id:, so no page can belong to it and it is left "
+                    "out. Add id: and name it in the section: of its pages.",
+                )
                 continue
             section_id = self.string(
                 item.get("id"), "A section id", PAGE_ID, "use lowercase letters, digits and hyphens"
@@ -581,10 +634,25 @@ class _DefinitionReader:
                     f"Section id '{section_id}' is used twice. Section ids must be unique.",
                 )
             title = self.text(item.get("title"), f"the title of section '{section_id}'")
+            if item.get("title") is None and section_id:
+                title = self._title_from_id(section_id)
+                self.warn(
+                    item,
+                    f"Section '{section_id}' has no title:, so check your answers, the PDF "
+                    f"and the task list call it '{title.pick(self.languages[0])}'. "
+                    "Add title: ...",
+                )
             if section_id and title:
                 self.section_ids.add(section_id)
                 sections.append(Section(section_id, title))
         return tuple(sections)
+
+    def _title_from_id(self, ident: str) -> Text:
+        """An id as words ("prisoner-details" -> "Prisoner details"), in every language:
+        a stand-in heading until the author writes one."""
+        words = re.sub(r"[-_]+", " ", ident).strip()
+        words = words[:1].upper() + words[1:]
+        return Text((TextVariant(None, dict.fromkeys(self.languages, words)),))
 
     def _pages(self, node: YamlNode | None) -> tuple[Page, ...]:
         if node is None:
@@ -629,11 +697,19 @@ class _DefinitionReader:
             )
             return None
         allowed = PAGE_KEYS + (("rules",) if kind == "questions" else ())
-        required = ("id", "questions") if kind == "questions" else ("id", "title")
-        if not self.mapping(node, "a page", allowed, required):
+        if not self.mapping(node, "a page", allowed, ("id",)):
             return None
         page_id = self._page_id(node, position)
         what = f"page '{page_id}'"
+        if kind == "questions" and node.get("questions") is None:
+            # The contract gives questions: no "required": a page without any is shown
+            # as information, then Continue.
+            kind = "content"
+            self.warn(
+                node,
+                f"{what.capitalize()} has no questions:, so it is shown as a content page "
+                "(information, then Continue). Add questions:, or type: content to say so.",
+            )
         section = self._section_of(node, what)
         questions = self._questions(node.get("questions"), what, kind)
         title = self.text(node.get("title"), f"the title of {what}")
@@ -641,22 +717,50 @@ class _DefinitionReader:
         when = self.expression(node.get("when"), f"the condition of {what}", defer=True)
         on_page = {q.id for question in questions for q, _, _ in _with_revealed(question)}
         rules = self._rules(node.get("rules"), what, on_page, position, inclusive=True)
-        if kind == "questions" and title is None and len(questions) > 1:
-            self.at(
-                node,
-                f"{what.capitalize()} has {len(questions)} questions, so it needs a "
-                "title: for its heading. Add title: ...",
-            )
-        guidance_first = bool(questions) and not question_type(questions[0]).takes_answer
-        if kind == "questions" and title is None and guidance_first:
-            self.at(
-                node,
-                f"{what.capitalize()} has only guidance, so it needs a title:. Or "
-                "make it type: content with a title and body.",
-            )
+        if title is None and node.get("title") is None:
+            title = self._default_title(node, kind, questions, section, what)
         if page_id is None:
             return None
         return Page(page_id, kind, title, body, section, when, questions, node.line, rules)
+
+    def _default_title(
+        self,
+        node: YamlNode,
+        kind: str,
+        questions: tuple[Question, ...],
+        section: str | None,
+        what: str,
+    ) -> Text | None:
+        """A heading for a page the author gave no title: where the service needs one
+        (the contract makes title: optional, so this is a warning, not an error)."""
+        if kind == "exit":
+            self.warn(
+                node,
+                f"{what.capitalize()} is an exit page with no title:, so its heading is "
+                "'You cannot use this service'. Add title: to say why.",
+            )
+            return None  # the page view shows the service's own (translated) heading
+        several = kind == "questions" and len(questions) > 1
+        guidance_first = bool(questions) and not question_type(questions[0]).takes_answer
+        if kind == "questions" and not several and not guidance_first:
+            return None  # one question: its label is the heading (the contract says so)
+        # A page's heading says what its questions are about: its section's title, else
+        # the form's.
+        default = next((s.title for s in self.sections if s.id == section), None)
+        default = default or self.form_title
+        if default is None:
+            return None
+        why = {
+            True: f"has {len(questions)} questions",
+            False: "has only guidance" if kind == "questions" else f"is a {kind} page",
+        }[several]
+        source = "its section's title" if section else "the form's title"
+        self.warn(
+            node,
+            f"{what.capitalize()} {why} and no title:, so its heading is {source} "
+            f"('{default.pick(self.languages[0])}'). Add title: with what the page is about.",
+        )
+        return default
 
     def _page_id(self, node: YamlNode, position: int) -> str | None:
         page_id = self.string(
@@ -686,7 +790,7 @@ class _DefinitionReader:
 
     def _repeat(self, node: YamlNode, position: int) -> Page | None:
         """An "add another" group: its pages are asked once for each item."""
-        if not self.mapping(node, "a repeat page", REPEAT_KEYS, ("id", "item_name", "pages")):
+        if not self.mapping(node, "a repeat page", REPEAT_KEYS, ("id",)):
             return None
         page_id = self._page_id(node, position)
         what = f"repeat '{page_id}'"
@@ -702,6 +806,13 @@ class _DefinitionReader:
         body = self.text(node.get("body"), f"the body of {what}")
         when = self.expression(node.get("when"), f"the condition of {what}", defer=True)
         item_name = self.text(node.get("item_name"), f"the item_name of {what}")
+        if node.get("item_name") is None:
+            self.warn(
+                node,
+                f"{what.capitalize()} has no item_name:, so its items are called 'item' "
+                "('Item 2', 'Do you need to add another item?'). Add item_name: with "
+                "what one item is, like visitor.",
+            )
         low = self.integer(node.get("min"), f"min of {what}", minimum=0) or 0
         high = self.integer(node.get("max"), f"max of {what}")
         if node.get("max") is None:
@@ -722,6 +833,12 @@ class _DefinitionReader:
         self.repeat = None
         inside = {q.id for page in pages for q, _, _ in page.all_questions()}
         rules = self._rules(node.get("rules"), what, inside, self.position + 1, inclusive=False)
+        if node.get("pages") is None:
+            self.warn(
+                node,
+                f"{what.capitalize()} has no pages:, so it asks nothing and is left out "
+                "of the form. Add pages: with the questions asked for each item.",
+            )
         if page_id is None or not pages:
             return None
         return Page(
@@ -771,8 +888,21 @@ class _DefinitionReader:
             return ()
         rules = []
         for item in node.value:
-            if not self.mapping(item, f"a rule of {what}", RULE_KEYS, ("check", "message")):
+            if not self.mapping(item, f"a rule of {what}", RULE_KEYS):
                 continue
+            if item.get("check") is None:
+                self.warn(
+                    item,
+                    f"A rule of {what} has no check:, so it checks nothing and is left "
+                    "out. Add check: with a condition that must hold.",
+                )
+            elif item.get("message") is None:
+                self.warn(
+                    item,
+                    f"A rule of {what} has no message:, so when its check fails the "
+                    "citizen sees a general 'Check your answers' message. Add message: "
+                    "saying what to correct.",
+                )
             saved = self.position
             self.position = position
             check = self.expression(item.get("check"), f"the check of a rule of {what}")
@@ -792,7 +922,7 @@ class _DefinitionReader:
                     f"question of {what}, so the error could not be shown next to it. "
                     f"{_suggest(question, on_page)}",
                 )
-            if check is not None and message is not None:
+            if check is not None and (message is not None or item.get("message") is None):
                 rules.append(Rule(check, message, question, item.line))
         return tuple(rules)
 
@@ -841,10 +971,16 @@ class _DefinitionReader:
         allowed = (*COMMON_QUESTION_KEYS, *qtype.keys)
         allowed += ("options",) if qtype.has_options else ()
         allowed += ("body",) if not qtype.takes_answer else ()
-        required = ("id", "body") if not qtype.takes_answer else ("id", "label")
+        required = ("id",) if not qtype.takes_answer else ("id", "label")
         required += ("options",) if qtype.has_options else ()
         if not self.mapping(node, f"question '{_peek_id(node)}'", allowed, required):
             return None
+        if not qtype.takes_answer and node.get("body") is None:
+            self.warn(
+                node,
+                f"The {qtype.name} question '{_peek_id(node)}' has no body:, so it shows "
+                "nothing. Add body: with the guidance to show.",
+            )
         qid = self._question_id(node.get("id"))
         what = f"question '{qid}'"
         settings = self._settings(node, qtype, what)
@@ -958,13 +1094,33 @@ class _DefinitionReader:
             return ()
         options: list[Option] = []
         for item in node.value:
-            if not self.mapping(item, f"an option of {what}", OPTION_KEYS, ("value", "label")):
+            if not item.is_map and isinstance(item.value, str | int | float):
+                # `- Red`: the contract's options are a list; a plain one is its labels.
+                item = YamlNode({"label": item}, item.line, item.col, kind="map")
+            if not self.mapping(item, f"an option of {what}", OPTION_KEYS):
                 continue
-            value = self.string(item.get("value"), f"An option value of {what}")
+            if item.get("value") is None and item.get("label") is None:
+                self.at(item, f"An option of {what} has neither value: nor label:. Add both.")
+                continue
+            value_node = item.get("value") or item.get("label")
+            if item.get("value") is None and (value_node.is_map or value_node.is_seq):
+                self.at(
+                    item,
+                    f"An option of {what} has a label: in several languages or variants "
+                    "but no value:. Add value: with what is stored when it is chosen.",
+                )
+                continue
+            value = self.string(value_node, f"An option value of {what}")
             if value is None:
                 continue
             if any(o.value == value for o in options):
-                self.at(item.get("value"), f"Option value '{value}' appears twice in {what}.")
+                self.at(value_node, f"Option value '{value}' appears twice in {what}.")
+            if item.get("label") is None:
+                self.warn(
+                    item,
+                    f"The option '{value}' of {what} has no label:, so people see "
+                    f"'{value}'. Add label: with the words to show.",
+                )
             options.append(self._option(item, value, what, qtype, revealed))
         return tuple(options)
 
@@ -992,23 +1148,59 @@ class _DefinitionReader:
         exclusive = self.boolean(item.get("exclusive"), "exclusive", False)
         if exclusive and qtype is not None and not qtype.can_have_exclusive_options:
             self.at(item.get("exclusive"), "exclusive: is only for checkboxes options.")
+        label_node = item.get("label")
+        if label_node is None:  # the value is shown as it is written, in every language
+            label = Text((TextVariant(None, dict.fromkeys(self.languages, value)),))
+        else:
+            label = self.text(label_node, f"the label of option '{value}' of {what}")
         return Option(
             value=value,
-            label=self.text(item.get("label"), f"the label of option '{value}' of {what}"),
+            label=label,
             hint=self.text(item.get("hint"), f"the hint of option '{value}' of {what}"),
             reveal=reveal,
             exclusive=exclusive,
         )
 
     def _error_messages(self, node: YamlNode | None, what: str, qtype: Any) -> dict[str, Text]:
+        """error_messages: by kind (too_long:) or by the key that sets the limit
+        (max_length:), which names the same kind (LIMIT_KINDS)."""
         kinds = qtype.error_kinds
-        if node is None or not self.mapping(node, f"error_messages of {what}", kinds):
+        allowed = (*kinds, *(k for k in LIMIT_KINDS if k not in kinds))
+        if node is None or not self.mapping(node, f"error_messages of {what}", allowed):
             return {}
         messages = {}
-        for kind, child in node.value.items():
+        named_by: dict[str, str] = {}  # kind -> how the author named it
+        for name, child in node.value.items():
+            kind = name
+            if name in LIMIT_KINDS and name not in kinds:
+                if name not in qtype.keys:
+                    own = [k for k in LIMIT_KINDS if k in qtype.keys]
+                    self.warn(
+                        child if not child.key_line else _key_node(child),
+                        f"The error_messages of {what} names {name}:, a limit {qtype.name} "
+                        "questions do not have, so this message is never shown. "
+                        + (
+                            f"Their limits are {', '.join(own)}."
+                            if own
+                            else f"Use one of: {', '.join(kinds)}."
+                        ),
+                    )
+                    continue
+                kind = LIMIT_KINDS[name]
+            if kind not in kinds:
+                continue  # reported as an unknown key already
+            if kind in named_by:
+                self.at_key(
+                    child,
+                    f"In error_messages of {what}, {named_by[kind]}: and {name}: are two "
+                    "names for the same message (the one shown when that limit fails). "
+                    "Keep one.",
+                )
+                continue
+            named_by[kind] = name
             # {date}, {min} and {max} show the limit the answer breaks.
             text = self.text(
-                child, f"the {kind} error message of {what}", extra_names=AUTHOR_PLACEHOLDERS
+                child, f"the {name} error message of {what}", extra_names=AUTHOR_PLACEHOLDERS
             )
             if text is not None:
                 messages[kind] = text
@@ -1025,8 +1217,36 @@ class _DefinitionReader:
                 # Conditions also see the built-in names (a question of that id hides one).
                 self._check_expression(item, {**BUILT_IN_NAMES, **env}, scope)
             for name in sorted(item.placeholders - set(env) - item.extra_names):
-                reason = scope.unknown(name, item, env)
-                self.at(item.node, f"The placeholder {{{name}}} {reason}")
+                self._check_placeholder(name, item, env, scope)
+
+    def _check_placeholder(
+        self, name: str, item: _Deferred, env: dict[str, Any], scope: _Scope
+    ) -> None:
+        """A placeholder that is not simply an answer known here: {question_id.part} for a
+        part of a compound answer (name, address), or a mistake."""
+        question_id, _, part = name.partition(".")
+        if question_id not in env:
+            if question_id in item.extra_names:
+                self.at(item.node, f"The placeholder {{{name}}}: {{{question_id}}} has no parts.")
+                return
+            reason = scope.unknown(question_id, item, env)
+            self.at(item.node, f"The placeholder {{{name}}} {reason}")
+            return
+        answer = env[question_id]
+        question = scope.questions.get(question_id)
+        type_name = question.type if question else answer.describe()
+        if answer.kind is not Kind.MAPPING:
+            self.at(
+                item.node,
+                f"The placeholder {{{name}}}: '{question_id}' is a {type_name} answer, which "
+                f"has no parts. Write {{{question_id}}}.",
+            )
+        elif part not in answer.parts:
+            self.at(
+                item.node,
+                f"The placeholder {{{name}}}: a {type_name} answer has no part '{part}'. "
+                f"{_suggest(part, answer.parts)}",
+            )
 
     def _check_pairs(self, pages: tuple[Page, ...]) -> None:
         """required_with: names an optional question on the same page or an earlier one,
@@ -1135,6 +1355,7 @@ class _Scope:
     repeats: dict[str, tuple[int, int]]  # repeat id -> (first, last position of its pages)
     page_at: dict[int, Page]
     cache: dict[tuple, dict[str, Any]] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
 
     @classmethod
     def of(cls, pages: tuple[Page, ...], positions: dict[str, int]) -> _Scope:
@@ -1142,6 +1363,7 @@ class _Scope:
         types: dict[str, Any] = {}
         repeats: dict[str, tuple[int, int]] = {}
         page_at: dict[int, Page] = {}
+        questions: dict[str, Question] = {}
         for page in pages:
             for inner, repeat in ((page, None), *((p, page.id) for p in page.pages)):
                 position = positions.get(inner.id, 0)
@@ -1150,11 +1372,12 @@ class _Scope:
                     if question.id in asked_at:
                         continue  # a duplicate id, reported already; the first one counts
                     asked_at[question.id] = (position, repeat)
+                    questions[question.id] = question
                     types[question.id] = REGISTRY[question.type].expression_type(question)
             if page.is_repeat:
                 inner_positions = [positions.get(p.id, 0) for p in page.pages]
                 repeats[page.id] = (positions.get(page.id, 0), max(inner_positions, default=0))
-        return cls(asked_at, types, repeats, page_at)
+        return cls(asked_at, types, repeats, page_at, questions=questions)
 
     def env(self, position: int, repeat: str | None, inclusive: bool) -> dict[str, Any]:
         key = (position, repeat, inclusive)
@@ -1247,6 +1470,11 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     if len(choices) > 12:
         return f"Allowed here: {', '.join(choices[:12])}, ..."
     return f"Allowed here: {', '.join(choices)}."
+
+
+def _key_node(node: YamlNode) -> YamlNode:
+    """Where the key holding `node` is, to point a warning at it."""
+    return YamlNode(None, node.key_line, node.key_col)
 
 
 def _describe(node: YamlNode) -> str:

@@ -15,7 +15,11 @@ from typing import Any
 from forms_service.definitions.expressions import Expression
 from forms_service.question_types import question_type
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# {question_id}, or {question_id.part} for one part of a compound answer (name, address).
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
+# Braces round what looks like a name, placeholder or not: the loader refuses those that
+# are not, so none reaches a citizen as written ("{applicant name}").
+LOOKS_LIKE_PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_ .-]*?)\s*\}")
 
 
 # The channel a form is being filled in through, as conditions see it (`channel`): by the
@@ -110,7 +114,7 @@ class Rule:
     """A cross-question check: when `check` is false, `message` is shown on `question`."""
 
     check: Expression
-    message: Text
+    message: Text | None  # None: the service's general message (see AnswerReader)
     question: str | None = None
     line: int = 0
 
@@ -170,7 +174,7 @@ class Section:
 
 @dataclass(frozen=True, eq=False)
 class Declaration:
-    body: Text
+    body: Text | None  # None: no declaration text, the tick box or button only
     confirm_label: Text | None  # None: no tick box, "Accept and send" is the agreement
     # What staff filling the form in for a citizen confirm instead (assisted digital);
     # None: the service's own wording.
@@ -179,7 +183,7 @@ class Declaration:
 
 @dataclass(frozen=True, eq=False)
 class Confirmation:
-    title: Text
+    title: Text | None  # None: the service's own heading
     body: Text | None
 
 

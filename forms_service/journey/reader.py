@@ -81,15 +81,20 @@ class AnswerReader:
         escape: Callable[[str], str] = str,
         extra: Mapping[str, str] | None = None,
     ) -> str:
-        """Put answers into {question_id} placeholders, each passed through `escape`."""
+        """Put answers into {question_id} and {question_id.part} placeholders, each passed
+        through `escape`."""
 
         def replace(match: Any) -> str:
             name = match.group(1)
             if extra and name in extra:
                 return escape(extra[name])
-            question = self.form.question(name)
+            question_id, _, part = name.partition(".")
+            question = self.form.question(question_id)
             if question is None:
-                return match.group(0)
+                return match.group(0)  # not an answer: {max} in an error message, say
+            if part:
+                value = self.answers.get(question.id)
+                return escape(question_type(question).part_shown(question, value, part))
             return escape(", ".join(self.display(question)))
 
         return PLACEHOLDER.sub(replace, template)
@@ -97,6 +102,17 @@ class AnswerReader:
     def text(self, text: Text | None, **extra: str) -> str:
         """A text with {question_id} placeholders filled with the answers as shown."""
         return self.fill(self.pick(text), extra=extra)
+
+    def item_name(self, repeat: Page) -> str:
+        """What one item of a repeat is called ("visitor"); "item" when the definition
+        leaves item_name: out (the contract makes it optional)."""
+        return self.pick(repeat.item_name) or self.gettext("item")
+
+    def rule_message(self, rule: Rule) -> str:
+        """The message shown when a rule's check fails; a general one when it has none."""
+        if rule.message is None:
+            return self.gettext("Check your answers: they do not meet the rules of this form")
+        return self.text(rule.message)
 
     def display(self, question: Question, value: Any = None) -> list[str]:
         """An answer as lines for people (its stored answer unless `value` is given)."""

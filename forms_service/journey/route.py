@@ -251,9 +251,9 @@ class Journey(AnswerReader):
         if count < repeat.min_items:
             problems.append(
                 self.gettext("You must add at least %(min)d %(item)s")
-                % {"min": repeat.min_items, "item": self.pick(repeat.item_name)}
+                % {"min": repeat.min_items, "item": self.item_name(repeat)}
             )
-        problems += [self.text(rule.message) for rule in repeat.rules if not self.check(rule)]
+        problems += [self.rule_message(rule) for rule in repeat.rules if not self.check(rule)]
         return problems
 
     def item_scope(self, repeat: Page, index: int) -> AnswerReader:

@@ -110,13 +110,13 @@ def _rows(reader: AnswerReader, step: Step, answered_only: bool) -> Iterator[Ans
 
 
 def _repeat_row(reader: AnswerReader, repeat: Page) -> RepeatRow:
-    label = reader.text(repeat.title) if repeat.title else capital(reader.pick(repeat.item_name))
+    label = reader.text(repeat.title) if repeat.title else capital(reader.item_name(repeat))
     return RepeatRow(repeat, label, len(reader.answers.get(repeat.id) or []))
 
 
 def _item_block(reader: AnswerReader, repeat: Page, index: int) -> ItemBlock:
     """An item's block, read inside the item (`reader`): its number and what identifies it."""
-    item = capital(reader.pick(repeat.item_name))
+    item = capital(reader.item_name(repeat))
     name = reader.gettext("%(item)s %(number)d") % {"item": item, "number": index + 1}
     label = item_label(repeat, reader)
     heading = reader.gettext("%(name)s: %(label)s") % {"name": name, "label": label}

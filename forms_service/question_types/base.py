@@ -36,6 +36,21 @@ ERROR_KINDS = (
     "mismatch",
 )
 
+# error_messages: may also name a limit by the key that sets it, the name an author reaches
+# for first (`max_length:` for `too_long:`). A type accepts one only if it has that key.
+LIMIT_KINDS = {
+    "pattern": "invalid",
+    "max_length": "too_long",
+    "min_length": "too_short",
+    "min": "too_small",
+    "max": "too_large",
+    "not_before": "too_early",
+    "not_after": "too_late",
+    "min_selected": "too_few",
+    "max_selected": "too_many",
+    "confirm": "mismatch",
+}
+
 
 def N_(message: str) -> str:
     """Mark a message for translation; gettext runs when it is shown (see fields.py)."""
@@ -176,6 +191,11 @@ class QuestionType:
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         """The answer for people, as lines (check your answers, PDF, placeholders)."""
         return [] if value in (None, "", []) else [str(value)]
+
+    def part_shown(self, question: Question, value: Any, part: str) -> str:
+        """One part of the answer for people ({home_address.postcode}); only compound
+        answers have parts (the loader refuses a placeholder for any other)."""
+        return ""
 
     def csv_cell(self, question: Question, value: Any) -> str:
         """The answer as the text of one cell of a CSV export."""

@@ -64,6 +64,9 @@ class CompoundType(QuestionType):
     def normalise(self, question: Question, value: dict[str, str]) -> dict[str, str]:
         return value
 
+    def part_shown(self, question: Question, value: Any, part: str) -> str:
+        return str((value or {}).get(part) or "")
+
     def to_raw(self, question: Question, value: Any) -> Raw:
         return dict(value or {})
 

@@ -208,7 +208,7 @@ def _breaks_repeat_rules(runner: Runner, step: Step, page_form_: Any) -> bool:
     fields = page_form_.question_fields()
     for rule in broken:
         field = page_form_[rule.question] if rule.question in page_form_ else fields[0]
-        field.errors = [runner.journey.text(rule.message)]
+        field.errors = [runner.journey.rule_message(rule)]
     return bool(broken)
 
 
@@ -227,7 +227,7 @@ def render_page(form: Form, step: Step, runner: Runner, page_form_: Any, change:
     if step.repeat is not None:
         caption = gettext(
             "%(item)s %(number)d",
-            item=capital(scope.pick(step.repeat.item_name)),
+            item=capital(scope.item_name(step.repeat)),
             number=step.item + 1,
         )
     return render_template(
@@ -240,9 +240,7 @@ def render_page(form: Form, step: Step, runner: Runner, page_form_: Any, change:
         back=_url(form, runner.back(step, change)),
         change=change,
         caption=caption,
-        heading=None
-        if heading_question
-        else scope.text(page.title or (page.answerable[0].label if page.answerable else None)),
+        heading=None if heading_question else _heading(page, scope),
         body=render_markdown_text(scope, page.body) if page.body else None,
         label_hidden=heading_question is None and page.title is None,
         form_changed=session.pop("form_changed", None) == form.id,
@@ -281,7 +279,7 @@ def _add_another(form: Form, runner: Runner, step: Step):
     change = request.args.get("change") == "1"
     count = journey.item_count(repeat)
     full = repeat.max_items is not None and count >= repeat.max_items
-    item_name = journey.pick(repeat.item_name)
+    item_name = journey.item_name(repeat)
     errors: list[str] = []
     shown = errors_to_show() if request.method == "GET" else None
     if shown is not None:
@@ -331,12 +329,19 @@ def _add_another(form: Form, runner: Runner, step: Step):
     )
 
 
+def _heading(page: Any, scope: Any) -> str:
+    """A page's heading: its title; an exit page without one says what exit pages mean."""
+    if page.title is None and page.is_exit:
+        return gettext("You cannot use this service")
+    return scope.text(page.title or (page.answerable[0].label if page.answerable else None))
+
+
 def _add_another_errors(runner: Runner, repeat: Any, answer: str | None) -> list[str]:
     """Why the add-another answer cannot be taken: no answer, or "no" while the items
     break a rule of the repeat (too few, too many adults)."""
     if answer == "no":
         return runner.problems_if_finished(repeat)
-    item_name = runner.journey.pick(repeat.item_name)
+    item_name = runner.journey.item_name(repeat)
     return [gettext("Select yes if you need to add another %(item)s", item=item_name)]
 
 
@@ -350,7 +355,7 @@ def remove_item(form_id: str, repeat_id: str, number: int):
     add_another = url_for_place(
         form, runner.add_another_page(repeat, request.args.get("change") == "1")
     )
-    item_name = journey.pick(repeat.item_name)
+    item_name = journey.item_name(repeat)
     error = None
     if request.method == "POST":
         answer = request.form.get("remove")

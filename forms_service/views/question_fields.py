@@ -179,7 +179,7 @@ class PageForm(FlaskForm):
             ok = False
             field = self[rule.question] if rule.question else (fields[0] if fields else None)
             if field is not None and not field.errors:
-                field.errors = [self.journey.text(rule.message)]
+                field.errors = [self.journey.rule_message(rule)]
         return ok
 
     def _revealed(self, field: QuestionField) -> bool:

@@ -301,7 +301,6 @@ def test_welsh_under_way_in_an_english_form_is_kept_with_a_warning():
         ),
         (("not_after: today}", "not_after: tomorrow}"), "Not_after of question 'date_of_birth'"),
         (("type: exit", "type: exits"), "Unknown page type 'exits'. Did you mean 'exit'?"),
-        (("type: exit", "type: repeat"), "A repeat page is missing 'item_name:'"),
     ],
 )
 def test_value_problems_are_reported(change, expected):
@@ -323,12 +322,17 @@ def test_a_page_after_an_unconditional_exit_can_never_be_reached():
     assert "Page 'after' can never be reached" in only_problem(text)
 
 
-def test_a_page_with_several_questions_needs_a_title():
+def test_a_page_with_several_questions_and_no_title_is_a_warning_with_a_default():
+    """The contract makes title: optional, so the page loads with a heading chosen for it
+    (tests/unit/test_contract_keys.py has the rest of the keys it leaves optional)."""
     text = GOOD.replace(
         "      - {id: full_name, type: text, label: Full name, max_length: 40}\n",
         "      - {id: full_name, type: text, label: Full name, max_length: 40}\n      - {id: nickname, type: text, label: Nickname}\n",
     )
-    assert "Page 'name' has 2 questions, so it needs a title:" in only_problem(text)
+    warnings: list = []
+    form = load_form_text(text, "form.yaml", warnings)
+    assert form.page("name").title.pick("en") == "About you"
+    assert "Page 'name' has 2 questions and no title:" in str(warnings[0])
 
 
 def test_reveal_only_on_choice_questions_and_not_nested():
