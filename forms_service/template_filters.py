@@ -121,6 +121,16 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def app_indefinite(noun: str) -> str:
+    """'a visitor', 'an attorney' on English pages; Welsh has no indefinite article."""
+    if current_language() != "en" or not noun:
+        return noun
+    sounds_like_a_vowel = noun[0].lower() in "aeio" or (
+        noun[0].lower() == "u" and not noun.lower().startswith(("uni", "use", "usu", "ut"))
+    )
+    return f"{'an' if sounds_like_a_vowel else 'a'} {noun}"
+
+
 def error_message(text: str | None) -> dict[str, str] | None:
     """A GOV.UK component's errorMessage, with its hidden "Error:" in the page's language."""
     return {"text": text, "visuallyHiddenText": gettext("Error")} if text else None
@@ -138,5 +148,6 @@ def register(app: Flask) -> None:
     app.add_template_global(current_language)
     app.add_template_global(url_with_language)
     app.add_template_global(error_message)
+    app.add_template_filter(app_indefinite, "app_indefinite")
     for name, function in FILTERS.items():
         app.add_template_filter(function, name)

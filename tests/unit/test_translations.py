@@ -116,3 +116,16 @@ def test_the_app_compiles_a_stale_catalogue_as_it_starts(tmp_path, monkeypatch):
     assert sorted(catalogues.compile_stale()) == ["cy", "en"]
     assert catalogues.stale() == []
     assert (copy / "cy" / "LC_MESSAGES" / "messages.mo").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("language", "noun", "shown"),
+    [("en", "visitor", "a visitor"), ("en", "attorney", "an attorney"),
+     ("en", "item", "an item"), ("en", "uncle", "an uncle"), ("en", "user", "a user"),
+     ("cy", "ymwelydd", "ymwelydd")],
+)  # fmt: skip
+def test_an_item_takes_the_article_its_language_needs(language, noun, shown, monkeypatch):
+    from forms_service import template_filters
+
+    monkeypatch.setattr(template_filters, "current_language", lambda: language)
+    assert template_filters.app_indefinite(noun) == shown
