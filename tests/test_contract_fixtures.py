@@ -31,6 +31,7 @@ RAW_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)?\}")
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
 TAG = re.compile(r"<script\b.*?</script>|<[^>]+>", re.S)
 
+NEXT_MONTH = datetime.date.today().replace(day=1) + datetime.timedelta(days=31)
 TITLE_REQUIRED = "so it needs a title: for its heading. Add title: ..."
 
 
@@ -230,6 +231,12 @@ FINE = {
     "monthly_income": "1,200",
     "monthly_spending": "£950.50",
     "monthly_offer": "20",
+    # Next month: the service takes a month as its 1st day, so this month is before
+    # not_before: today on any day but the 1st (see the report on month precision).
+    "first_payment_month": {
+        "first_payment_month-month": str(NEXT_MONTH.month),
+        "first_payment_month-year": str(NEXT_MONTH.year),
+    },
 }
 
 
@@ -242,6 +249,7 @@ def test_fine_instalments_task_list_money_numbers_and_a_month(make_app, tmp_path
     assert stored["monthly_spending"] == 95050
     assert stored["dependants"] == 0
     assert stored["payer_nino"] == "QQ123456C"
+    assert stored["first_payment_month"] == NEXT_MONTH.replace(day=1).isoformat()
     assert set(stored["payer_address"]) >= {"line1", "town", "postcode"}
 
 
