@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -16,30 +17,137 @@ from flask.cli import FlaskGroup, with_appcontext
 from forms_service.app import create_app
 from forms_service.clock import utcnow
 from forms_service.config import PROJECT_ROOT, ConfigError
+from forms_service.data import DATABASE_ERRORS
 from forms_service.data.sealing import KEY_ID, SealingError, new_key_setting
 from forms_service.data.staff import API_TOKEN_LIFETIME
 from forms_service.definitions.loader import definition_files, load_definitions
 from forms_service.passwords import MIN_LENGTH, hash_password, long_enough
+from forms_service.question_types.values import InvalidValue, parse_email
 from forms_service.retention import purge as purge_expired
 from forms_service.retention import retention_warnings
 from forms_service.roles import ROLES
 from forms_service.worker import Worker
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, set_debug_flag=False)
+class Commands(FlaskGroup):
+    """The command group: a mistake on the command line or in the settings is told in one
+    line that says what to do, never with a traceback.
+
+    The app is built only for a command that needs it (with_appcontext): listing the
+    commands, `--help` and the commands that only read YAML (check) need no secret key or
+    database, so they work anywhere, in production mode too. This service adds no commands
+    to the app's own `app.cli`, so an unknown name is a mistake, not an app command.
+    """
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        self._load_plugin_commands()
+        return click.Group.get_command(self, ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return click.Group.list_commands(self, ctx)
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as error:  # `forms-service` alone: the help
+            error.show()
+            sys.exit(error.exit_code)
+        except click.UsageError as error:  # exit status 2, as click gives
+            click.echo(usage_line(error), err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            sys.exit("forms-service: stopped.")
+        except click.ClickException as error:  # already one line: "Error: ..."
+            error.show()
+            sys.exit(error.exit_code)
+        except ConfigError as error:  # a missing or bad setting
+            sys.exit(f"forms-service: {one_line(str(error))}")
+        except DATABASE_ERRORS as error:
+            sys.exit(f"forms-service: {database_line(error)}")
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+class AdminCommand(click.Command):
+    """A command run by hand that says what it did: the service's start-up warnings (no
+    SMTP_HOST, a form's warnings, which `check` lists) belong in the service's logs, so here
+    only errors are shown, and a mistake stays one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        logger = logging.getLogger("forms_service")
+        level = logger.level
+        if not logging.getLogger().handlers:  # nobody set up logging: Python's stderr default
+            logger.setLevel(logging.ERROR)
+        try:
+            return super().invoke(ctx)
+        finally:
+            logger.setLevel(level)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def usage_line(error: click.UsageError) -> str:
+    """Click's three-line usage error as one line, ending with where to read more."""
+    path = error.ctx.command_path if error.ctx else "forms-service"
+    message = one_line(error.format_message())
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    if isinstance(error, click.BadParameter) and error.param is None:
+        return f"{path}: {message}"  # a value the command itself refused: it says why
+    see = "to see the commands" if error.ctx and error.ctx.parent is None else "for its options"
+    return f"{path}: {message} Run '{path} --help' {see}."
+
+
+def database_line(error: Exception) -> str:
+    """What to do about a database the command could not use (never the URL: it may hold a
+    password; never the statement's parameters)."""
+    cause = one_line((str(getattr(error, "orig", None) or error).splitlines() or [""])[0])
+    if "no such table" in cause or ("relation" in cause and "does not exist" in cause):
+        return f"the database has no tables yet ({cause}): run 'forms-service init-db' first."
+    return (
+        f"could not use the database ({cause}): check DATABASE_URL and that the database "
+        "is running, then run 'forms-service init-db'."
+    )
+
+
+@click.group(cls=Commands, create_app=create_app, set_debug_flag=False)
 def cli() -> None:
     """forms-service: accessible online forms from YAML definitions."""
 
 
 @cli.command("check", with_appcontext=False)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
-    """Check form definitions and print every problem as file:line:col: message."""
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1) on warnings too, not only on errors: for CI before publishing.",
+)
+def check(paths: tuple[Path, ...], strict: bool) -> None:
+    """Check form definitions and print every problem as file:line:col: message.
+
+    Errors (the form cannot run: the service leaves it out) exit 1. Warnings (style,
+    likely mistakes; the form is served) are printed as file:line:col: warning: ... and
+    exit 0, unless --strict. Needs no database, secret key or other setting.
+    """
     targets = list(paths) or [PROJECT_ROOT / "form_definitions"]
-    missing = [p for p in targets if not p.exists()]
-    for path in missing:
-        click.echo(f"{path}: no such file or folder", err=True)
-    files = definition_files(p for p in targets if p.exists())
+    for path in targets:
+        if not path.exists():
+            raise click.UsageError(
+                f"{path}: no such file or folder. Give a form definition (.yaml) or a folder "
+                "of them.",
+                click.get_current_context(),
+            )
+    files = definition_files(targets)
+    if not files:
+        raise click.UsageError(
+            f"no .yaml or .yml files in {', '.join(map(str, targets))}. Give a form "
+            "definition or a folder of them.",
+            click.get_current_context(),
+        )
     warnings: list = []
     forms, problems = load_definitions(files, warnings)
     for form in forms.values():  # advice: the form still loads
@@ -50,13 +158,14 @@ def check(paths: tuple[Path, ...]) -> None:
     click.echo(
         f"{len(files)} file(s) checked: {len(forms)} form(s) ok, "
         f"{len(problems)} problem(s) in {bad_files} file(s)"
-        + (f", {len(warnings)} warning(s)." if warnings else "."),
+        + (f", {len(warnings)} warning(s)" if warnings else "")
+        + (" (--strict: warnings fail)." if strict and warnings else "."),
         err=True,
     )
-    sys.exit(1 if problems or missing or not files else 0)
+    sys.exit(1 if problems or (strict and warnings) else 0)
 
 
-@cli.command("init-db")
+@cli.command("init-db", cls=AdminCommand)
 @with_appcontext
 def init_db() -> None:
     """Bring the database up to date: run the migrations not yet run. Safe to run again."""
@@ -64,7 +173,7 @@ def init_db() -> None:
     click.echo("Database ready.")
 
 
-@cli.command("purge")
+@cli.command("purge", cls=AdminCommand)
 @with_appcontext
 def purge() -> None:
     """Delete what is past its retention now and print how many of each kind went.
@@ -111,8 +220,14 @@ def worker(hour: int | None) -> None:
     ).run()
 
 
-@cli.command("rotate-keys")
-@click.option("--batch", default=500, show_default=True, help="Rows re-wrapped per transaction")
+@cli.command("rotate-keys", cls=AdminCommand)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Rows re-wrapped per transaction",
+)
 @with_appcontext
 def rotate_keys(batch: int) -> None:
     """Re-wrap every record's data key under the first key of ANSWERS_KEYS.
@@ -144,7 +259,7 @@ def new_answers_key(key_id: str) -> None:
     click.echo(new_key_setting(key_id))
 
 
-@cli.command("create-user")
+@cli.command("create-user", cls=AdminCommand)
 @click.argument("email")
 @click.option("--name", help="Full name (default: the part of the email before @)")
 @click.option(
@@ -162,6 +277,12 @@ def create_user(
     email: str, name: str | None, roles: tuple[str, ...], forms: str, password: str
 ) -> None:
     """Create a staff account. The password is stored as an argon2 hash only."""
+    try:
+        parse_email(email)
+    except InvalidValue:
+        raise click.BadParameter(
+            "enter an email address, like name@justice.gov.uk", param_hint="EMAIL"
+        ) from None
     store = current_app.extensions["store"]
     known = current_app.extensions["forms"]
     form_ids = [f.strip() for f in forms.split(",") if f.strip()]
@@ -179,7 +300,7 @@ def create_user(
     click.echo(f"Created {' and '.join(roles)} {email}. Sign in at /staff/sign-in")
 
 
-@cli.command("create-api-token")
+@cli.command("create-api-token", cls=AdminCommand)
 @click.option("--name", required=True, help="Who will use it, e.g. 'Prison casework system'.")
 @click.option("--forms", "form_ids", required=True, help="Form ids it may read: FORM[,FORM...]")
 @click.option(
@@ -192,6 +313,8 @@ def create_user(
 @with_appcontext
 def create_api_token(name: str, form_ids: str, expires_in_days: int) -> None:
     """Create a bearer token for another system. It is shown once; only its hash is kept."""
+    if not name.strip():
+        raise click.BadParameter("give the name of who will use it", param_hint="--name")
     wanted = [f.strip() for f in form_ids.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in current_app.extensions["forms"]]
     if not wanted or unknown:
@@ -210,7 +333,7 @@ def create_api_token(name: str, form_ids: str, expires_in_days: int) -> None:
     click.echo(token)
 
 
-@cli.command("revoke-api-token")
+@cli.command("revoke-api-token", cls=AdminCommand)
 @click.argument("name_or_id")
 @with_appcontext
 def revoke_api_token(name_or_id: str) -> None:
@@ -230,7 +353,7 @@ def revoke_api_token(name_or_id: str) -> None:
     click.echo(f"Revoked token {token.id} ({token.name}).")
 
 
-@cli.command("reset-two-factor")
+@cli.command("reset-two-factor", cls=AdminCommand)
 @click.argument("email")
 @with_appcontext
 def reset_two_factor(email: str) -> None:
@@ -249,10 +372,7 @@ def reset_two_factor(email: str) -> None:
 
 
 def main() -> None:
-    try:
-        cli(prog_name="forms-service")
-    except ConfigError as error:  # a missing or bad setting: one line, no traceback
-        sys.exit(f"forms-service: {error}")
+    cli(prog_name="forms-service")
 
 
 if __name__ == "__main__":
