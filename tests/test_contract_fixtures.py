@@ -4,8 +4,7 @@ not. Each one must pass `check`, load, and be walked through the real app to che
 answers and submitted, with the answers stored in the contract's shapes.
 
 A fixture that does not load because of our loader (not because the contract forbids what
-it does) is marked xfail with the loader's own message: the fixture is right, the loader is
-to change. Never bend a fixture to the code.
+it does) is a bug in the loader: the fixture is right. Never bend a fixture to the code.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ MAIN = re.compile(r"<main\b.*?</main>", re.S)
 TAG = re.compile(r"<script\b.*?</script>|<[^>]+>", re.S)
 
 NEXT_MONTH = datetime.date.today().replace(day=1) + datetime.timedelta(days=31)
-TITLE_REQUIRED = "so it needs a title: for its heading. Add title: ..."
 
 
 def date_fields(question: str, day: datetime.date) -> dict[str, str]:
@@ -179,7 +177,6 @@ def test_jury_summons_reply_exit_pages_end_the_journey(make_app, tmp_path, answe
     assert citizen.get("/jury-summons-reply/check-your-answers").status_code != 200
 
 
-@pytest.mark.xfail(strict=True, reason=f"Page 'what-you-need' has 2 questions, {TITLE_REQUIRED}")
 def test_court_recording_sections_a_named_list_a_month_and_reveals_in_checkboxes(
     make_app, tmp_path
 ):
@@ -306,13 +303,6 @@ PROBATION = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Unknown key 'pattern' in error_messages of question 'crn'. Allowed here: invalid, "
-    "mismatch, required, too_early, too_few, too_large, too_late, too_long, too_many, "
-    "too_short, too_small. (and min_length, max_length, min_selected, max_selected, "
-    f"not_before, not_after, min, max; and Page 'new-address' has 2 questions, {TITLE_REQUIRED})",
-)
 def test_probation_changes_every_error_kind_under_the_authors_names(make_app, tmp_path):
     app, form, citizen = loaded(make_app, tmp_path, "probation-changes")
     citizen.walk(form, PROBATION, until="change")
@@ -343,7 +333,6 @@ def test_court_order_copy_the_smallest_form(make_app, tmp_path):
     assert stored == {"case_details": "Some words about it."}
 
 
-@pytest.mark.xfail(strict=True, reason=f"Page 'item-value' has 2 questions, {TITLE_REQUIRED}")
 def test_prison_property_claim_a_repeat_naming_its_item_and_no_check_answers(make_app, tmp_path):
     app, form, citizen = loaded(make_app, tmp_path, "prison-property-claim")
     answers = {
@@ -368,11 +357,6 @@ def test_prison_property_claim_a_repeat_naming_its_item_and_no_check_answers(mak
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the loader accepts {party_name.first} in a label without a word and the page shows "
-    "it raw: parts of compound answers in placeholders (issue 13)",
-)
 def test_interpreter_request_a_long_list_a_repeat_under_a_condition_and_a_name_part(
     make_app, tmp_path
 ):
@@ -393,11 +377,6 @@ def test_interpreter_request_a_long_list_a_repeat_under_a_condition_and_a_name_p
     assert [p["other_language"] for p in stored["other_people"]] == ["bsl"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a title: for a page of several questions and error_messages kinds named after "
-    "their limit (pattern, max_length, min, not_before...) are refused: see the xfails above",
-)
 def test_check_finds_no_problem_in_the_contract_fixtures():
     result = CliRunner().invoke(cli, ["check", str(CONTRACT)])
     assert result.exit_code == 0, result.output

@@ -1190,13 +1190,18 @@ class _DefinitionReader:
             if kind not in kinds:
                 continue  # reported as an unknown key already
             if kind in named_by:
-                self.at_key(
-                    child,
-                    f"In error_messages of {what}, {named_by[kind]}: and {name}: are two "
-                    "names for the same message (the one shown when that limit fails). "
-                    "Keep one.",
+                # Both names of one message: the limit's own name is the more specific, so
+                # its message is the one shown. Allowed (the contract does not forbid it).
+                limit, general = (name, named_by[kind]) if name in LIMIT_KINDS else (
+                    named_by[kind], name)  # fmt: skip
+                self.warn(
+                    child if not child.key_line else _key_node(child),
+                    f"In error_messages of {what}, {general}: and {limit}: set the same "
+                    f"message (the one shown when that limit fails): {limit}: is shown, "
+                    f"{general}: never is. Keep one.",
                 )
-                continue
+                if name not in LIMIT_KINDS:
+                    continue
             named_by[kind] = name
             # {date}, {min} and {max} show the limit the answer breaks.
             text = self.text(

@@ -87,13 +87,17 @@ def test_a_limit_the_type_does_not_have_is_a_warning_with_the_right_name():
     assert "not_after" in str(warnings[0])
 
 
-def test_the_limit_and_its_kind_together_is_an_error():
-    text = (
-        "{id: ref, type: text, label: Ref, max_length: 5, "
-        "error_messages: {too_long: A, max_length: B}}"
-    )
-    (found,) = problems(form_with(text))
-    assert "In error_messages of question 'ref', too_long: and max_length: are two" in found
+@pytest.mark.parametrize("order", ["too_long: A, max_length: B", "max_length: B, too_long: A"])
+def test_the_limit_and_its_kind_together_loads_and_the_limit_wins(order):
+    """The contract does not forbid naming a message both ways: the limit's own name is
+    the more specific, so its message is shown, and check says the other never is."""
+    text = f"{{id: ref, type: text, label: Ref, max_length: 5, error_messages: {{{order}}}}}"
+    warnings: list = []
+    form = load(form_with(text), warnings)
+    assert form.question("ref").error_messages["too_long"].pick("en") == "B"
+    (warning,) = [w for w in warnings if "error_messages" in str(w)]
+    assert "too_long: and max_length: set the same message" in str(warning)
+    assert "max_length: is shown, too_long: never is" in str(warning)
 
 
 def test_unknown_kinds_still_suggest_the_nearest():
