@@ -13,10 +13,11 @@ import re
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 
 from forms_service.definitions.model import PLACEHOLDER, Form
 from forms_service.retention import draft_days, submission_days
+from forms_service.template_filters import current_language
 from forms_service.views.common import get_form
 from forms_service.views.service_info import (
     contact_details,
@@ -42,18 +43,14 @@ def _forms() -> list[Form]:
     return sorted(current_app.extensions["forms"].values(), key=lambda f: f.title.pick("en"))
 
 
-def _page_language() -> str:
-    return str(get_locale() or "en")
-
-
 @bp.get("/accessibility")
 def accessibility():
     reviewed = datetime.date.fromisoformat(current_app.config["ACCESSIBILITY_STATEMENT_DATE"])
     return render_template(
         "info/accessibility.html",
-        page_language=_page_language(),
-        organisation=organisation(None, _page_language()),
-        contact=contact_details(None, _page_language()),
+        page_language=current_language(),
+        organisation=organisation(None, current_language()),
+        contact=contact_details(None, current_language()),
         reviewed=format_date(reviewed, "d MMMM y"),
     )
 
@@ -63,7 +60,7 @@ def cookies():
     config = current_app.config
     return render_template(
         "info/cookies.html",
-        page_language=_page_language(),
+        page_language=current_language(),
         cookie_name=config["SESSION_COOKIE_NAME"],
         idle_minutes=config["SESSION_IDLE_MINUTES"],
         staff_idle_minutes=config["STAFF_IDLE_MINUTES"],
@@ -74,8 +71,8 @@ def cookies():
 def contact():
     return render_template(
         "info/contact.html",
-        page_language=_page_language(),
-        contact=contact_details(None, _page_language()),
+        page_language=current_language(),
+        contact=contact_details(None, current_language()),
         forms=[(f, contact_details(f, language_for(f))) for f in _forms() if f.contact],
         for_form=None,
     )
@@ -87,7 +84,7 @@ def form_contact(form_id: str):
     language = language_for(form)
     return render_template(
         "info/contact.html",
-        page_language=_page_language(),
+        page_language=current_language(),
         contact=contact_details(form, language),
         for_form=form,
         form_title=form.title.pick(language),
@@ -99,9 +96,9 @@ def form_contact(form_id: str):
 def privacy():
     return render_template(
         "info/privacy.html",
-        page_language=_page_language(),
-        organisation=organisation(None, _page_language()),
-        contact=contact_details(None, _page_language()),
+        page_language=current_language(),
+        organisation=organisation(None, current_language()),
+        contact=contact_details(None, current_language()),
         forms=[(f, f.title.pick(language_for(f))) for f in _forms()],
         for_form=None,
         ico_url=ICO_URL,
@@ -115,7 +112,7 @@ def form_privacy(form_id: str):
     language = language_for(form)
     return render_template(
         "info/privacy.html",
-        page_language=_page_language(),
+        page_language=current_language(),
         organisation=organisation(form, language),
         contact=contact_details(form, language),
         for_form=form,

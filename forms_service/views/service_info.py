@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, session, url_for
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
 from forms_service.definitions.model import Form
 from forms_service.markdown import render_markdown
+from forms_service.template_filters import current_language
 
 CALL_CHARGES_URL = "https://www.gov.uk/call-charges"
 
@@ -47,7 +48,7 @@ def setting(name: str, language: str) -> str:
 
 def service_name() -> str:
     """The service's name in the page's language (pages that belong to no one form)."""
-    return setting("SERVICE_NAME", str(get_locale() or "en"))
+    return setting("SERVICE_NAME", current_language())
 
 
 def organisation(form: Form | None, language: str) -> str:
