@@ -6,12 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 VENDOR := forms_service/static/vendor
-APT_PACKAGES := chromium fonts-liberation2 libharfbuzz-subset0 postgresql
+# What the service needs to run (fonts and harfbuzz for PDFs, Graphviz for journey maps), and
+# what only the tests need besides (Chromium, a PostgreSQL server).
+RUN_APT_PACKAGES := fonts-liberation2 libharfbuzz-subset0 graphviz
+APT_PACKAGES := $(RUN_APT_PACKAGES) chromium postgresql
 
-.PHONY: run test unit integration e2e bench loadtest-crash lint format check install assets system-deps db clean \
+.PHONY: run test unit integration e2e bench loadtest-crash lint format check install assets system-deps run-deps db clean \
 	translations extract-messages update-translations
 
-run: install assets translations db
+run: install assets translations run-deps db
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
 	FORMS_SERVICE_ENV=$${FORMS_SERVICE_ENV:-development} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --preload --workers 2 --threads 4 --access-logfile - "forms_service:create_app()"
 
@@ -104,6 +107,9 @@ extract-messages: install
 update-translations: extract-messages
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --ignore-obsolete \
 	  --no-fuzzy-matching
+
+run-deps:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(RUN_APT_PACKAGES)"
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
