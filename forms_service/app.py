@@ -59,7 +59,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["csrf"] = CSRFProtect(app)
     Babel(app, locale_selector=_locale)
     _check_catalogues(app)
-    load_forms(app)
+    preview = app.config.get("PREVIEW_DEFINITION")
+    if not preview:
+        load_forms(app)
     _security_headers(app)
     _error_pages(app)
 
@@ -78,6 +80,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(assisted.bp)
     app.register_blueprint(assisted.form_bp)
+    if preview:  # forms-service preview: one definition file, read again when it changes
+        from forms_service.definitions.watch import WatchedDefinition
+        from forms_service.views import preview as preview_views
+
+        preview_views.init_app(app, WatchedDefinition(Path(preview)))
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For (rate limits).
         app.wsgi_app = ProxyFix(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from forms_service.app import create_app
 from forms_service.clock import utcnow
@@ -369,6 +372,59 @@ def reset_two_factor(email: str) -> None:
     store.reset_two_factor(user.id)
     store.audit("cli", "two_factor_reset", user.email, None, user_id=user.id)
     click.echo(f"Two-factor sign-in reset for {user.email}: they set it up again at next sign-in.")
+
+
+@cli.command("preview", with_appcontext=False)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to serve on (this machine)."
+)
+def preview(path: Path, port: int, host: str) -> None:
+    """Try a form definition while writing it: serve it at http://HOST:PORT/.
+
+    Every page says "Preview: answers are not kept". The file is read again each time it
+    is saved (no restart); a definition with problems shows them, as file:line:col, in
+    place of the form. "Fill with example answers" goes to check your answers in one
+    click, and check your answers links to the PDF. Answers go to a database of the
+    preview's own, deleted when it stops: the service's database is never touched. Needs
+    no settings.
+    """
+    if not path.is_file():
+        raise click.UsageError(
+            f"{path}: no such file. Give the form definition (.yaml) to preview.",
+            click.get_current_context(),
+        )
+    with tempfile.TemporaryDirectory(prefix="forms-preview-") as folder:
+        app = create_app(preview_settings(path, Path(folder)))
+        watched = app.extensions["preview"]
+        click.echo(f"Previewing {path} at http://{host}:{port}/ (Ctrl+C stops it).")
+        for problem in watched.problems + watched.warnings:
+            click.echo(str(problem))
+        # Stopped by a signal, not only Ctrl+C: the throwaway database is still deleted.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            run_simple(host, port, app, threaded=True, use_reloader=False)
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot serve on {host}:{port} ({error.strerror or error}): choose another "
+                "port with --port."
+            ) from None
+
+
+def preview_settings(path: Path, folder: Path) -> dict[str, Any]:
+    """A preview's settings: its own throwaway database, keys and outbox in `folder`, and
+    a cookie of its own, so a service on another port of this machine is not signed out."""
+    return {
+        "ENV_NAME": "development",
+        "INSTANCE_PATH": folder,
+        "DATABASE_URL": f"sqlite:///{folder / 'preview.db'}",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "FORMS_DEFINITIONS_DIR": folder,
+        "PREVIEW_DEFINITION": path.resolve(),
+        "SMTP_HOST": "",  # emails are written to the preview's outbox, never sent
+        "SESSION_COOKIE_NAME": "forms_preview_session",
+    }
 
 
 def main() -> None:

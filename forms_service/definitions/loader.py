@@ -1544,17 +1544,17 @@ def load_form_text(text: str, file: str, warnings: list[Problem] | None = None) 
 
 
 def load_form_file(path: Path, warnings: list[Problem] | None = None) -> Form:
+    return load_form_bytes(path.read_bytes(), str(path), warnings)
+
+
+def load_form_bytes(data: bytes, file: str, warnings: list[Problem] | None = None) -> Form:
+    """A definition from the bytes of its file (`file` names it in problems)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DefinitionError(
-            [
-                Problem(
-                    str(path), 1, 1, f"The file is not UTF-8 text ({exc.reason}). Save it as UTF-8."
-                )
-            ]
-        ) from None
-    return load_form_text(text, str(path), warnings)
+        message = f"The file is not UTF-8 text ({exc.reason}). Save it as UTF-8."
+        raise DefinitionError([Problem(file, 1, 1, message)]) from None
+    return load_form_text(text, file, warnings)
 
 
 def load_snapshot(snapshot: dict[str, Any]) -> Form:

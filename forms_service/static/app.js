@@ -157,3 +157,23 @@ if (carrier) {
     });
   });
 }
+
+// forms-service preview: reload the page when the definition file changes, so a form
+// author sees what they saved. Without JavaScript, the browser's reload does the same.
+document.querySelectorAll('[data-module="app-preview"]').forEach((banner) => {
+  const url = banner.dataset.revisionUrl;
+  const shown = banner.dataset.revision;
+  const check = async () => {
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (response.ok && String((await response.json()).revision) !== shown) {
+        window.location.reload();
+        return;
+      }
+    } catch {
+      // The preview stopped: keep the page as it is.
+    }
+    window.setTimeout(check, 1000);
+  };
+  window.setTimeout(check, 1000);
+});

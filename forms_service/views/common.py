@@ -6,6 +6,7 @@ Blueprints import this module, never each other.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from forms_service.clock import today_in_london
 from forms_service.data import Store, Submission
 from forms_service.definitions.model import Form
 from forms_service.exports import submission_pdf
+from forms_service.rendition import StoredSubmission
 from forms_service.views.service_info import setting
 
 
@@ -45,12 +47,27 @@ def make_pdf(submission: Submission, language: str | None = None) -> bytes:
     cached in the database. `language` asks for another of the form's languages: a
     caseworker's English copy of a Welsh submission, made each time it is asked for.
     """
-    from forms_service.pdf import render_submission_pdf  # WeasyPrint: load on first use
-
     language = language or submission.language
     assigned = store().user(submission.assigned_to) if submission.assigned_to else None
     assignee = (assigned.name or assigned.email) if assigned else None
-    render = partial(
+    render = _pdf_renderer(language, assignee)
+    with force_locale(language):  # the service's own words in the PDF's language
+        if language != submission.language:
+            return render(submission)
+        return submission_pdf(store(), submission, render, assignee=assignee)
+
+
+def unsent_pdf(submission: StoredSubmission) -> bytes:
+    """The PDF answers would make if they were sent (a form author's preview): made each
+    time, kept nowhere."""
+    with force_locale(submission.language):
+        return _pdf_renderer(submission.language, None)(submission)
+
+
+def _pdf_renderer(language: str, assignee: str | None) -> Callable[[StoredSubmission], bytes]:
+    from forms_service.pdf import render_submission_pdf  # WeasyPrint: load on first use
+
+    return partial(
         render_submission_pdf,
         static_folder=Path(current_app.static_folder or "static"),
         service_name=setting("SERVICE_NAME", language),
@@ -58,7 +75,3 @@ def make_pdf(submission: Submission, language: str | None = None) -> bytes:
         assignee=assignee,
         language=language,
     )
-    with force_locale(language):  # the service's own words in the PDF's language
-        if language != submission.language:
-            return render(submission)
-        return submission_pdf(store(), submission, render, assignee=assignee)

@@ -22,7 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from forms_service.data import Draft, StaffUser
 from forms_service.definitions.model import Form
-from forms_service.journey import ASSISTED_MODE, LIVE, Place, Runner, migrate
+from forms_service.journey import ASSISTED_MODE, LIVE, PREVIEW, Place, Runner, migrate
 from forms_service.retention import draft_days
 from forms_service.views.common import store, today
 
@@ -96,13 +96,18 @@ def load_runner(form: Form) -> tuple[Runner, int | None]:
         form,
         saved,
         today=today(),
-        mode=ASSISTED_MODE if helping else LIVE,
+        mode=ASSISTED_MODE if helping else _mode(),
         language=session.get("language"),
         gettext=gettext,
     )
     remember(form, runner)
     g.draft_id = draft.id if draft else None
     return runner, draft.id if draft else None
+
+
+def _mode() -> str:
+    """A citizen's journey, or a form author's in `forms-service preview`."""
+    return PREVIEW if "preview" in current_app.extensions else LIVE
 
 
 def save(form: Form, runner: Runner, change: Callable[[dict], dict]) -> Runner:

@@ -1,0 +1,165 @@
+"""Preview: a form author tries the definition they are writing (`forms-service preview`).
+
+The app serves one definition file, read again whenever it changes (definitions/watch.py),
+in the journey runner's preview mode, with a database of its own that is thrown away when
+the preview stops (cli.py): the answers typed are never kept. Every page has a banner
+saying so, with the definition's warnings, a "Fill with example answers" button
+(journey/examples.py) and "Start again". A definition that does not load shows its problems
+(file:line:col) instead of the form until the file is saved again. Check your answers links
+to the PDF the answers would make. With JavaScript on, a page reloads itself when the file
+changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+
+from forms_service.clock import utcnow
+from forms_service.definitions.watch import WatchedDefinition
+from forms_service.journey import START, Place
+from forms_service.journey.examples import fill_with_examples
+from forms_service.views.common import get_form, today, unsent_pdf
+from forms_service.views.session_drafts import load_runner, save, url_for_place
+
+bp = Blueprint("preview", __name__)
+
+ALWAYS_SERVED = {"static", "assets", "preview.revision"}  # even while the file has problems
+NOTICE = "preview_notice"
+
+
+def init_app(app: Flask, watched: WatchedDefinition) -> None:
+    """Serve `watched` as the app's only form, read again on every request that finds the
+    file changed."""
+    app.extensions["preview"] = watched
+    _read(app, watched)
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def read_again():
+        if watched.refresh():
+            _read(app, watched)
+        if watched.form is None and request.endpoint not in ALWAYS_SERVED:
+            return render_template("preview/problems.html", watched=watched), 200
+        if request.endpoint == "citizen.index":
+            return redirect(url_for("citizen.start", form_id=watched.form.id))
+        return None
+
+    @app.context_processor
+    def banner() -> dict[str, Any]:
+        notice = session.pop(NOTICE, None) if request.method == "GET" else None
+        return {"preview": watched, "preview_notice": notice}
+
+
+def _read(app: Flask, watched: WatchedDefinition) -> None:
+    watched.refresh()
+    form = watched.form
+    app.extensions["forms"] = {form.id: form} if form is not None else {}
+    app.extensions["definition_problems"] = list(watched.problems)
+    if form is not None:
+        app.extensions["store"].record_form_versions({(form.id, form.version): form.snapshot})
+
+
+@bp.get("/preview/revision")
+def revision():
+    """The reading of the file the pages show; the banner's script reloads when it moves."""
+    watched: WatchedDefinition = current_app.extensions["preview"]
+    return jsonify(revision=watched.revision)
+
+
+@bp.post("/<form_id>/preview/example-answers")
+def example_answers(form_id: str):
+    """Fill the form with each question's example answer and go to check your answers (or
+    to the page where the examples could go no further, saying why)."""
+    form = get_form(form_id)
+    runner, _ = load_runner(form)
+    filled = fill_with_examples(form, today())
+    after = save(form, runner, lambda _old: filled.saved)
+    if filled.stopped_at is None:
+        return redirect(url_for_place(form, after.landing()))
+    session[NOTICE] = _stopped_because(filled.reason)
+    return redirect(url_for_place(form, Place.at(filled.stopped_at)))
+
+
+def _stopped_because(reason: str) -> str:
+    if reason == "exit":
+        return gettext("The example answers lead to this exit page whatever is chosen.")
+    if reason == "no_example":
+        return gettext(
+            "The example answers stopped here: a question on this page has settings no "
+            "example answer meets (a pattern, say). Answer it yourself to go on."
+        )
+    if reason == "rules":
+        return gettext(
+            "The example answers stopped here: adding them would break this page's rules. "
+            "Answer it yourself to go on."
+        )
+    return gettext("The example answers could go no further than this page.")
+
+
+@bp.post("/<form_id>/preview/start-again")
+def start_again(form_id: str):
+    """Forget the answers given so far and go back to the start."""
+    form = get_form(form_id)
+    runner, draft_id = load_runner(form)
+    if draft_id is not None:
+        save(form, runner, lambda _old: {})
+    return redirect(url_for_place(form, START if form.start else runner.with_saved({}).landing()))
+
+
+@dataclass(frozen=True)
+class UnsentAnswers:
+    """Answers as the PDF reads a submission, for answers that were never sent."""
+
+    form_id: str
+    form_version: int
+    definition: dict
+    answers: dict
+    language: str
+    channel: str
+    started_at: datetime.datetime
+    submitted_at: datetime.datetime = field(default_factory=utcnow)
+    id: int = 0
+    reference: str = "PREVIEW"
+    status: str | None = None
+    assigned_to: int | None = None
+    due_on: datetime.date | None = None
+    applicant_name: str | None = None
+    staff_user_id: int | None = None
+    assisted: dict | None = None
+
+
+@bp.get("/<form_id>/preview/answers.pdf")
+def answers_pdf(form_id: str):
+    """The PDF a caseworker would get for these answers, made now and kept nowhere."""
+    form = get_form(form_id)
+    runner, draft_id = load_runner(form)
+    if draft_id is None or not runner.journey.is_complete:
+        return redirect(url_for_place(form, runner.landing() if draft_id else START))
+    answers = UnsentAnswers(
+        form_id=form.id,
+        form_version=form.version,
+        definition=dict(form.snapshot),
+        answers=runner.journey.answers,
+        language=runner.language,
+        channel=runner.channel,
+        started_at=utcnow(),
+        applicant_name=runner.applicant_name() or None,
+    )
+    response = current_app.response_class(unsent_pdf(answers), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{form.id}-preview.pdf"'
+    return response
