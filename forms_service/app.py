@@ -66,7 +66,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _error_pages(app)
 
     from forms_service import mailer, template_filters
-    from forms_service.views import api, assisted, citizen, info, resume, staff, two_factor
+    from forms_service.views import (
+        api,
+        assisted,
+        authoring,
+        citizen,
+        info,
+        resume,
+        staff,
+        two_factor,
+    )
 
     mailer.init_app(app)
     template_filters.register(app)
@@ -80,6 +89,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(assisted.bp)
     app.register_blueprint(assisted.form_bp)
+    app.register_blueprint(authoring.bp)  # form authors preview uploaded definitions
+    app.register_blueprint(authoring.form_bp)
     if preview:  # forms-service preview: one definition file, read again when it changes
         from forms_service.definitions.watch import WatchedDefinition
         from forms_service.views import preview as preview_views

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+
+def N_(text: str) -> str:
+    """Marks a text for the translation catalogues; it is translated where it is shown."""
+    return text
+
+
 # caseworker: the inbox of their forms; assisted_digital: fills in forms for citizens;
-# admin: every form, users and the audit log. Labels are translated where they are shown.
+# admin: every form, users and the audit log; author: previews form definitions they
+# upload, which are never published from there. Labels are translated where shown.
 ROLE_LABELS = {
-    "caseworker": "Caseworker",
-    "assisted_digital": "Assisted digital",
-    "admin": "Administrator",
+    "caseworker": N_("Caseworker"),
+    "assisted_digital": N_("Assisted digital"),
+    "admin": N_("Administrator"),
+    "author": N_("Form author"),
 }
 ROLES = tuple(ROLE_LABELS)
-CASEWORKER, ASSISTED_DIGITAL, ADMIN = ROLES
+CASEWORKER, ASSISTED_DIGITAL, ADMIN, AUTHOR = ROLES
 
 # Who must sign in with a second factor (STAFF_TWO_FACTOR=privileged, the default): those
 # who see every form or speak for citizens. STAFF_TWO_FACTOR=all asks it of everyone.

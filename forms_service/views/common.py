@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from flask import abort, current_app
+from flask import abort, current_app, g
 from flask_babel import force_locale, gettext
 
 from forms_service.clock import today_in_london
@@ -26,7 +26,14 @@ def store() -> Store:
 
 
 def get_form(form_id: str) -> Form:
-    """The definition served at /<form_id>/, or a 404 page."""
+    """The definition served at /<form_id>/, or a 404 page: a published one, or the one a
+    form author uploaded to preview (views/authoring.py)."""
+    previewed = g.get("author_preview")
+    if previewed is not None:
+        form = previewed.watched.form
+        if form is None or form.id != form_id:
+            abort(404)
+        return form
     form = current_app.extensions["forms"].get(form_id)
     if form is None:
         abort(404)

@@ -53,11 +53,13 @@ from forms_service.views.service_info import contact_details, duration_words, fe
 from forms_service.views.session_drafts import (
     DraftTooLarge,
     assisted,
+    author_preview,
     load_runner,
     pages_blueprint,
     save,
     switch_language,
     take_resumed,
+    tell_author,
     url_for_place,
 )
 from forms_service.views.shown_errors import (
@@ -182,6 +184,14 @@ def _save_for_later(form: Form, runner: Runner, step: Step, page_form_: Any):
         return render_page(form, step, runner, page_form_, False), 422
     if assisted() is not None:
         return redirect(url_for("assisted.end_and_save"))
+    if author_preview() is not None:  # no email in a preview: the answers stay here
+        tell_author(
+            gettext(
+                "Your answers are kept while you are signed in. A citizen would be asked "
+                "for their email address here, to get a link back to their answers."
+            )
+        )
+        return go(form, runner.landing())
     return redirect(url_for("resume.save_progress", form_id=form.id))
 
 
@@ -589,6 +599,14 @@ def _repeat_row(form: Form, runner: Runner, entry: RepeatRow) -> dict[str, Any]:
 
 
 def _submit(form: Form, runner: Runner, draft_id: int):
+    if author_preview() is not None:  # an uploaded definition is never sent anywhere
+        tell_author(
+            gettext(
+                "This is a preview: nothing was sent. Download the PDF to see what a "
+                "caseworker would get."
+            )
+        )
+        return go(form, CHECK_ANSWERS)
     journey = runner.journey
     prefix = form.reference_prefix or "".join(w[0] for w in form.id.split("-"))[:4].upper()
     if len(prefix) < 2:

@@ -20,6 +20,7 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -34,12 +35,19 @@ from forms_service.definitions.watch import WatchedDefinition
 from forms_service.journey import START, Place
 from forms_service.journey.examples import fill_with_examples
 from forms_service.views.common import get_form, today, unsent_pdf
-from forms_service.views.session_drafts import load_runner, save, url_for_place
+from forms_service.views.session_drafts import (
+    PREVIEW_NOTICE,
+    author_preview,
+    load_runner,
+    pages_blueprint,
+    save,
+    tell_author,
+    url_for_place,
+)
 
 bp = Blueprint("preview", __name__)
 
 ALWAYS_SERVED = {"static", "assets", "preview.revision"}  # even while the file has problems
-NOTICE = "preview_notice"
 
 
 def init_app(app: Flask, watched: WatchedDefinition) -> None:
@@ -59,10 +67,25 @@ def init_app(app: Flask, watched: WatchedDefinition) -> None:
             return redirect(url_for("citizen.start", form_id=watched.form.id))
         return None
 
-    @app.context_processor
-    def banner() -> dict[str, Any]:
-        notice = session.pop(NOTICE, None) if request.method == "GET" else None
-        return {"preview": watched, "preview_notice": notice}
+    app.context_processor(banner)
+
+
+def banner() -> dict[str, Any]:
+    """What the preview banner shows: the definition previewed, the line saying why the
+    example answers stopped (once), the blueprint of the author's tools, and, for a file,
+    where the page asks whether the file changed."""
+    uploaded = author_preview()
+    watched = uploaded.watched if uploaded else current_app.extensions.get("preview")
+    if watched is None:
+        return {}
+    if "preview_notice" not in g:
+        g.preview_notice = session.pop(PREVIEW_NOTICE, None) if request.method == "GET" else None
+    return {
+        "preview": watched,
+        "preview_notice": g.preview_notice,
+        "preview_tools": pages_blueprint() if uploaded else "preview",
+        "preview_revision_url": None if uploaded else url_for("preview.revision"),
+    }
 
 
 def _read(app: Flask, watched: WatchedDefinition) -> None:
@@ -81,7 +104,6 @@ def revision():
     return jsonify(revision=watched.revision)
 
 
-@bp.post("/<form_id>/preview/example-answers")
 def example_answers(form_id: str):
     """Fill the form with each question's example answer and go to check your answers (or
     to the page where the examples could go no further, saying why)."""
@@ -91,7 +113,7 @@ def example_answers(form_id: str):
     after = save(form, runner, lambda _old: filled.saved)
     if filled.stopped_at is None:
         return redirect(url_for_place(form, after.landing()))
-    session[NOTICE] = _stopped_because(filled.reason)
+    tell_author(_stopped_because(filled.reason))
     return redirect(url_for_place(form, Place.at(filled.stopped_at)))
 
 
@@ -111,7 +133,6 @@ def _stopped_because(reason: str) -> str:
     return gettext("The example answers could go no further than this page.")
 
 
-@bp.post("/<form_id>/preview/start-again")
 def start_again(form_id: str):
     """Forget the answers given so far and go back to the start."""
     form = get_form(form_id)
@@ -143,7 +164,6 @@ class UnsentAnswers:
     assisted: dict | None = None
 
 
-@bp.get("/<form_id>/preview/answers.pdf")
 def answers_pdf(form_id: str):
     """The PDF a caseworker would get for these answers, made now and kept nowhere."""
     form = get_form(form_id)
@@ -163,3 +183,17 @@ def answers_pdf(form_id: str):
     response = current_app.response_class(unsent_pdf(answers), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{form.id}-preview.pdf"'
     return response
+
+
+def register_tools(blueprint: Blueprint) -> None:
+    """The author's tools, beside the form's pages of a blueprint that previews."""
+    blueprint.add_url_rule(
+        "/<form_id>/preview/example-answers", view_func=example_answers, methods=["POST"]
+    )
+    blueprint.add_url_rule(
+        "/<form_id>/preview/start-again", view_func=start_again, methods=["POST"]
+    )
+    blueprint.add_url_rule("/<form_id>/preview/answers.pdf", view_func=answers_pdf)
+
+
+register_tools(bp)

@@ -15,6 +15,7 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, current_app, g, request, session, url_for
 from flask_babel import gettext
@@ -57,6 +58,47 @@ def retention(form: Form) -> int:
     return draft_days(form)
 
 
+@dataclass(frozen=True)
+class AuthorPreview:
+    """A definition a form author uploaded in the staff area, being previewed: it is kept
+    in their session only (never published), and so are the answers they try it with,
+    sealed (a preview's answers are never in the drafts table)."""
+
+    ref: str
+    watched: Any  # definitions.watch.WatchedDefinition
+
+
+PREVIEWS = "author_previews"  # session: {ref: {"name", "text", "uploaded", "answers"}}
+PREVIEW_NOTICE = "preview_notice"
+
+
+def author_preview() -> AuthorPreview | None:
+    """The uploaded definition this request previews, if any (views/authoring.py)."""
+    return g.get("author_preview")
+
+
+def tell_author(text: str) -> None:
+    """A line for the preview banner of the next page (why example answers stopped)."""
+    session[PREVIEW_NOTICE] = text
+
+
+def _preview_answers(preview: AuthorPreview) -> dict:
+    sealed = (session.get(PREVIEWS) or {}).get(preview.ref, {}).get("answers")
+    if not sealed or session.token is None:
+        return {}
+    return store().open_for_session(session.key, f"preview:{preview.ref}", sealed) or {}
+
+
+def _keep_preview_answers(preview: AuthorPreview, answers: dict) -> None:
+    previews = dict(session.get(PREVIEWS) or {})
+    if preview.ref not in previews:
+        return  # removed in another tab meanwhile: nothing to keep it with
+    entry = dict(previews[preview.ref])
+    entry["answers"] = store().seal_for_session(session.key, f"preview:{preview.ref}", answers)
+    previews[preview.ref] = entry
+    session[PREVIEWS] = previews
+
+
 def _draft_key() -> str:
     helping = assisted()
     return helping.draft.session_key if helping else session.key
@@ -68,6 +110,16 @@ def load_runner(form: Form) -> tuple[Runner, int | None]:
 
     A draft started on another version of the form is fitted to this one first.
     """
+    preview = author_preview()
+    if preview is not None:
+        saved = _preview_answers(preview)
+        runner = Runner(
+            form, saved, today=today(), mode=PREVIEW, language=session.get("language"),
+            gettext=gettext,
+        )  # fmt: skip
+        remember(form, runner)
+        g.draft_id = None
+        return runner, (0 if saved else None)  # 0: answers held in the session, no draft
     helping = assisted()
     draft = None
     if helping is not None:
@@ -117,7 +169,8 @@ def save(form: Form, runner: Runner, change: Callable[[dict], dict]) -> Runner:
     TooManyDrafts when it would be a new citizen's draft from an address that started too
     many this hour (existing drafts always save).
     """
-    if g.get("draft_id") is None and assisted() is None:
+    preview = author_preview()
+    if g.get("draft_id") is None and assisted() is None and preview is None:
         _count_new_draft()
     limit = current_app.config["DRAFT_MAX_BYTES"]
 
@@ -125,6 +178,13 @@ def save(form: Form, runner: Runner, change: Callable[[dict], dict]) -> Runner:
         after = change(saved)
         if draft_size(after) > limit:
             raise DraftTooLarge()  # inside the transaction: it is rolled back
+        return after
+
+    if preview is not None:
+        answers = bounded(runner.journey.saved)
+        _keep_preview_answers(preview, answers)
+        after = runner.with_saved(answers)
+        remember(form, after)
         return after
 
     draft = store().update_draft(
@@ -183,6 +243,8 @@ def take_resumed(form: Form) -> bool:
 
 def pages_blueprint() -> str:
     """The blueprint serving the form's pages to whoever is filling it in."""
+    if author_preview() is not None:
+        return "author_form"
     return "assisted_form" if assisted() else "citizen"
 
 
