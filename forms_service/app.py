@@ -64,7 +64,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _error_pages(app)
 
     from forms_service import mailer, template_filters
-    from forms_service.views import api, assisted, citizen, info, resume, staff, two_factor
+    from forms_service.views import (
+        api,
+        assisted,
+        citizen,
+        info,
+        journey_maps,
+        resume,
+        staff,
+        two_factor,
+    )
 
     mailer.init_app(app)
     template_filters.register(app)
@@ -78,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(assisted.bp)
     app.register_blueprint(assisted.form_bp)
+    app.register_blueprint(journey_maps.bp)  # /staff/forms: each form's journey map
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For (rate limits).
         app.wsgi_app = ProxyFix(
