@@ -72,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         authoring,
         citizen,
         info,
+        journey_maps,
         resume,
         staff,
         two_factor,
@@ -89,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(assisted.bp)
     app.register_blueprint(assisted.form_bp)
+    app.register_blueprint(journey_maps.bp)  # /staff/forms: each form's journey map
     app.register_blueprint(authoring.bp)  # form authors preview uploaded definitions
     app.register_blueprint(authoring.form_bp)
     if preview:  # forms-service preview: one definition file, read again when it changes

@@ -24,6 +24,9 @@ from forms_service.data import DATABASE_ERRORS
 from forms_service.data.sealing import KEY_ID, SealingError, new_key_setting
 from forms_service.data.staff import API_TOKEN_LIFETIME
 from forms_service.definitions.loader import definition_files, load_definitions
+from forms_service.journey.map import FORMATS as MAP_FORMATS
+from forms_service.journey.map import GraphvizMissing, RenderFailed, journey_map
+from forms_service.journey.map import render as render_map
 from forms_service.passwords import MIN_LENGTH, hash_password, long_enough
 from forms_service.question_types.values import InvalidValue, parse_email
 from forms_service.retention import purge as purge_expired
@@ -166,6 +169,48 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
         err=True,
     )
     sys.exit(1 if problems or (strict and warnings) else 0)
+
+
+@cli.command("map", with_appcontext=False)
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the map: .svg, .png or .pdf (default: <form id>.svg here).",
+)
+def map_command(path: Path, output: Path | None) -> None:
+    """Draw a form's journey map with Graphviz: pages with their questions, conditions on
+    the arrows, exit pages in red, repeats, sections, check answers and submit.
+
+    A definition with errors prints them as file:line:col: message and exits 1. Needs the
+    Graphviz `dot` program; no database, secret key or other setting.
+    """
+    fmt = "svg"
+    if output is not None:
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in MAP_FORMATS:
+            raise click.BadParameter(
+                f"{output}: end the file name with .svg, .png or .pdf", param_hint="--output"
+            )
+    forms, problems = load_definitions([path], [])
+    if problems:
+        for problem in sorted(problems, key=lambda p: (p.file, p.line, p.col)):
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    (form,) = forms.values()
+    try:
+        drawing = render_map(journey_map(form), fmt)
+    except GraphvizMissing:
+        sys.exit(
+            "forms-service: the Graphviz 'dot' program is not installed: install it "
+            "(apt-get install graphviz) and run this again."
+        )
+    except RenderFailed as error:
+        sys.exit(f"forms-service: Graphviz could not draw the map: {one_line(str(error))}")
+    target = output or Path(f"{form.id}.svg")
+    target.write_bytes(drawing)
+    click.echo(f"Journey map of {form.id} written to {target}", err=True)
 
 
 @cli.command("init-db", cls=AdminCommand)

@@ -143,3 +143,13 @@ def test_a_published_form_id_previews_the_upload_not_the_live_form(app, author):
     assert "Book a visit (new wording)" in page
     live = app.test_client().get("/prison-visit-booking/").get_data(as_text=True)
     assert "Book a visit (new wording)" not in live
+
+
+def test_an_upload_has_its_journey_map(app, author):
+    start = upload(author, new_form("jury-summons-reply")).headers["Location"]
+    ref = start.split("/")[3]
+    listed = author.get("/staff/author/").get_data(as_text=True)
+    assert f'href="/staff/author/{ref}/map"' in listed
+    page = author.get(f"/staff/author/{ref}/map").get_data(as_text=True)
+    assert "Exit page: the journey ends here" in page  # the outline of the uploaded form
+    assert "<svg" in page

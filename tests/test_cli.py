@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -226,3 +227,60 @@ def test_the_service_serves_a_form_with_warnings(make_app, warned):
     assert citizen.walk(form).endswith("/warned/check-your-answers")
     sent = citizen.submit(form)
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/warned/confirmation")
+
+
+# -- map -------------------------------------------------------------------------------------
+
+
+def test_map_writes_an_svg_with_a_title_and_a_description(tmp_path):
+    target = tmp_path / "map.svg"
+    form = FORMS_DIR / "prison-visit-booking.yaml"
+    result = CliRunner().invoke(cli, ["map", str(form), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    svg = target.read_text()
+    assert svg.startswith("<?xml")
+    assert '<title id="journey-map-title">Journey map: Book a prison visit</title>' in svg
+    assert '<desc id="journey-map-desc">Journey map of Book a prison visit. Pages: 9' in svg
+    assert "Exit page: the journey ends here" in svg
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".png", b"\x89PNG"), (".pdf", b"%PDF")])
+def test_map_picks_the_format_from_the_file_name(tmp_path, suffix, magic):
+    target = tmp_path / f"map{suffix}"
+    form = FORMS_DIR / "prison-visit-booking.yaml"
+    result = CliRunner().invoke(cli, ["map", str(form), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(magic)
+
+
+def test_map_without_output_writes_the_form_id_svg_here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["map", str(FORMS_DIR / "prison-visit-booking.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "<svg" in (tmp_path / "prison-visit-booking.svg").read_text()
+
+
+def test_map_of_a_definition_with_errors_prints_them_and_exits_1(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(WARNED.replace("type: text", "type: txet"))
+    result = CliRunner().invoke(cli, ["map", str(broken), "-o", str(tmp_path / "m.svg")])
+    assert result.exit_code == 1
+    assert re.search(rf"^{re.escape(str(broken))}:\d+:\d+: ", result.output, re.M), result.output
+    assert not (tmp_path / "m.svg").exists()
+
+
+def test_map_without_graphviz_says_to_install_it(tmp_path):
+    env = production(tmp_path, PATH=str(tmp_path))  # no `dot` on the PATH
+    form = FORMS_DIR / "prison-visit-booking.yaml"
+    done = run(["map", str(form), "-o", str(tmp_path / "m.svg")], env)
+    assert done.returncode == 1
+    assert "apt-get install graphviz" in one_line(done.stderr)
+
+
+def test_map_refuses_a_format_it_cannot_write(tmp_path):
+    form = FORMS_DIR / "prison-visit-booking.yaml"
+    result = CliRunner().invoke(
+        cli, ["map", str(form), "-o", str(tmp_path / "m.txt")], prog_name="forms-service"
+    )
+    assert result.exit_code == 2
+    assert "end the file name with .svg, .png or .pdf" in result.output

@@ -22,7 +22,7 @@ from flask_babel import gettext
 from forms_service.clock import utcnow
 from forms_service.definitions.watch import WatchedDefinition
 from forms_service.roles import ADMIN, AUTHOR
-from forms_service.views import form_pages, preview
+from forms_service.views import form_pages, journey_maps, preview
 from forms_service.views.session_drafts import PREVIEWS, AuthorPreview
 from forms_service.views.staff_access import audit, current_staff, staff_required
 
@@ -136,6 +136,12 @@ def remove(ref: str):
     previews.pop(ref, None)
     session[PREVIEWS] = previews
     return redirect(url_for("authoring.index"))
+
+
+@form_bp.get("/map")
+def uploaded_map():
+    """The journey map of the uploaded definition, as published forms have theirs."""
+    return journey_maps.map_page(g.author_preview.watched.form)
 
 
 @form_bp.url_value_preprocessor
