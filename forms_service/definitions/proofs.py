@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ from forms_service.definitions.expressions import (
     Today,
 )
 from forms_service.definitions.loader import Problem
-from forms_service.definitions.model import CHANNELS, Form, Page, Question, Text
+from forms_service.definitions.model import CHANNELS, Form, Page, Question, Rule, Text
 from forms_service.question_types import question_type
 from forms_service.question_types.answer_types import Kind
 
@@ -73,6 +74,10 @@ AVERAGE_MONTH = Decimal(146097) / Decimal(4800)
 MONTH_SLACK_BEFORE, MONTH_SLACK_AFTER = 9, 6
 
 
+# A page's rules know the answers on it: the facts of the page, not of the next one.
+RULE_SEES_ITS_PAGE = 1e-6
+
+
 class _Unsupported(Exception):
     """A part of an expression the proofs do not model exactly; it becomes a fresh value."""
 
@@ -90,9 +95,22 @@ class _Val:
 @dataclass
 class _Answer:
     question: Question
-    index: int  # position of its page among the top-level pages
+    page: Page
     val: _Val
     answered: Any
+
+
+@dataclass
+class _Slot:
+    """A page where the journey may go: a top-level page, or a page of a repeat's item."""
+
+    page: Page
+    at: float  # order in the form: repeat item pages between their repeat and the next page
+    reach: Any  # no exit page taken before it
+    when: Any
+    shown: Any
+    exits: list[_Slot]  # the exit pages `reach` knows were not taken
+    repeat: Page | None = None  # the repeat whose item this page is in
 
 
 @dataclass
@@ -119,7 +137,7 @@ class _Prover:
         self.today = z3.Int("today")
         # Facts hold in every journey: what answers can be, what unknown values mean.
         self.facts: list[Any] = [z3.And(self.today >= EARLIEST_TODAY, self.today <= LATEST_TODAY)]
-        self.progress: list[tuple[int, Any]] = []  # true once the walk is past that page
+        self.progress: list[tuple[float, Any]] = []  # true once the walk is past that page
         self.fresh_terms: dict[Any, Any] = {}
         self.answers: dict[str, _Answer] = {}
         self.codes: dict[str, int] = {}
@@ -127,10 +145,8 @@ class _Prover:
         self.facts.append(z3.Or([self.channel == self.code(c) for c in CHANNELS]))
         self.linear = form.navigation != "task_list"
         self.pages = list(form.pages)
-        self.shown: list[Any] = []
-        self.whens: list[Any] = []
-        self.reach: list[Any] = []
-        self.exits: list[int] = []  # indexes of the exit pages considered on the way
+        self.slots: list[_Slot] = []
+        self.exits: list[_Slot] = []  # top-level exit pages: each ends the whole journey
         self.findings: list[_Finding] = []
         self.solver = z3.Solver()
         self.solver.set("timeout", QUERY_TIMEOUT_MS)
@@ -145,23 +161,36 @@ class _Prover:
         first_task = next((i for i, p in enumerate(self.pages) if p.section), len(self.pages))
         # No exit page taken so far: in a task list, only those before the first task and
         # those earlier in the same task, since tasks are done in any order.
-        chains: dict[Any, Any] = {}
+        chains: dict[Any, tuple[Any, list[_Slot]]] = {}
         for index, page in enumerate(self.pages):
             task = not self.linear and index >= first_task
             chain = (page.section or ("alone", index)) if task else None
-            reach = chains.get(chain, chains.get(None, z3.BoolVal(True)))
-            when = self.cond(page.when.root) if page.when is not None else z3.BoolVal(True)
-            self.reach.append(reach)
-            self.whens.append(when)
-            self.shown.append(z3.And(reach, when))
+            reach, exits = chains.get(chain, chains.get(None, (z3.BoolVal(True), [])))
+            slot = self.slot(page, index, reach, exits)
             if page.is_exit:
-                self.exits.append(index)
-                chains[chain] = z3.And(reach, z3.Not(self.shown[index]))
-            if not page.is_repeat:
-                for question, parent, option in page.all_questions():
-                    self.add_question(index, question, parent, option)
+                self.exits.append(slot)
+                chains[chain] = (z3.And(reach, z3.Not(slot.shown)), [*exits, slot])
+            # An item's pages are walked in order too, and only once the repeat is shown;
+            # one item stands for each: conditions inside read that item's answers.
+            reach, exits = slot.shown, exits
+            for number, inner in enumerate(page.pages, start=1):
+                at = index + number / (len(page.pages) + 1)
+                inner_slot = self.slot(inner, at, reach, exits, page)
+                if inner.is_exit:
+                    reach = z3.And(reach, z3.Not(inner_slot.shown))
+                    exits = [*exits, inner_slot]
 
-    def add_question(self, index: int, question: Question, parent, option) -> None:
+    def slot(
+        self, page: Page, at: float, reach: Any, exits: list[_Slot], repeat: Page | None = None
+    ) -> _Slot:
+        when = self.cond(page.when.root) if page.when is not None else z3.BoolVal(True)
+        slot = _Slot(page, at, reach, when, z3.And(reach, when), exits, repeat)
+        self.slots.append(slot)
+        for question, parent, option in page.all_questions():
+            self.add_question(slot, question, parent, option)
+        return slot
+
+    def add_question(self, slot: _Slot, question: Question, parent, option) -> None:
         qtype = question_type(question)
         typ = qtype.expression_type(question)
         qid = question.id
@@ -195,7 +224,7 @@ class _Prover:
             facts += [z3.Implies(c, answered) for c in chosen.values()]
         else:
             value = _Val("map" if typ.kind is Kind.MAPPING else "items", none)
-        on_route = self.shown[index]
+        on_route = slot.shown
         if parent is not None:
             on_route = z3.And(on_route, self.option_chosen(parent, option.value))
         # Only about an answer given: a question nobody can answer (min above max) must not
@@ -204,10 +233,10 @@ class _Prover:
         self.routes.append(z3.Implies(answered, on_route))
         required = not question.optional and not qtype.is_email_address
         if required and self.linear:
-            self.progress.append((index, z3.Implies(on_route, answered)))
+            self.progress.append((slot.at, z3.Implies(on_route, answered)))
             if value.kind == "list":
-                self.progress.append((index, z3.Implies(answered, z3.Or(list(value.v.values())))))
-        self.answers.setdefault(qid, _Answer(question, index, value, answered))
+                self.progress.append((slot.at, z3.Implies(answered, z3.Or(list(value.v.values())))))
+        self.answers.setdefault(qid, _Answer(question, slot.page, value, answered))
 
     def option_chosen(self, parent: Question, option: str) -> Any:
         answer = self.answers.get(parent.id)
@@ -424,10 +453,10 @@ class _Prover:
 
     # -- asking the solver ----------------------------------------------------------------
 
-    def holds_somewhere(self, formula: Any, upto: int, progress: bool = True) -> bool | None:
+    def holds_somewhere(self, formula: Any, before: float, progress: bool = True) -> bool | None:
         """Whether some journey makes `formula` true, knowing the facts of the pages up to
-        `upto`; None when the solver could not tell in time."""
-        progress_facts = [f for at, f in self.progress if at <= upto] if progress else []
+        `before`; None when the solver could not tell in time."""
+        progress_facts = [f for at, f in self.progress if at < before] if progress else []
         # Facts added since a question was answered only define fresh values that question
         # did not use, so the answer stands.
         simple = z3.simplify(formula)
@@ -474,13 +503,13 @@ class _Prover:
     def decide(
         self,
         formula: Any,
-        upto: int,
+        before: float,
         about: str,
         at: Expression | None,
         line: int,
         progress: bool = True,
     ) -> bool | None:
-        found = self.holds_somewhere(formula, upto, progress)
+        found = self.holds_somewhere(formula, before, progress)
         if found is None:
             self.undecided.append(about)
             if self.undecided_at is None:
@@ -492,19 +521,17 @@ class _Prover:
     def run(self) -> list[Problem]:
         self.build()
         self.prove_submittable()
-        for index, page in enumerate(self.pages):
-            self.prove_page(index, page)
-            if not page.is_repeat:
-                for text in _texts(page):
-                    self.prove_variants(text, self.shown[index], index - 1, f"page '{page.id}'")
-            for rule in page.rules:
-                self.prove_rule(index, page, rule)
-        everywhere = len(self.pages)
-        complete = z3.And([z3.Not(self.shown[e]) for e in self.exits])
+        for slot in self.slots:
+            self.prove_page(slot)
+            for text in _texts(slot.page):
+                self.prove_variants(text, slot.shown, slot.at, f"page '{slot.page.id}'")
+            for rule in slot.page.rules:
+                self.prove_rule(slot, rule)
+        complete = z3.And([z3.Not(e.shown) for e in self.exits])
         for name, text in _form_texts(self.form):
             finished = name in ("declaration", "confirmation")
             context = complete if finished else z3.BoolVal(True)
-            self.prove_variants(text, context, everywhere, "the form", progress=finished)
+            self.prove_variants(text, context, math.inf, "the form", progress=finished)
         problems = [
             Problem(self.file, *_position(f.expression, f.line), f.message, f.warning)
             for f in self.findings
@@ -527,11 +554,10 @@ class _Prover:
     def prove_submittable(self) -> None:
         if not self.exits:
             return
-        last = len(self.pages)
-        complete = z3.And([z3.Not(self.shown[e]) for e in self.exits])
-        exits = [self.pages[e] for e in self.exits]
+        complete = z3.And([z3.Not(e.shown) for e in self.exits])
+        exits = [e.page for e in self.exits]
         found = self.decide(
-            complete, last, "whether anyone can submit it", exits[-1].when, exits[-1].line
+            complete, math.inf, "whether anyone can submit it", exits[-1].when, exits[-1].line
         )
         if found is False:
             names = ", ".join(f"'{p.id}' (line {p.line})" for p in exits)
@@ -545,27 +571,26 @@ class _Prover:
                 )
             )
 
-    def prove_page(self, index: int, page: Page) -> None:
+    def prove_page(self, slot: _Slot) -> None:
+        page = slot.page
         if page.when is None:
             return
-        reach, shown = self.reach[index], self.shown[index]
         about = f"the when of page '{page.id}'"
-        if self.decide(reach, index - 1, about, page.when, page.line) is not True:
+        if self.decide(slot.reach, slot.at, about, page.when, page.line) is not True:
             return  # no journey gets this far: the exits are reported, not each page
-        when = self.whens[index]
-        found = self.decide(shown, index - 1, about, page.when, page.line)
+        found = self.decide(slot.shown, slot.at, about, page.when, page.line)
+        repeat = slot.repeat
+        if repeat is not None and page is repeat.pages[0]:
+            # A new item starts at its first page whose when holds, or at the first page
+            # when none does (Journey.new_item_step): then even this one is shown.
+            found = found or all(p.when is not None for p in repeat.pages)
         if found is False:
-            self.findings.append(
-                _Finding(page.when, page.line, self.never_message(index, page, when))
-            )
+            self.findings.append(_Finding(page.when, page.line, self.never_message(slot)))
             return
         if page.is_exit:
             return  # an exit that always ends the journey: nobody can submit, said above
-        if (
-            found
-            and self.decide(z3.And(reach, z3.Not(when)), index - 1, about, page.when, page.line)
-            is False
-        ):
+        always = z3.And(slot.reach, z3.Not(slot.when))
+        if found and self.decide(always, slot.at, about, page.when, page.line) is False:
             self.findings.append(
                 _Finding(
                     page.when,
@@ -575,24 +600,23 @@ class _Prover:
                 )
             )
 
-    def never_message(self, index: int, page: Page, when: Any) -> str:
+    def never_message(self, slot: _Slot) -> str:
+        page, when = slot.page, slot.when
         said = f"Page '{page.id}' can never be shown: its when ({page.when.source})"
         if self.holds_alone(when) is False:
             return f"{said} can never be true, whatever the answers."
-        exits = [e for e in self.exits if e < index]
-        for e in exits:
-            if self.holds_somewhere(z3.And(z3.Not(self.shown[e]), when), index - 1) is False:
-                exit_page = self.pages[e]
+        for exit_slot in slot.exits:
+            not_taken = z3.And(z3.Not(exit_slot.shown), when)
+            if self.holds_somewhere(not_taken, slot.at) is False:
+                exit_page = exit_slot.page
                 return (
                     f"{said} cannot hold after the exit page '{exit_page.id}' "
                     f"(line {exit_page.line}), which ends the journey in those cases."
                 )
-        if exits:
-            names = ", ".join(f"'{self.pages[e].id}' (line {self.pages[e].line})" for e in exits)
+        if slot.exits:
+            names = ", ".join(f"'{e.page.id}' (line {e.page.line})" for e in slot.exits)
             return f"{said} cannot hold after the exit pages {names}."
-        asked = sorted(
-            {self.pages[self.answers[n].index].id for n in page.when.names() if n in self.answers}
-        )
+        asked = sorted({self.answers[n].page.id for n in page.when.names() if n in self.answers})
         where = ", ".join(f"'{p}'" for p in asked)
         return (
             f"{said} cannot hold on any route: the answers it uses (on page(s) {where}) "
@@ -600,19 +624,19 @@ class _Prover:
         )
 
     def prove_variants(
-        self, text: Text, context: Any, upto: int, where: str, progress: bool = True
+        self, text: Text, context: Any, before: float, where: str, progress: bool = True
     ) -> None:
         earlier: list[Any] = []
         about = f"a text on {where}"
-        if self.decide(context, upto, about, _first_when(text), 0, progress) is not True:
+        if self.decide(context, before, about, _first_when(text), 0, progress) is not True:
             return  # the text is never shown at all: reported elsewhere if it matters
         for number, variant in enumerate(text.variants, start=1):
             when = self.cond(variant.when.root) if variant.when is not None else z3.BoolVal(True)
             chosen = z3.And(context, when, *[z3.Not(w) for w in earlier])
             position = variant.when or _first_when(text)
-            found = self.decide(chosen, upto, about, position, 0, progress)
+            found = self.decide(chosen, before, about, position, 0, progress)
             if found is False:
-                alone = self.holds_somewhere(z3.And(context, when), upto, progress)
+                alone = self.holds_somewhere(z3.And(context, when), before, progress)
                 if variant.when is None:
                     reason = "the variants before it cover every case, so remove it or them"
                 elif alone is False:
@@ -635,13 +659,14 @@ class _Prover:
                 )
             earlier.append(when)
 
-    def prove_rule(self, index: int, page: Page, rule) -> None:
-        context = self.shown[index]
+    def prove_rule(self, slot: _Slot, rule: Rule) -> None:
+        # A rule is checked with the answers of its own page (of the items, for a repeat).
+        page, context, before = slot.page, slot.shown, slot.at + RULE_SEES_ITS_PAGE
         about = f"a rule of page '{page.id}'"
-        if self.decide(context, index, about, rule.check, rule.line) is not True:
+        if self.decide(context, before, about, rule.check, rule.line) is not True:
             return
         passes = self.cond(rule.check.root)
-        if self.decide(z3.And(context, passes), index, about, rule.check, rule.line) is False:
+        if self.decide(z3.And(context, passes), before, about, rule.check, rule.line) is False:
             self.findings.append(
                 _Finding(
                     rule.check,
@@ -654,7 +679,7 @@ class _Prover:
             )
             return
         fails = z3.And(context, z3.Not(passes))
-        if self.decide(fails, index, about, rule.check, rule.line) is False:
+        if self.decide(fails, before, about, rule.check, rule.line) is False:
             self.findings.append(
                 _Finding(
                     rule.check,

@@ -288,6 +288,43 @@ def test_counts_over_repeats_are_unknown_numbers_not_guesses(tmp_path):
     assert prove(tmp_path, pages) == []
 
 
+def item(*pages: str) -> str:
+    """A repeat whose item asks a date of birth, then `pages`."""
+    head = """\
+      - id: visitors
+        type: repeat
+        item_name: visitor
+        max: 3
+        pages:
+          - id: visitor
+            questions:
+              - {id: visitor_dob, type: date, label: Date of birth}
+    """
+    return textwrap.indent(textwrap.dedent(head), "  ") + "".join(
+        textwrap.indent(p, "    ") for p in pages
+    )
+
+
+def test_pages_of_a_repeat_item_are_proved_with_the_item_answers(tmp_path):
+    pages = item(
+        exit_when("age(visitor_dob) > 100"),
+        page("old-visitor", "age(visitor_dob) > 110"),
+        page("child", "age(visitor_dob) < 18"),
+    )
+    [found] = prove(tmp_path, pages)
+    assert found.message.startswith(
+        "Page 'old-visitor' can never be shown: its when (age(visitor_dob) > 110) cannot "
+        "hold after the exit page 'turned-away'"
+    )
+    assert (found.line, found.col) == where(tmp_path / "form.yaml", "age(visitor_dob) > 110")
+
+
+def test_a_first_item_page_that_is_the_only_way_in_is_not_reported(tmp_path):
+    # With no page of the item whose when holds, a new item starts at its first page.
+    pages = item().replace("      - id: visitor\n", '      - id: visitor\n        when: "1 > 2"\n')
+    assert prove(tmp_path, pages) == []
+
+
 def test_a_task_list_does_not_count_exits_of_other_tasks(tmp_path):
     # Tasks are done in any order: the exit in the first task may come after the page.
     pages = textwrap.dedent(
