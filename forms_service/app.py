@@ -97,7 +97,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from forms_service.definitions.watch import WatchedDefinition
         from forms_service.views import preview as preview_views
 
-        preview_views.init_app(app, WatchedDefinition(Path(preview)))
+        preview_views.init_app(app, WatchedDefinition(Path(preview), advice=preview_views.advice))
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For (rate limits).
         app.wsgi_app = ProxyFix(

@@ -24,6 +24,7 @@ from forms_service.data import DATABASE_ERRORS
 from forms_service.data.sealing import KEY_ID, SealingError, new_key_setting
 from forms_service.data.staff import API_TOKEN_LIFETIME
 from forms_service.definitions.loader import definition_files, load_definitions
+from forms_service.definitions.proofs import prove
 from forms_service.journey.map import FORMATS as MAP_FORMATS
 from forms_service.journey.map import GraphvizMissing, RenderFailed, journey_map
 from forms_service.journey.map import render as render_map
@@ -156,13 +157,18 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
         )
     warnings: list = []
     forms, problems = load_definitions(files, warnings)
+    unsendable = set()  # forms that load but that nobody could send
     for form in forms.values():  # advice: the form still loads
         warnings += retention_warnings(form)
+        for finding in prove(form):  # what the solver proves about its conditions
+            (warnings if finding.warning else problems).append(finding)
+            if not finding.warning:
+                unsendable.add(form.id)
     for problem in sorted(problems + warnings, key=lambda p: (p.file, p.line, p.col)):
         click.echo(str(problem))
     bad_files = len({p.file for p in problems})
     click.echo(
-        f"{len(files)} file(s) checked: {len(forms)} form(s) ok, "
+        f"{len(files)} file(s) checked: {len(forms) - len(unsendable)} form(s) ok, "
         f"{len(problems)} problem(s) in {bad_files} file(s)"
         + (f", {len(warnings)} warning(s)" if warnings else "")
         + (" (--strict: warnings fail)." if strict and warnings else "."),

@@ -122,14 +122,29 @@ def test_warnings_are_listed_in_the_banner(make_app, tmp_path):
     path = tmp_path / "court-recording-request.yaml"
     shutil.copy(CONTRACT / "court-recording-request.yaml", path)  # a page with no title:
     app = make_app(PREVIEW_DEFINITION=path, FORMS_DEFINITIONS_DIR=tmp_path / "none")
-    page = (
-        app.test_client()
-        .get("/court-recording-request/", follow_redirects=True)
-        .get_data(as_text=True)
-    )
-    assert "Warnings about the definition (1)" in page
+    client = app.test_client()
+    page = client.get("/court-recording-request/", follow_redirects=True).get_data(as_text=True)
+    assert "What check found in the definition (1)" in page
     [warning] = CODE.findall(page)
     assert warning.startswith(f"{path}:55:5: warning: Page &#39;what-you-need&#39; has 2 questions")
+
+
+def test_what_the_solver_proves_is_in_the_banner_too(make_app, tmp_path):
+    path = tmp_path / "form.yaml"
+    path.write_text(
+        "id: proved\nversion: 1\ntitle: Proved\nretention_days: 30\n"
+        "submission_retention_days: 365\npages:\n"
+        "  - id: age\n    questions:\n      - {id: years, type: number, label: Age}\n"
+        '  - id: too-young\n    type: exit\n    when: "years < 18"\n    title: Too young\n'
+        '  - id: guardian\n    when: "years < 16"\n'
+        "    questions:\n      - {id: guardian_name, type: text, label: Guardian}\n",
+        "utf-8",
+    )
+    app = make_app(PREVIEW_DEFINITION=path, FORMS_DEFINITIONS_DIR=tmp_path / "none")
+    page = app.test_client().get("/proved/", follow_redirects=True).get_data(as_text=True)
+    [finding] = [code.replace("&#39;", "'") for code in CODE.findall(page)]
+    assert finding.startswith(f"{path}:15:")
+    assert "Page 'guardian' can never be shown" in finding
 
 
 def test_start_again_forgets_the_answers(author):

@@ -1008,6 +1008,10 @@ class Expression:
 
     source: str
     root: ExprNode
+    # Where the expression's YAML value starts in its file (0: not from a file), so the
+    # checker's proofs can point at it; not part of what the expression means.
+    line: int = field(default=0, compare=False)
+    col: int = field(default=0, compare=False)
 
     def names(self) -> frozenset[str]:
         """Every question id the expression reads, including those of repeat items."""

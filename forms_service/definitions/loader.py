@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -390,6 +390,8 @@ class _DefinitionReader:
             line, col = _position_in(node, exc.offset)
             self.report(line, col, f"In {what}: {exc.message}")
             return None
+        line, col = _position_in(node, 0)
+        expression = replace(expression, line=line, col=col)
         if defer:
             self.deferred.append(_Deferred(node, self.position, expression, repeat=self.repeat))
         return expression

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from forms_service.definitions.loader import (
@@ -24,8 +25,15 @@ from forms_service.definitions.model import Form
 class WatchedDefinition:
     """The latest reading of one definition: a form or the problems that stop it loading."""
 
-    def __init__(self, path: Path | None = None, text: str | None = None, name: str = "") -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        text: str | None = None,
+        name: str = "",
+        advice: Callable[[Form], list[Problem]] | None = None,
+    ) -> None:
         self.path = path
+        self.advice = advice  # what `check` adds about a form that loads (its proofs)
         self.text = text  # a definition given as text (uploaded), not read from a file
         self.name = name or (str(path) if path else "<definition>")
         self.form: Form | None = None
@@ -65,6 +73,8 @@ class WatchedDefinition:
                     form = load_form_bytes(source, self.name, warnings)
                 except DefinitionError as error:
                     problems = list(error.problems)
+                if form is not None and self.advice is not None:
+                    warnings += self.advice(form)
             snapshot = dict(form.snapshot) if form is not None else None
             changed = snapshot != self._snapshot or problems != self.problems
             if changed:

@@ -124,7 +124,7 @@ def _watched(entry: dict[str, Any]) -> WatchedDefinition:
 def _loaded(text: str, name: str) -> WatchedDefinition:
     """An uploaded definition, loaded once per process (pages of a preview ask each time;
     the largest real form takes tens of milliseconds to load). Read only once loaded."""
-    watched = WatchedDefinition(text=text, name=name)
+    watched = WatchedDefinition(text=text, name=name, advice=preview.advice)
     watched.refresh()
     return watched
 

@@ -31,9 +31,13 @@ from flask import (
 from flask_babel import gettext
 
 from forms_service.clock import utcnow
+from forms_service.definitions.loader import Problem
+from forms_service.definitions.model import Form
+from forms_service.definitions.proofs import prove
 from forms_service.definitions.watch import WatchedDefinition
 from forms_service.journey import START, Place
 from forms_service.journey.examples import fill_with_examples
+from forms_service.retention import retention_warnings
 from forms_service.views.common import get_form, today, unsent_pdf
 from forms_service.views.session_drafts import (
     PREVIEW_NOTICE,
@@ -48,6 +52,13 @@ from forms_service.views.session_drafts import (
 bp = Blueprint("preview", __name__)
 
 ALWAYS_SERVED = {"static", "assets", "preview.revision"}  # even while the file has problems
+
+
+def advice(form: Form) -> list[Problem]:
+    """What `forms-service check` says about a form that loads besides the loader's
+    warnings: retention advice and what the solver proves (a page never shown, a form
+    nobody can send...). The banner lists them with the warnings."""
+    return retention_warnings(form) + prove(form)
 
 
 def init_app(app: Flask, watched: WatchedDefinition) -> None:
