@@ -165,6 +165,40 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
     sys.exit(1 if problems or (strict and warnings) else 0)
 
 
+@cli.command("test-journeys", cls=AdminCommand, with_appcontext=False)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--browser",
+    is_flag=True,
+    help="Also run axe-core in Chromium on every page, with and without errors shown.",
+)
+def test_journeys(paths: tuple[Path, ...], browser: bool) -> None:
+    """Generate journeys through each form (each branch of each condition, each exit,
+    repeats with 1 and most items) and drive them through the real app.
+
+    Prints the pages each journey reached. Runs on a throw-away database with a secret
+    key made for the run: needs no setting. Exits 1 when a journey fails or a definition
+    has errors.
+    """
+    from forms_service.testing.journeys import run
+
+    for path in paths:
+        if not path.exists():
+            raise click.UsageError(
+                f"{path}: no such file or folder. Give a form definition (.yaml) or a folder "
+                "of them.",
+                click.get_current_context(),
+            )
+    files = definition_files(list(paths))
+    if not files:
+        raise click.UsageError(
+            f"no .yaml or .yml files in {', '.join(map(str, paths))}. Give a form definition "
+            "or a folder of them.",
+            click.get_current_context(),
+        )
+    sys.exit(run(files, browser, click.echo))
+
+
 @cli.command("init-db", cls=AdminCommand)
 @with_appcontext
 def init_db() -> None:
