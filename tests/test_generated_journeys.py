@@ -18,6 +18,12 @@ FILES = sorted(FORMS_DIR.glob("*.yaml")) + sorted(CONTRACT.glob("*.yaml"))
 SUMMARY = re.compile(r"(\d+) journey\(s\), 0 failed; (\d+) page\(s\) shown with errors")
 
 
+@pytest.fixture(autouse=True)
+def compiled_templates(template_cache, monkeypatch):
+    """The suite's compiled templates, not the user's cache folder."""
+    monkeypatch.setenv("TEMPLATE_CACHE_DIR", str(template_cache))
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_every_generated_journey_runs_through_the_app(path):
     result = CliRunner().invoke(cli, ["test-journeys", str(path)])
