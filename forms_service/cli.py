@@ -19,7 +19,7 @@ from werkzeug.serving import run_simple
 
 from forms_service.app import create_app
 from forms_service.clock import utcnow
-from forms_service.config import PROJECT_ROOT, ConfigError
+from forms_service.config import PROJECT_ROOT, ConfigError, tool_template_cache
 from forms_service.data import DATABASE_ERRORS
 from forms_service.data.sealing import KEY_ID, SealingError, new_key_setting
 from forms_service.data.staff import API_TOKEN_LIFETIME
@@ -126,21 +126,9 @@ def cli() -> None:
     """forms-service: accessible online forms from YAML definitions."""
 
 
-@cli.command("check", with_appcontext=False)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--strict",
-    is_flag=True,
-    help="Fail (exit 1) on warnings too, not only on errors: for CI before publishing.",
-)
-def check(paths: tuple[Path, ...], strict: bool) -> None:
-    """Check form definitions and print every problem as file:line:col: message.
-
-    Errors (the form cannot run: the service leaves it out) exit 1. Warnings (style,
-    likely mistakes; the form is served) are printed as file:line:col: warning: ... and
-    exit 0, unless --strict. Needs no database, secret key or other setting.
-    """
-    targets = list(paths) or [PROJECT_ROOT / "form_definitions"]
+def given_definitions(targets: list[Path]) -> list[Path]:
+    """The definition files named on the command line (folders: the .yaml files in them);
+    a path that does not exist, or no definition at all, is a usage mistake."""
     for path in targets:
         if not path.exists():
             raise click.UsageError(
@@ -155,6 +143,24 @@ def check(paths: tuple[Path, ...], strict: bool) -> None:
             "definition or a folder of them.",
             click.get_current_context(),
         )
+    return files
+
+
+@cli.command("check", with_appcontext=False)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1) on warnings too, not only on errors: for CI before publishing.",
+)
+def check(paths: tuple[Path, ...], strict: bool) -> None:
+    """Check form definitions and print every problem as file:line:col: message.
+
+    Errors (the form cannot run: the service leaves it out) exit 1. Warnings (style,
+    likely mistakes; the form is served) are printed as file:line:col: warning: ... and
+    exit 0, unless --strict. Needs no database, secret key or other setting.
+    """
+    files = given_definitions(list(paths) or [PROJECT_ROOT / "form_definitions"])
     warnings: list = []
     forms, problems = load_definitions(files, warnings)
     unsendable = set()  # forms that load but that nobody could send
@@ -217,6 +223,26 @@ def map_command(path: Path, output: Path | None) -> None:
     target = output or Path(f"{form.id}.svg")
     target.write_bytes(drawing)
     click.echo(f"Journey map of {form.id} written to {target}", err=True)
+
+
+@cli.command("test-journeys", cls=AdminCommand, with_appcontext=False)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--browser",
+    is_flag=True,
+    help="Also run axe-core in Chromium on every page, with and without errors shown.",
+)
+def test_journeys(paths: tuple[Path, ...], browser: bool) -> None:
+    """Generate journeys through each form (each branch of each condition, each exit,
+    repeats with 1 and most items) and drive them through the real app.
+
+    Prints the pages each journey reached. Runs on a throw-away database with a secret
+    key made for the run: needs no setting. Exits 1 when a journey fails or a definition
+    has errors.
+    """
+    from forms_service.testing.journeys import run
+
+    sys.exit(run(given_definitions(list(paths)), browser, click.echo))
 
 
 @cli.command("init-db", cls=AdminCommand)
@@ -475,6 +501,7 @@ def preview_settings(path: Path, folder: Path) -> dict[str, Any]:
         "PREVIEW_DEFINITION": path.resolve(),
         "SMTP_HOST": "",  # emails are written to the preview's outbox, never sent
         "SESSION_COOKIE_NAME": "forms_preview_session",
+        "TEMPLATE_CACHE_DIR": tool_template_cache(),
     }
 
 

@@ -75,7 +75,7 @@ class TextType(QuestionType):
         value = transformed(question, value)  # stored answers are already transformed
         pattern = question.setting("pattern")
         if pattern and not patterns.fullmatch(pattern, value):
-            sample = pattern_example(pattern)
+            sample = pattern_example(pattern, low)
             sample = transformed(question, sample) if sample is not None else None
             fits = (
                 sample is not None
@@ -119,8 +119,10 @@ class _CannotSample(Exception):
     """A part of a pattern that pattern_example does not sample."""
 
 
-def pattern_example(pattern: str) -> str | None:
-    """A short text matching a simple `pattern`, or None when it is not simple.
+def pattern_example(pattern: str, min_length: int = 1) -> str | None:
+    """A short text matching a simple `pattern`, at least `min_length` long where the
+    pattern's repeats allow (`[0-9]+` with min_length 6 gives "000000"), or None when the
+    pattern is not simple.
 
     Reads the pattern with re's own parser (re._parser: private, but it is what re.compile
     runs, so the pattern is read exactly as it is matched) and takes the first choice
@@ -129,7 +131,10 @@ def pattern_example(pattern: str) -> str | None:
     with the engine that checks answers (patterns.fullmatch) anyway.
     """
     try:
-        text = _sample(sre_parser.parse(pattern))
+        parsed = sre_parser.parse(pattern)
+        text = _sample(parsed)
+        if len(text) < min_length:  # repeat the first open-ended repeat more, if any
+            text = _sample(parsed, [min_length - len(text)])
         return text if patterns.fullmatch(pattern, text) else None
     except (_CannotSample, re.error, patterns.PatternError, patterns.EngineError, RecursionError):
         return None
@@ -142,7 +147,10 @@ _CATEGORY_SAMPLES = {
 }
 
 
-def _sample(items: Iterable[tuple[Any, Any]]) -> str:
+def _sample(items: Iterable[tuple[Any, Any]], more: list[int] | None = None) -> str:
+    """The first choice everywhere and the fewest repeats; `more` ([n]): n more repeats,
+    taken by the first repeats that allow them (counted down as they are used)."""
+    more = more if more is not None else [0]
     text = ""
     for op, arg in items:
         if op is sre_constants.LITERAL:
@@ -152,12 +160,14 @@ def _sample(items: Iterable[tuple[Any, Any]]) -> str:
         elif op is sre_constants.IN:
             text += _sample_class(arg)
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-            low, _, item = arg
-            text += _sample(item) * low
+            low, high, item = arg
+            extra = min(more[0], high - low)
+            more[0] -= extra
+            text += _sample(item) * (low + extra)
         elif op is sre_constants.SUBPATTERN:
-            text += _sample(arg[-1])
+            text += _sample(arg[-1], more)
         elif op is sre_constants.BRANCH:
-            text += _sample(arg[1][0])
+            text += _sample(arg[1][0], more)
         elif op is sre_constants.AT:
             continue  # ^ and $: fullmatch anchors anyway; others fail the final check
         else:

@@ -28,37 +28,19 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, expect
-from playwright.sync_api import Error as PlaywrightError
 
 from forms_service.data.sealing import new_key_setting
+from forms_service.testing import axe as shared_axe
+from forms_service.testing.axe import (  # noqa: F401 (tests import them from here)
+    AXE_SOURCE,
+    AXE_TAGS,
+    CHROMIUM_ARGS,
+    RUN_AXE,
+    format_violations,
+)
 from tests.live import serving
 
 PROJECT = Path(__file__).resolve().parents[2]
-AXE_SOURCE = PROJECT / "forms_service" / "static" / "vendor" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Loads the app's copy of axe-core once per page (a <script src> is allowed by the CSP where
-# inline code is not), then runs it: one round trip per page.
-RUN_AXE = """async ([url, options]) => {
-  if (typeof window.axe !== "object") {
-    await new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = url;
-      script.onload = resolve;
-      script.onerror = () => reject(new Error("could not load " + url));
-      document.head.append(script);
-    });
-  }
-  return axe.run(document, options);
-}"""
 # Pages checked and known GOV.UK Frontend findings tolerated, for the end-of-run summary.
 AXE_STATS: dict[str, Any] = {"pages": 0, "tolerated": set()}
 ANSWER_KEYS = {
@@ -97,12 +79,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Always the system Chromium: Playwright cannot download its own browsers here."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-        "headless": True,
-        "args": CHROMIUM_ARGS,
-    }
+    return {**browser_type_launch_args, **shared_axe.chromium_launch_args()}
 
 
 @pytest.fixture(scope="session")
@@ -171,109 +148,20 @@ def stop_pages(app, form_id: str) -> set[str]:
 # -- axe-core --------------------------------------------------------------------------------
 
 
-class Axe:
-    """Runs axe-core 4.14 (the npm build the app vendors) on a page and fails on violations.
-
-    The pages' Content-Security-Policy refuses inline scripts, so `add_script_tag(path=...)`
-    is blocked; the same file is loaded from the app's own static folder instead (allowed as
-    'self', and compiled once thanks to the browser cache), or evaluated through the DevTools
-    protocol when the app does not serve it. The app's real headers stay in force.
-    A page shown with JavaScript off cannot run axe (its timers never fire), so its DOM is
-    copied, without scripts, into a JavaScript-on page on the same origin and checked there.
-    """
-
-    SERVED_AT = "/static/vendor/axe.min.js"
+class Axe(shared_axe.Axe):
+    """axe-core on a page (forms_service.testing.axe, which `test-journeys --browser` uses
+    too); a violation fails the test."""
 
     def __init__(self, browser: Browser, base_url: str) -> None:
-        if not AXE_SOURCE.exists():
-            pytest.fail(f"{AXE_SOURCE} is missing: run `make assets` first")
-        self.browser = browser
-        self.base_url = base_url
-        self._url = ""
-        self._mirror: Page | None = None
-        self._mirror_context: BrowserContext | None = None
-        self._mirror_html = ""
+        try:
+            super().__init__(browser, base_url, AXE_STATS)
+        except shared_axe.AxeMissing as missing:
+            pytest.fail(str(missing))
 
     def check(self, page: Page, *, javascript: bool = True) -> None:
-        self._url = page.url
-        target = page if javascript else self._mirror_of(page)
-        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-        try:
-            results = target.evaluate(RUN_AXE, [self.SERVED_AT, options])
-        except PlaywrightError as error:
-            if "could not load" not in str(error):
-                raise
-            target.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
-            results = target.evaluate(RUN_AXE, [self.SERVED_AT, options])
-        AXE_STATS["pages"] += 1
-        violations = [v for v in map(self._without_known, results["violations"]) if v["nodes"]]
+        violations = self.violations(page, javascript=javascript)
         if violations:
             pytest.fail(format_violations(violations, page.url, page.title()), pytrace=False)
-
-    def _without_known(self, violation: dict[str, Any]) -> dict[str, Any]:
-        """Drop the one known, deliberate GOV.UK Frontend finding (see _govuk_conditional)."""
-        nodes = []
-        for node in violation["nodes"]:
-            if _govuk_conditional(violation["id"], node):
-                AXE_STATS["tolerated"].add(f"{urlsplit(self._url).path} {node['target'][0]}")
-            else:
-                nodes.append(node)
-        return {**violation, "nodes": nodes}
-
-    def _mirror_of(self, page: Page) -> Page:
-        self._mirror_html = re.sub(r"(?is)<script\b[^>]*>.*?</script\s*>", "", page.content())
-        if self._mirror is None:
-            self._mirror_context = self.browser.new_context(base_url=self.base_url)
-            self._mirror = self._mirror_context.new_page()
-            self._mirror.route(
-                "**/__axe_mirror__",
-                lambda route: route.fulfill(
-                    status=200, content_type="text/html; charset=utf-8", body=self._mirror_html
-                ),
-            )
-        self._mirror.goto("/__axe_mirror__")
-        return self._mirror
-
-    def close(self) -> None:
-        if self._mirror_context is not None:
-            self._mirror_context.close()
-
-
-def _govuk_conditional(rule: str, node: Mapping[str, Any]) -> bool:
-    """aria-expanded on a GOV.UK radio or checkbox that reveals a question, and nothing else.
-
-    GOV.UK Frontend's JavaScript sets aria-expanded on these inputs on purpose: screen
-    readers announce it and user research found it helps, although ARIA does not allow it on
-    role radio/checkbox (alphagov/govuk-frontend#979, #1991; the change was declined in
-    #2823). Any other attribute, rule or element still fails the test.
-    """
-    if rule != "aria-allowed-attr":
-        return False
-    html = node.get("html", "")
-    if (
-        not re.search(r'class="govuk-(radios|checkboxes)__input"', html)
-        or "aria-controls=" not in html
-    ):
-        return False
-    checks = [c for key in ("any", "all", "none") for c in node.get(key, [])]
-    allowed = re.compile(r'ARIA attribute is not allowed: aria-expanded="(true|false)"')
-    return bool(checks) and all(allowed.fullmatch(c.get("message", "")) for c in checks)
-
-
-def format_violations(violations: Sequence[Mapping[str, Any]], url: str, title: str) -> str:
-    lines = [f"axe-core: {len(violations)} accessibility violation(s) on {url} ({title!r})"]
-    for v in violations:
-        lines.append(f"- {v['id']} [{v.get('impact') or 'n/a'}]: {v['help']}")
-        lines.append(f"  {v.get('helpUrl', '')}")
-        for node in v["nodes"]:
-            target = " ".join(str(t) for t in node["target"])
-            lines.append(f"  at {target}")
-            html = " ".join(str(node.get("html", "")).split())
-            lines.append(f"     {html[:240]}")
-            summary = (node.get("failureSummary") or "").replace("\n", " ").strip()
-            if summary:
-                lines.append(f"     {summary}")
-    return "\n".join(lines)
 
 
 @pytest.fixture
