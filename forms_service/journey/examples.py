@@ -15,8 +15,7 @@ from typing import Any
 
 from forms_service.definitions.model import Form
 from forms_service.journey.changes import with_answers, with_repeat_done
-from forms_service.journey.reader import ONLINE
-from forms_service.journey.route import CANNOT_START, COMPLETE, Journey, SavedAnswers, Step, chosen
+from forms_service.journey.route import COMPLETE, Journey, SavedAnswers, Step, chosen
 from forms_service.journey.runner import PREVIEW, Runner
 from forms_service.question_types import question_type
 
@@ -32,7 +31,7 @@ class Filled:
     reason: str = ""  # "exit", "no_example", "rules", "stuck"; "" when complete
 
 
-def fill_with_examples(form: Form, today: datetime.date, channel: str = ONLINE) -> Filled:
+def fill_with_examples(form: Form, today: datetime.date) -> Filled:
     """Answer every page on the route with example answers, from no answers at all.
 
     An example that leads to an exit page is swapped for another option of the question
@@ -40,7 +39,7 @@ def fill_with_examples(form: Form, today: datetime.date, channel: str = ONLINE) 
     answers where some choice does; an exit no choice avoids is where it stops."""
     avoid: set[tuple[str, str]] = set()
     while True:
-        filled = _walk(form, today, channel, avoid)
+        filled = _walk(form, today, avoid)
         if filled.reason != "exit" or filled.stopped_at is None:
             return filled
         cause = Runner(form, filled.saved, today=today, mode=PREVIEW).exit_cause(filled.stopped_at)
@@ -79,11 +78,11 @@ def _choices(question: Any) -> list[Any]:
     return []
 
 
-def _walk(form: Form, today: datetime.date, channel: str, avoid: set[tuple[str, str]]) -> Filled:
+def _walk(form: Form, today: datetime.date, avoid: set[tuple[str, str]]) -> Filled:
     saved: SavedAnswers = {}
     for _ in range(MAX_STEPS):
-        journey = Journey(form, saved, today=today, channel=channel)
-        step = _step_to_answer(journey)
+        runner = Runner(form, saved, today=today, mode=PREVIEW)  # what a citizen sees
+        journey, step = runner.journey, runner.step_to_answer()
         if step is None:
             complete = journey.outcome == COMPLETE
             return Filled(
@@ -98,16 +97,6 @@ def _walk(form: Form, today: datetime.date, channel: str, avoid: set[tuple[str, 
             return Filled(saved, step, "rules" if step.add_another else "stuck")
         saved = after
     return Filled(saved, None, "stuck")
-
-
-def _step_to_answer(journey: Journey) -> Step | None:
-    """The first step still needing an answer: on the route, else the first open task's."""
-    if journey.next_step is not None:
-        return journey.next_step
-    for task in journey.tasks:
-        if task.next_step is not None and task.status != CANNOT_START:
-            return task.next_step
-    return None
 
 
 def _answered(journey: Journey, step: Step, avoid: set[tuple[str, str]]) -> SavedAnswers | None:

@@ -34,7 +34,7 @@ from forms_service.definitions.expressions import (
 )
 from forms_service.definitions.model import Form, Question
 from forms_service.journey.changes import with_answers, with_repeat_done
-from forms_service.journey.route import CANNOT_START, EXITED, Step, chosen
+from forms_service.journey.route import EXITED, Step, chosen
 from forms_service.journey.runner import Runner
 from forms_service.question_types import Invalid, question_type
 
@@ -360,13 +360,7 @@ class _Search:
         return None
 
     def next_step(self, runner: Runner) -> Step | None:
-        journey = runner.journey
-        if journey.next_step is not None:
-            return journey.next_step
-        for task in journey.tasks:
-            if task.next_step is not None and task.status != CANNOT_START:
-                return task.next_step
-        return None
+        return runner.step_to_answer()
 
     def focus(self, goal: tuple[str, str]) -> set[str]:
         """The questions worth varying for a goal: those its page's condition names and

@@ -119,6 +119,17 @@ class Runner:
             return TASK_LIST
         return self.landing()
 
+    def step_to_answer(self) -> Step | None:
+        """The first step still needing an answer: on the route (an exit page included),
+        else the first task's that can be started; None when nothing is left to answer."""
+        journey = self.journey
+        if journey.next_step is not None:
+            return journey.next_step
+        for task in journey.tasks:
+            if task.next_step is not None and task.status != CANNOT_START:
+                return task.next_step
+        return None
+
     def start(self) -> Place:
         """Where the start page's button goes (or where a form with no start page opens)."""
         if self.journey.route:

@@ -14,7 +14,6 @@ import re
 import secrets
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from forms_service.definitions.model import Form
 from forms_service.journey.route import Step
 from forms_service.journey.routes_cover import PlannedJourney, cover
 from forms_service.question_types import question_type
+from forms_service.testing.server import serving
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ERROR_MESSAGE = re.compile(r'govuk-error-message">\s*<span[^>]*>[^<]*</span>([^<]*)')
@@ -412,26 +412,6 @@ def browser_agents() -> Iterator[Callable[[Any], Any]]:
             yield agent_for
         finally:
             browser.close()
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Serve an app on a free loopback port for the duration of the block: yields its URL."""
-    from werkzeug.serving import WSGIRequestHandler, make_server
-
-    class Quiet(WSGIRequestHandler):
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            pass
-
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
-    thread = threading.Thread(target=server.serve_forever, name="journeys-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def run(files: list[Path], browser: bool, echo: Callable[[str], None]) -> int:
