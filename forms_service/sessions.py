@@ -94,7 +94,10 @@ class DatabaseSessionInterface(SessionInterface):
         # `touch` seconds, and the session kept that much longer, so it never ends before
         # the timeout warning's countdown (which restarts on each page) says it will.
         touch = min(60, idle // 10)
-        expires = now + datetime.timedelta(seconds=idle + touch)
+        # The page's countdown starts when the page arrives, a moment after `now`: the
+        # session lasts at least GRACE_SECONDS longer, so Continue pressed on the
+        # countdown's last second (on a slow phone, a busy server) still finds it.
+        expires = now + datetime.timedelta(seconds=idle + max(touch, GRACE_SECONDS))
         store = app.extensions["store"]
         if session.replaced_key:
             store.delete_web_session(session.replaced_key)
@@ -117,6 +120,9 @@ class DatabaseSessionInterface(SessionInterface):
             samesite=app.config["SESSION_COOKIE_SAMESITE"],
             path="/",
         )
+
+
+GRACE_SECONDS = 5
 
 
 def _due(seen: str | None, now: datetime.datetime, touch: int) -> bool:
