@@ -19,7 +19,8 @@ run: install assets translations run-deps db
 	FORMS_SERVICE_ENV=$${FORMS_SERVICE_ENV:-development} $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --preload --workers 2 --threads 4 --access-logfile - "forms_service:create_app()"
 
 # Unit, integration and browser tests on SQLite, then the integration tests again on a
-# throwaway PostgreSQL server (the production database) on loopback.
+# throwaway PostgreSQL server (the production database) on loopback, except those marked
+# same_on_every_database (pyproject.toml): their subject is not the database.
 # The PostgreSQL pass runs beside the SQLite one; both run in several processes
 # (pytest-xdist, a file per process at a time; each PostgreSQL worker has its own database,
 # tests/conftest.py). The browser journeys wait on the browser much of the time, so the
@@ -29,7 +30,8 @@ test: install assets translations system-deps
 	$(BIN)/forms-service check form_definitions
 	@mkdir -p instance; \
 	scripts/with-postgres.sh $(BIN)/pytest tests --ignore=tests/unit --ignore=tests/e2e \
-	  -p no:cacheprovider -n 2 --dist loadfile > instance/postgres-tests.log 2>&1 & postgres=$$!; \
+	  -m "not same_on_every_database" -p no:cacheprovider -n 2 --dist loadfile \
+	  > instance/postgres-tests.log 2>&1 & postgres=$$!; \
 	$(BIN)/pytest -n 3 --dist loadfile; sqlite=$$?; \
 	wait $$postgres; postgres=$$?; \
 	echo "== Integration tests on PostgreSQL"; cat instance/postgres-tests.log; \

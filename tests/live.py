@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from forms_service.testing.server import serving
+from forms_service.testing.server import QuietHandler, serving
 
-__all__ = ["CSRF", "Visitor", "serving"]  # serving: the package's loopback server
+__all__ = ["CSRF", "QuietHandler", "Visitor", "serving"]  # the package's loopback server
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

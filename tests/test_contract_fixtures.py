@@ -24,6 +24,10 @@ from forms_service.definitions.loader import load_form_file
 from .citizen import Citizen
 from .conftest import ROOT
 
+# Definitions written from the contract: what loads and how the pages read, not how the
+# database keeps them (the real forms' journeys run on PostgreSQL in test_pages.py).
+pytestmark = pytest.mark.same_on_every_database
+
 CONTRACT = ROOT / "tests" / "fixtures" / "contract"
 # An answer placeholder the service did not fill, as a citizen would see it.
 RAW_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)?\}")

@@ -12,6 +12,9 @@ from forms_service.journey.map import journey_map
 from forms_service.passwords import hash_password
 from tests.staff import PASSWORD, add_caseworker_and_admin, signed_in
 
+# The picture and the outline of a definition; the database only signs staff in.
+pytestmark = pytest.mark.same_on_every_database
+
 PRISON = "prison-visit-booking"
 CICA = "criminal-injuries-compensation"
 LPA = "lasting-power-of-attorney"

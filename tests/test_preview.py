@@ -15,6 +15,9 @@ from forms_service.cli import cli, preview_settings
 from .citizen import Citizen
 from .conftest import FORMS_DIR, ROOT
 
+# Preview keeps nothing: the CLI's preview has a throwaway SQLite database of its own.
+pytestmark = pytest.mark.same_on_every_database
+
 PRISON = FORMS_DIR / "prison-visit-booking.yaml"
 CONTRACT = ROOT / "tests" / "fixtures" / "contract"
 CODE = re.compile(r"<code>([^<]*)</code>")

@@ -21,6 +21,9 @@ from tests.citizen import Citizen, page_fields
 from tests.conftest import FORMS_DIR
 from tests.prison_visit import FORM
 
+# The words on the pages: the same whichever database keeps the draft.
+pytestmark = pytest.mark.same_on_every_database
+
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}|<[^>]+>|%%")
 MONTHS = [datetime.date(2024, m, 1).strftime("%B") for m in range(1, 13)]
 # Read by assistive technology, as well as the page text.
