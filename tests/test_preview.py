@@ -205,3 +205,15 @@ def test_cli_preview_on_a_port_in_use_is_one_line(tmp_path):
     assert result.exit_code == 1, result.output
     assert f"Port {port} is in use" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_journey_map_of_the_file_is_a_click_away(author):
+    path, citizen, app = author
+    page = citizen.get("/prison-visit-booking/", follow_redirects=True).get_data(as_text=True)
+    assert 'href="/preview/map"' in page and "See its journey map" in page
+    drawn = citizen.get("/preview/map").get_data(as_text=True)
+    assert "<svg" in drawn and "Exit page: the journey ends here" in drawn
+    assert 'href="/prison-visit-booking/"' in drawn  # back to the form
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("This prison is not available", "Prison not on the list"), "utf-8")
+    assert "Prison not on the list" in citizen.get("/preview/map").get_data(as_text=True)

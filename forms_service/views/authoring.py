@@ -22,7 +22,8 @@ from flask_babel import gettext
 from forms_service.clock import utcnow
 from forms_service.definitions.watch import WatchedDefinition
 from forms_service.roles import ADMIN, AUTHOR
-from forms_service.views import form_pages, journey_maps, preview
+from forms_service.views import form_pages, preview
+from forms_service.views.common import map_page
 from forms_service.views.session_drafts import PREVIEWS, AuthorPreview
 from forms_service.views.staff_access import audit, current_staff, staff_required
 
@@ -141,7 +142,11 @@ def remove(ref: str):
 @form_bp.get("/map")
 def uploaded_map():
     """The journey map of the uploaded definition, as published forms have theirs."""
-    return journey_maps.map_page(g.author_preview.watched.form)
+    return map_page(
+        g.author_preview.watched.form,
+        url_for("authoring.index"),
+        gettext("Your uploaded definitions"),
+    )
 
 
 @form_bp.url_value_preprocessor

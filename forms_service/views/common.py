@@ -6,19 +6,31 @@ Blueprints import this module, never each other.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, render_template
 from flask_babel import force_locale, gettext
+from markupsafe import Markup
 
 from forms_service.clock import today_in_london
 from forms_service.data import Store, Submission
 from forms_service.definitions.model import Form
 from forms_service.exports import submission_pdf
+from forms_service.journey.map import (
+    GraphvizMissing,
+    RenderFailed,
+    describe,
+    inline_svg,
+    journey_map,
+    render,
+)
 from forms_service.rendition import StoredSubmission
 from forms_service.views.service_info import setting
+
+log = logging.getLogger(__name__)
 
 
 def store() -> Store:
@@ -81,4 +93,32 @@ def _pdf_renderer(language: str, assignee: str | None) -> Callable[[StoredSubmis
         gettext=gettext,
         assignee=assignee,
         language=language,
+    )
+
+
+def map_page(form: Form, back: str, back_text: str) -> str:
+    """A form's journey map page: the picture (when Graphviz draws it) and the outline
+    (staff's Forms pages, a definition an author uploaded, forms-service preview)."""
+    journey = journey_map(form, gettext)
+    picture, missing = None, False
+    try:
+        # Graphviz escapes every text of the SVG (the labels were escaped for DOT too), and
+        # inline_svg refuses any element or attribute dot does not draw with: no script,
+        # link or style, so the page's CSP stands.
+        svg = inline_svg(render(journey, "svg", gettext).decode("utf-8"))
+        picture = Markup(svg)  # noqa: S704
+    except GraphvizMissing:
+        missing = True
+    except RenderFailed as error:
+        log.warning("journey map of %s not drawn: %s", form.id, error)
+    return render_template(
+        "staff/form_map.html",
+        journey=None,
+        form=None,
+        map=journey,
+        description=describe(journey, gettext),
+        picture=picture,
+        missing=missing,
+        back=back,
+        back_text=back_text,
     )

@@ -9,21 +9,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, g, render_template
+from flask import Blueprint, abort, current_app, g, render_template, url_for
 from flask_babel import gettext
-from markupsafe import Markup
 
 from forms_service.data import StaffUser
 from forms_service.definitions.model import Form
-from forms_service.journey.map import (
-    GraphvizMissing,
-    RenderFailed,
-    describe,
-    inline_svg,
-    journey_map,
-    render,
-)
 from forms_service.roles import ADMIN, ASSISTED_DIGITAL, AUTHOR
+from forms_service.views.common import map_page
 from forms_service.views.staff_access import staff_required
 
 bp = Blueprint("maps", __name__, url_prefix="/staff/forms")
@@ -54,30 +46,4 @@ def form_map(form_id: str):
     form = next((f for f in mappable_forms(g.staff) if f.id == form_id), None)
     if form is None:
         abort(404)
-    return map_page(form)
-
-
-def map_page(form: Form) -> str:
-    """A form's journey map page: the picture (when Graphviz draws it) and the outline.
-    Also for a definition a form author uploaded (views/authoring.py)."""
-    journey = journey_map(form, gettext)
-    picture, missing = None, False
-    try:
-        # Graphviz escapes every text of the SVG (the labels were escaped for DOT too), and
-        # inline_svg refuses any element or attribute dot does not draw with: no script,
-        # link or style, so the page's CSP stands.
-        svg = inline_svg(render(journey, "svg", gettext).decode("utf-8"))
-        picture = Markup(svg)  # noqa: S704
-    except GraphvizMissing:
-        missing = True
-    except RenderFailed as error:
-        log.warning("journey map of %s not drawn: %s", form.id, error)
-    return render_template(
-        "staff/form_map.html",
-        journey=None,
-        form=None,
-        map=journey,
-        description=describe(journey, gettext),
-        picture=picture,
-        missing=missing,
-    )
+    return map_page(form, url_for("maps.index"), gettext("Forms"))

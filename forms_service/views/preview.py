@@ -38,7 +38,7 @@ from forms_service.definitions.watch import WatchedDefinition
 from forms_service.journey import START, Place
 from forms_service.journey.examples import fill_with_examples
 from forms_service.retention import retention_warnings
-from forms_service.views.common import get_form, today, unsent_pdf
+from forms_service.views.common import get_form, map_page, today, unsent_pdf
 from forms_service.views.session_drafts import (
     PREVIEW_NOTICE,
     author_preview,
@@ -96,6 +96,9 @@ def banner() -> dict[str, Any]:
         "preview_notice": g.preview_notice,
         "preview_tools": pages_blueprint() if uploaded else "preview",
         "preview_revision_url": None if uploaded else url_for("preview.revision"),
+        "preview_map_url": (
+            url_for("author_form.uploaded_map") if uploaded else url_for("preview.journey_map_page")
+        ),
     }
 
 
@@ -113,6 +116,14 @@ def revision():
     """The reading of the file the pages show; the banner's script reloads when it moves."""
     watched: WatchedDefinition = current_app.extensions["preview"]
     return jsonify(revision=watched.revision)
+
+
+@bp.get("/preview/map")
+def journey_map_page():
+    """The journey map of the definition previewed, drawn again when the file changes."""
+    watched: WatchedDefinition = current_app.extensions["preview"]
+    form = watched.form
+    return map_page(form, url_for("citizen.start", form_id=form.id), gettext("Back to the form"))
 
 
 def example_answers(form_id: str):

@@ -46,6 +46,9 @@ def test_an_author_previews_a_file_with_example_answers(citizen_at, previewing, 
     expect(author.page).to_have_url(re.compile(r"/prison-visit-booking/check-your-answers$"))
     pdf = author.page.get_by_role("link", name="Download the PDF a caseworker would get")
     expect(pdf).to_have_attribute("href", "/prison-visit-booking/preview/answers.pdf")
+    author.follow(author.page.get_by_role("link", name="See its journey map"))
+    expect(author.page).to_have_title(re.compile(r"^Journey map: Book a prison visit"))
+    author.follow(author.page.get_by_role("link", name="Back to the form"))
     # A mistake saved in the file: the problems, at file:line:col, replace the form.
     path.write_text(path.read_text(encoding="utf-8").replace("\ntitle:", "\ntitel:", 1), "utf-8")
     if javascript:  # the page notices the new reading and reloads itself
