@@ -467,6 +467,31 @@ def bench_startup(tmp: Path) -> tuple[int, dict[str, Timing], int, dict[str, Tim
     return own, small, count, large
 
 
+def bench_proofs(runs: int = 3) -> list[str]:
+    """What `check`'s solver proofs cost per real form, against loading the same file (the
+    baseline, measured here too), in processor time; the proofs' own bound is 2 s a form
+    (forms_service.definitions.proofs.FORM_BUDGET_S)."""
+    from forms_service.definitions.loader import load_form_file
+    from forms_service.definitions.proofs import FORM_BUDGET_S, prove
+
+    lines = [f"check's proofs per form, processor time (median of {runs}; bound {FORM_BUDGET_S} s)"]
+    for path in sorted(DEFINITIONS.glob("*.yaml")):
+        loads, proofs = [], []
+        for _ in range(runs):
+            started = time.process_time()
+            form = load_form_file(path, [])
+            loaded = time.process_time()
+            findings = prove(form)
+            proofs.append(time.process_time() - loaded)
+            loads.append(loaded - started)
+        load_s, proof_s = statistics.median(loads), statistics.median(proofs)
+        lines.append(
+            f"  {path.stem:<34} proofs {proof_s * 1000:7.0f} ms  load {load_s * 1000:5.0f} ms  "
+            f"{ratio(proof_s, load_s)} of loading  {len(findings)} finding(s)"
+        )
+    return lines
+
+
 def run(n: int, warmup: int) -> None:
     began, load_before = time.perf_counter(), load_average()
     with tempfile.TemporaryDirectory(prefix="forms-bench-") as name:
@@ -478,6 +503,7 @@ def run(n: int, warmup: int) -> None:
         keys = AnswerKeys.from_settings(new_key_setting("bench"), new_key_setting())
         sealing = bench_sealing(keys, requests.post["app"]["POST"].median_ms, open_ms)
         pdfs = bench_pdf()
+        proofs = bench_proofs()
     finished = time.perf_counter()
 
     get, post = requests.get, requests.post
@@ -520,6 +546,8 @@ def run(n: int, warmup: int) -> None:
         *sealing,
         "",
         *pdfs,
+        "",
+        *proofs,
         "",
         f"Run took {finished - began:.0f} s (requests {requests_done - began:.0f} s, "
         f"start-up {finished - requests_done:.0f} s).",

@@ -4,7 +4,6 @@ must not be reported: a false warning on a real form is a defect."""
 from __future__ import annotations
 
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -367,11 +366,11 @@ def test_a_tiny_query_timeout_gives_could_not_prove_not_a_finding(tmp_path, monk
     assert all("Could not prove" in p.message for p in found)
 
 
-def test_the_real_forms_are_proved_quickly_and_have_no_findings():
+def test_the_real_forms_have_no_findings():
+    # No finding, so no "could not prove" either: each was proved within the budget (what
+    # that costs is a figure of `make bench`, not a timed test).
     for path in sorted((ROOT / "form_definitions").glob("*.yaml")):
-        started = time.process_time()
         assert proofs.prove(load_form_file(path, [])) == [], path
-        assert time.process_time() - started < 2, path
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "tests/fixtures/contract").glob("*.yaml")))
