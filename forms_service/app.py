@@ -72,7 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         authoring,
         citizen,
         info,
-        journey_maps,
+        maps,
         resume,
         staff,
         two_factor,
@@ -90,14 +90,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(assisted.bp)
     app.register_blueprint(assisted.form_bp)
-    app.register_blueprint(journey_maps.bp)  # /staff/forms: each form's journey map
+    app.register_blueprint(maps.bp)  # /staff/forms: each form's journey map
     app.register_blueprint(authoring.bp)  # form authors preview uploaded definitions
     app.register_blueprint(authoring.form_bp)
     if preview:  # forms-service preview: one definition file, read again when it changes
         from forms_service.definitions.watch import WatchedDefinition
         from forms_service.views import preview as preview_views
+        from forms_service.views import preview_tools
 
-        preview_views.init_app(app, WatchedDefinition(Path(preview), advice=preview_views.advice))
+        preview_views.init_app(app, WatchedDefinition(Path(preview), advice=preview_tools.advice))
     if app.config["TRUSTED_PROXIES"]:
         # Behind a load balancer: take the client address from X-Forwarded-For (rate limits).
         app.wsgi_app = ProxyFix(

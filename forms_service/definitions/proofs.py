@@ -199,11 +199,10 @@ class _Prover:
         facts = []
         if typ.kind is Kind.NUMBER:
             value = _Val("num", none, z3.Real(f"{qid}"))
-            if question.type == "number":
-                for key, test in (("min", lambda v, b: v >= b), ("max", lambda v, b: v <= b)):
-                    bound = question.setting(key)
-                    if isinstance(bound, int | Decimal | float) and not isinstance(bound, bool):
-                        facts.append(test(value.v, z3.RealVal(str(bound))))
+            low, high = qtype.expression_bounds(question)
+            for bound, test in ((low, lambda v, b: v >= b), (high, lambda v, b: v <= b)):
+                if isinstance(bound, int | Decimal | float) and not isinstance(bound, bool):
+                    facts.append(test(value.v, z3.RealVal(str(bound))))
         elif typ.kind is Kind.DATE:
             value = _Val("date", none, z3.Int(f"{qid}"))
             facts.append(z3.And(value.v >= FIRST_DAY, value.v <= LAST_DAY))

@@ -18,6 +18,7 @@ from forms_service.journey.changes import with_answers, with_repeat_done
 from forms_service.journey.route import COMPLETE, Journey, SavedAnswers, Step, chosen
 from forms_service.journey.runner import PREVIEW, Runner
 from forms_service.question_types import question_type
+from forms_service.question_types.answer_types import T
 
 MAX_STEPS = 1000  # a guard: a form needs far fewer steps than this to reach its end
 
@@ -68,12 +69,12 @@ def _find_answer(saved: Any, question_id: str) -> Any:
 
 
 def _choices(question: Any) -> list[Any]:
-    """The answers a choice question can take, as stored (others: none to choose from)."""
-    if question.type in ("radios", "select"):
-        return [option.value for option in question.options]
-    if question.type == "checkboxes":
-        return [[option.value] for option in question.options]
-    if question.type == "yes_no":
+    """The answers a choice question can take, as stored: each option (a list of one for
+    a type that takes several), or true and false (yes/no); none for other questions."""
+    qtype = question_type(question)
+    if question.options:
+        return [[o.value] if qtype.multiple else o.value for o in question.options]
+    if qtype.takes_answer and qtype.expression_type(question) == T.BOOL:
         return [True, False]
     return []
 

@@ -188,6 +188,11 @@ class QuestionType:
     def to_expression(self, question: Question, value: Any) -> Any:
         return value
 
+    def expression_bounds(self, question: Question) -> tuple[Any, Any]:
+        """The least and greatest value conditions can see for an answer (the proofs in
+        `check` use them); None where the type knows no bound."""
+        return None, None
+
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         """The answer for people, as lines (check your answers, PDF, placeholders)."""
         return [] if value in (None, "", []) else [str(value)]

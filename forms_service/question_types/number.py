@@ -64,6 +64,9 @@ class NumberType(QuestionType):
     def to_expression(self, question: Question, value: Any) -> Any:
         return None if value is None else Decimal(str(value))
 
+    def expression_bounds(self, question: Question) -> tuple[Any, Any]:
+        return question.setting("min"), question.setting("max")
+
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         if value is None:
             return []

@@ -22,7 +22,7 @@ from flask_babel import gettext
 from forms_service.clock import utcnow
 from forms_service.definitions.watch import WatchedDefinition
 from forms_service.roles import ADMIN, AUTHOR
-from forms_service.views import form_pages, preview
+from forms_service.views import form_pages, preview_tools
 from forms_service.views.common import map_page
 from forms_service.views.session_drafts import PREVIEWS, AuthorPreview
 from forms_service.views.staff_access import audit, current_staff, staff_required
@@ -30,8 +30,8 @@ from forms_service.views.staff_access import audit, current_staff, staff_require
 bp = Blueprint("authoring", __name__, url_prefix="/staff/author")
 form_bp = Blueprint("author_form", __name__, url_prefix="/staff/author/<ref>")
 form_pages.register(form_bp)
-preview.register_tools(form_bp)
-form_bp.context_processor(preview.banner)
+preview_tools.register(form_bp)
+form_bp.context_processor(preview_tools.banner)
 
 MAX_BYTES = 256 * 1024  # the longest real definition is about 60 KB
 MAX_PREVIEWS = 3  # kept in the session: the oldest goes when a fourth is uploaded
@@ -125,7 +125,7 @@ def _watched(entry: dict[str, Any]) -> WatchedDefinition:
 def _loaded(text: str, name: str) -> WatchedDefinition:
     """An uploaded definition, loaded once per process (pages of a preview ask each time;
     the largest real form takes tens of milliseconds to load). Read only once loaded."""
-    watched = WatchedDefinition(text=text, name=name, advice=preview.advice)
+    watched = WatchedDefinition(text=text, name=name, advice=preview_tools.advice)
     watched.refresh()
     return watched
 
