@@ -37,6 +37,7 @@ def init_app(app: Flask, watched: WatchedDefinition) -> None:
     """Serve `watched` as the app's only form, read again on every request that finds the
     file changed."""
     app.extensions["preview"] = watched
+    watched.refresh()
     _read(app, watched)
     app.register_blueprint(bp)
 
@@ -54,7 +55,7 @@ def init_app(app: Flask, watched: WatchedDefinition) -> None:
 
 
 def _read(app: Flask, watched: WatchedDefinition) -> None:
-    watched.refresh()
+    """Serve the latest reading of the file (refresh() has just made it)."""
     form = watched.form
     app.extensions["forms"] = {form.id: form} if form is not None else {}
     app.extensions["definition_problems"] = list(watched.problems)
