@@ -24,12 +24,14 @@ from forms_service.definitions.model import (
     Form,
     Option,
     Page,
+    PaperForm,
     Question,
     Rule,
     Section,
     Text,
     TextVariant,
 )
+from forms_service.definitions.paper_form import check_against_pdf, read_paper_form
 from forms_service.definitions.yamlnodes import YamlNode, YamlSyntaxError, from_plain, parse_yaml
 from forms_service.question_types import REGISTRY, question_type
 from forms_service.question_types.answer_types import Kind, T
@@ -79,6 +81,7 @@ PAGE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 QUESTION_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REFERENCE_PREFIX = re.compile(r"^[A-Z]{2,4}$")
 
+SNAPSHOT = "<snapshot>"  # the file name of a definition rebuilt from a stored snapshot
 FORM_KEYS = (
     "id",
     "version",
@@ -101,6 +104,7 @@ FORM_KEYS = (
     "applicant_name",
     "contact",
     "time_to_complete",
+    "paper_form",
 )
 CONTACT_KEYS = ("phone", "hours", "email", "text")
 # Loose on purpose: people write numbers many ways ("0300 123 4567", "+44 (0)300 ...").
@@ -177,6 +181,9 @@ class _DefinitionReader:
     """Reads one form definition (its YAML tree) into a Form, collecting every problem."""
 
     file: str
+    # The folder the definition was read from: files it names (paper_form) are found and
+    # checked there. None for text from elsewhere (an upload, a snapshot).
+    folder: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     deferred: list[_Deferred] = field(default_factory=list)
@@ -439,6 +446,7 @@ class _DefinitionReader:
         applicant = self._applicant_name(get("applicant_name"))
         contact = self._contact(get("contact"))
         time_to_complete = self.text(get("time_to_complete"), "time_to_complete")
+        paper_form = self._paper_form(get("paper_form"), pages or ())
         for lang, count in self.partial_translations.items():
             name = LANGUAGES[lang]
             self.warn(
@@ -484,8 +492,9 @@ class _DefinitionReader:
                 applicant_name=applicant,
                 contact=contact,
                 time_to_complete=time_to_complete,
+                paper_form=paper_form,
                 source=self.file,
-                snapshot=root.plain(),
+                snapshot=self._snapshot(root, paper_form),
             )
         else:  # still read the simple values so their problems are reported too
             self.integer(get("retention_days"), "retention_days")
@@ -495,6 +504,29 @@ class _DefinitionReader:
             self.boolean(get("check_answers"), "check_answers", True)
             self.text(get("organisation"), "organisation")
         return form if not self.problems else None
+
+    def _paper_form(self, node: YamlNode | None, pages: tuple[Page, ...]) -> PaperForm | None:
+        snapshot = self.file == SNAPSHOT
+        paper = read_paper_form(self, node, pages, snapshot=snapshot)
+        if paper is None or node is None or snapshot or self.problems:
+            return paper
+        if self.folder is None:
+            self.warn(
+                node,
+                "paper_form is not checked against its PDF here (the definition was not "
+                "read from its folder), and submissions cannot be filled into it.",
+            )
+            return paper
+        return check_against_pdf(self, node, paper, pages, self.folder)
+
+    @staticmethod
+    def _snapshot(root: YamlNode, paper: PaperForm | None) -> dict[str, Any]:
+        """The definition as plain data to store with drafts and submissions; it names the
+        exact paper PDF (by hash) that its answers are filled into."""
+        plain = root.plain()
+        if paper is not None and paper.sha256:
+            plain["paper_form"] = {**plain["paper_form"], "sha256": paper.sha256}
+        return plain
 
     def _form_languages(self, node: YamlNode | None) -> tuple[str, ...]:
         if node is None:
@@ -1528,14 +1560,16 @@ def _position_in(node: YamlNode, offset: int) -> tuple[int, int]:
 # -- entry points ----------------------------------------------------------------------------
 
 
-def load_form_text(text: str, file: str, warnings: list[Problem] | None = None) -> Form:
+def load_form_text(
+    text: str, file: str, warnings: list[Problem] | None = None, folder: Path | None = None
+) -> Form:
     """Load one definition from YAML text; raise DefinitionError listing every problem.
     Warnings (the form still loads) are added to `warnings` when it is given."""
     try:
         root = parse_yaml(text)
     except YamlSyntaxError as exc:
         raise DefinitionError([Problem(file, exc.line, exc.col, exc.message)]) from None
-    reader = _DefinitionReader(file)
+    reader = _DefinitionReader(file, folder)
     form = reader.form(root)
     if warnings is not None:
         warnings.extend(sorted(set(reader.warnings), key=lambda p: (p.line, p.col)))
@@ -1546,22 +1580,24 @@ def load_form_text(text: str, file: str, warnings: list[Problem] | None = None) 
 
 
 def load_form_file(path: Path, warnings: list[Problem] | None = None) -> Form:
-    return load_form_bytes(path.read_bytes(), str(path), warnings)
+    return load_form_bytes(path.read_bytes(), str(path), warnings, path.parent)
 
 
-def load_form_bytes(data: bytes, file: str, warnings: list[Problem] | None = None) -> Form:
+def load_form_bytes(
+    data: bytes, file: str, warnings: list[Problem] | None = None, folder: Path | None = None
+) -> Form:
     """A definition from the bytes of its file (`file` names it in problems)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         message = f"The file is not UTF-8 text ({exc.reason}). Save it as UTF-8."
         raise DefinitionError([Problem(file, 1, 1, message)]) from None
-    return load_form_text(text, file, warnings)
+    return load_form_text(text, file, warnings, folder)
 
 
 def load_snapshot(snapshot: dict[str, Any]) -> Form:
     """Rebuild a Form from the plain data stored with a draft or submission."""
-    reader = _DefinitionReader("<snapshot>")
+    reader = _DefinitionReader(SNAPSHOT)
     form = reader.form(from_plain(snapshot))
     if form is None:
         raise DefinitionError(reader.problems)

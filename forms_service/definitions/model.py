@@ -200,6 +200,64 @@ class Contact:
 
 
 @dataclass(frozen=True, eq=False)
+class PaperBox:
+    """Where one question's answer goes on the paper form (`paper_form: fields:`).
+
+    `pdf_field` is one PDF field for the whole answer; otherwise `parts` names a field for
+    each part of it: a date's day, month and year, a name's or an address's parts, a yes/no
+    question's `yes_box` and `no_box`, or one box per option value of a choice question.
+    Field names inside a repeat may hold `{n}`, the item's number.
+    """
+
+    question: str
+    pdf_field: str | None = None
+    parts: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, str] = field(default_factory=dict)  # option value -> check box
+    pound_sign: bool = True  # money: write the £ (false when the box prints one)
+    line: int = 0
+    col: int = 0
+
+    def field_names(self, item: int | None = None) -> Iterator[tuple[str | None, str]]:
+        """(part or option value, PDF field name) pairs, with {n} filled for an item."""
+        named = [(None, self.pdf_field)] if self.pdf_field else []
+        for part, name in (*named, *self.parts.items(), *self.options.items()):
+            yield part, name.replace("{n}", str(item)) if item is not None else name
+
+
+@dataclass(frozen=True, eq=False)
+class PaperRepeat:
+    """The boxes a paper form has for the first `items` items of a repeat."""
+
+    repeat: str
+    items: int
+    boxes: tuple[PaperBox, ...]
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class PaperForm:
+    """The paper form a definition replaces, and where each answer goes on it.
+
+    `sha256` identifies the PDF file's bytes: a submission's snapshot keeps it, so its
+    answers are always filled into the PDF they were mapped to, never a later one. `pdf` is
+    the file's bytes when the definition was loaded from its folder (None from a snapshot).
+    """
+
+    file: str
+    boxes: tuple[PaperBox, ...]
+    repeats: tuple[PaperRepeat, ...] = ()
+    sha256: str | None = None
+    pdf: bytes | None = field(default=None, repr=False)
+
+    def box(self, question_id: str) -> PaperBox | None:
+        return next((b for b in self.boxes if b.question == question_id), None)
+
+    def repeat(self, repeat_id: str) -> PaperRepeat | None:
+        return next((r for r in self.repeats if r.repeat == repeat_id), None)
+
+
+@dataclass(frozen=True, eq=False)
 class Form:
     id: str
     version: int
@@ -223,6 +281,7 @@ class Form:
     applicant_name: Text | None = None  # who applies, for caseworkers: "{first} {last}"
     contact: Contact | None = None  # None: the service-wide SERVICE_CONTACT_* settings
     time_to_complete: Text | None = None  # "about 10 minutes"; None: estimated
+    paper_form: PaperForm | None = None  # the paper form it replaces, to fill with answers
     source: str = ""
     snapshot: Mapping[str, Any] = field(default_factory=dict)  # the definition as plain data
 

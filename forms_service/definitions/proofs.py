@@ -742,7 +742,7 @@ def _texts(value: Any) -> Iterator[Text]:
 
 def _form_texts(form: Form) -> Iterator[tuple[str, Text]]:
     for f in dataclasses.fields(form):
-        if f.name in ("pages", "snapshot", "sections"):
+        if f.name in ("pages", "snapshot", "sections", "paper_form"):
             continue
         for text in _texts(getattr(form, f.name)):
             yield f.name, text

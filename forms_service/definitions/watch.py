@@ -70,7 +70,8 @@ class WatchedDefinition:
                 problems = [Problem(self.name, 1, 1, f"cannot read the file: {failure}")]
             else:
                 try:
-                    form = load_form_bytes(source, self.name, warnings)
+                    folder = self.path.parent if self.path else None
+                    form = load_form_bytes(source, self.name, warnings, folder)
                 except DefinitionError as error:
                     problems = list(error.problems)
                 if form is not None and self.advice is not None:

@@ -211,6 +211,32 @@ class QuestionType:
         and yes/no as words (the "codes" export keeps csv_cell's stored values)."""
         return self.csv_cell(question, value)
 
+    # -- the paper form (paper_form: in a definition; forms_service.paper fills it) ---------
+
+    # Boxes a `paper_form` mapping may name for this type besides its parts: yes_no's
+    # yes_box and no_box. Choice types take `options:` (one box per option) instead.
+    paper_boxes: ClassVar[tuple[str, ...]] = ()
+    paper_settings: ClassVar[tuple[str, ...]] = ()  # money's pound_sign
+
+    def paper_parts(self, question: Question) -> tuple[str, ...]:
+        """The parts a paper form may give a box each (a date's day, month, year)."""
+        parts = self.input_parts(question)
+        return parts if len(parts) > 1 else ()
+
+    def paper_lines(
+        self, question: Question, value: Any, ctx: Display, *, pound_sign: bool = True
+    ) -> list[str]:
+        """The answer written into one box of a paper form, as lines."""
+        return self.display(question, value, ctx)
+
+    def paper_part(self, question: Question, value: Any, part: str) -> str:
+        """One part of the answer in its own box (a date's "05", an address's town)."""
+        return self.part_shown(question, value, part)
+
+    def paper_ticks(self, question: Question, value: Any) -> frozenset[str]:
+        """The boxes the answer ticks: option values, or yes_no's yes_box / no_box."""
+        return frozenset()
+
     def example_answer(self, question: Question, today: datetime.date) -> Any:
         """A valid stored answer to the question, honouring its settings (for tests and for
         walking a form with sample data); None when the type's example cannot satisfy them."""

@@ -45,6 +45,9 @@ class ChoiceType(QuestionType):
         option = question.option(value) if value is not None else None
         return [ctx.label(option.label)] if option else []
 
+    def paper_ticks(self, question: Question, value: Any) -> frozenset[str]:
+        return frozenset() if value is None else frozenset({str(value)})
+
     def csv_label(self, question: Question, value: Any, ctx: Display) -> str:
         # An option no longer in the definition keeps its stored value rather than vanish.
         return "; ".join(self.display(question, value, ctx)) or self.csv_cell(question, value)
@@ -116,6 +119,9 @@ class CheckboxesType(QuestionType):
 
     def csv_label(self, question: Question, value: Any, ctx: Display) -> str:
         return "; ".join(self.display(question, value, ctx)) or self.csv_cell(question, value)
+
+    def paper_ticks(self, question: Question, value: Any) -> frozenset[str]:
+        return frozenset(str(v) for v in value or ())
 
     def example_answer(self, question: Question, today: datetime.date) -> list[str] | None:
         """The first options, as many as min_selected asks (at least one); an exclusive

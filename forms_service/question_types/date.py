@@ -147,6 +147,24 @@ class DateType(QuestionType):
         day = datetime.date.fromisoformat(value)
         return [V.format_date(day, precision=precision, locale=ctx.language)]
 
+    def paper_lines(
+        self, question: Question, value: Any, ctx: Display, *, pound_sign: bool = True
+    ) -> list[str]:
+        """As UK paper forms write a date in one box: 05/03/2024 (03/2024 by month)."""
+        if not value:
+            return []
+        day = datetime.date.fromisoformat(value)
+        if question.setting("precision") == "month":
+            return [f"{day.month:02d}/{day.year}"]
+        return [f"{day.day:02d}/{day.month:02d}/{day.year}"]
+
+    def paper_part(self, question: Question, value: Any, part: str) -> str:
+        """Day and month in two digits ("05"), the year in four."""
+        if not value or part not in ("day", "month", "year"):
+            return ""
+        number = getattr(datetime.date.fromisoformat(value), part)
+        return str(number) if part == "year" else f"{number:02d}"
+
     def example_answer(self, question: Question, today: datetime.date) -> str | None:
         """not_before, else not_after, else today (the 1st of that month or the next one for
         month precision), resolved against `today`; None when the bounds allow no date."""

@@ -149,6 +149,15 @@ class MoneyType(QuestionType):
     def display(self, question: Question, value: Any, ctx: Display) -> list[str]:
         return [] if value is None else [V.format_money(int(value), locale=ctx.language)]
 
+    paper_settings = ("pound_sign",)
+
+    def paper_lines(
+        self, question: Question, value: Any, ctx: Display, *, pound_sign: bool = True
+    ) -> list[str]:
+        """As displayed ("£1,250.50"), without the £ for a box that prints its own."""
+        lines = self.display(question, value, ctx)
+        return lines if pound_sign else [line.replace("£", "", 1) for line in lines]
+
     def csv_cell(self, question: Question, value: Any) -> str:
         """Pounds with two decimals ("1250.50"), as spreadsheets read money."""
         if isinstance(value, int | float | str):

@@ -38,6 +38,13 @@ class YesNoType(QuestionType):
             return []
         return [ctx.gettext("Yes") if value else ctx.gettext("No")]
 
+    paper_boxes = ("yes_box", "no_box")
+
+    def paper_ticks(self, question: Question, value: Any) -> frozenset[str]:
+        if value is None:
+            return frozenset()
+        return frozenset({"yes_box" if value else "no_box"})
+
     def csv_label(self, question: Question, value: Any, ctx: Display) -> str:
         return "; ".join(self.display(question, value, ctx))
 
