@@ -39,7 +39,7 @@ _MULTILINE = 1 << 12
 _RADIO = 1 << 15
 _PUSHBUTTON = 1 << 16
 _COMBO = 1 << 17
-_FONT_SIZE = re.compile(r"([0-9.]+)\s+Tf")
+_FONT = re.compile(r"(/[^\s/]+)\s+([0-9.]+)\s+Tf")
 
 
 class NotAFillablePdf(ValueError):
@@ -63,6 +63,7 @@ class PdfField:
     options: tuple[str, ...] = ()  # a choice field's export values
     combo: bool = False  # a drop-down choice rather than a list box
     font_size: float | None = None  # from /DA; 0 means "auto"
+    font: str | None = None  # the /DA font's resource name ("/Helv")
     widgets: int = 1
 
     @property
@@ -170,7 +171,7 @@ def _field(name: str, node: DictionaryObject, inherited: dict, pages: dict[int, 
     )
     if kind == CHECKBOX and options and not states:
         states = list(options)
-    size = _FONT_SIZE.search(str(inherited.get("/DA", "")))
+    font = _FONT.search(str(inherited.get("/DA", "")))
     tooltip = inherited.get("/TU")
     max_length = inherited.get("/MaxLen")
     return PdfField(
@@ -184,7 +185,8 @@ def _field(name: str, node: DictionaryObject, inherited: dict, pages: dict[int, 
         states=tuple(states) if kind in (CHECKBOX, RADIO) else (),
         options=options if kind == CHOICE else (),
         combo=kind == CHOICE and bool(flags & _COMBO),
-        font_size=float(size.group(1)) if size else None,
+        font_size=float(font.group(2)) if font else None,
+        font=font.group(1) if font else None,
         widgets=len(widgets),
     )
 
