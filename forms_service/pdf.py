@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -123,6 +123,60 @@ def render_submission_pdf(
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     stylesheets = [_stylesheet(), _footer(gettext("Page %(page)s of %(pages)s"))]
     return document.write_pdf(stylesheets=stylesheets, pdf_variant="pdf/ua-1")
+
+
+def render_continuation_pdf(
+    submission: SubmissionLike,
+    keep: Callable[[str, int | None], bool],
+    *,
+    static_folder: Path,
+    service_name: str,
+    gettext: Callable[[str], str] = lambda s: s,
+    language: str | None = None,
+) -> bytes:
+    """The continuation sheet of a submission filled into its paper form, in the style of
+    this PDF: only the answers `keep` names by question id and item number (from 1; None
+    outside a repeat), grouped and labelled as here."""
+    local = _aware(submission.submitted_at).astimezone(LONDON)
+    wanted = language or submission.language
+    form, sections = read_submission(
+        submission.definition,
+        submission.answers,
+        wanted,
+        gettext,
+        today=local.date(),
+        channel=submission.channel,
+    )
+    language = wanted if wanted in form.languages else form.languages[0]
+    kept: list[SectionBlock] = []
+    for section in sections:
+        entries: list = []
+        for entry in section.entries:
+            if isinstance(entry, ItemBlock):
+                rows = [row for row in entry.rows if keep(row.question_id, entry.index + 1)]
+                if rows:
+                    entries.append(replace(entry, rows=rows))
+            elif isinstance(entry, AnswerRow) and keep(entry.question_id, None):
+                entries.append(entry)
+        if entries:
+            kept.append(SectionBlock(section.title, entries))
+    form_title = form.title.pick(language)
+    context = {
+        "_": gettext,
+        "lang": language,
+        "document_title": gettext("%(form)s: %(reference)s, continuation sheet")
+        % {"form": form_title, "reference": submission.reference},
+        "author": form.organisation.pick(language) if form.organisation else service_name,
+        "service_name": service_name,
+        "form_title": form_title,
+        "reference": submission.reference,
+        "submitted": format_date_and_time(local, language, gettext),
+        "sections": [{"title": s.title, "parts": _parts(s)} for s in kept],
+    }
+    html = _environment().get_template("continuation.html").render(context)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFileFetcher(static_folder))
+    footer = _footer(gettext("Continuation sheet, page %(page)s of %(pages)s"))
+    return document.write_pdf(stylesheets=[_stylesheet(), footer], pdf_variant="pdf/ua-1")
 
 
 def submission_html(

@@ -234,6 +234,9 @@ class PaperRepeat:
     line: int = 0
     col: int = 0
 
+    def box(self, question_id: str) -> PaperBox | None:
+        return next((b for b in self.boxes if b.question == question_id), None)
+
 
 @dataclass(frozen=True, eq=False)
 class PaperForm:
