@@ -137,7 +137,8 @@ def _box(
         reader.at(node, f"{what} names no box. {_shapes(question, parts, boxes)}")
         return None
     if "field" in given and len(given) > 1:
-        reader.at(node, f"{what} gives field: and {given[1]}:. {_shapes(question, parts, boxes)}")
+        other = next(key for key in given if key != "field")
+        reader.at(node, f"{what} gives field: and {other}:. {_shapes(question, parts, boxes)}")
         return None
     named = {
         key: _field_name(reader, child, f"{what} ({key}:)", inside_repeat)
@@ -316,5 +317,5 @@ def _misfit(question: Question, kind, part: str | None, field, box: PaperBox) ->
 
 
 def _close_names(name: str, fields: dict[str, acroform.PdfField]) -> str:
-    close = difflib.get_close_matches(name, list(fields), n=2, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(fields), n=1, cutoff=0.6)
     return " or ".join(f"'{c}'" for c in close)
