@@ -83,6 +83,22 @@ def unsent_pdf(submission: StoredSubmission) -> bytes:
         return _pdf_renderer(submission.language, None)(submission)
 
 
+def unsent_paper_pdf(submission: StoredSubmission, blank_pdf: bytes) -> bytes:
+    """The answers filled into the form's paper form (a form author's preview): made each
+    time, kept nowhere."""
+    from forms_service.paper.filling import fill_paper_form  # pypdf: load on first use
+
+    with force_locale(submission.language):
+        return fill_paper_form(
+            submission,
+            blank_pdf,
+            static_folder=Path(current_app.static_folder or "static"),
+            service_name=setting("SERVICE_NAME", submission.language),
+            gettext=gettext,
+            language=submission.language,
+        )
+
+
 def _pdf_renderer(language: str, assignee: str | None) -> Callable[[StoredSubmission], bytes]:
     from forms_service.pdf import render_submission_pdf  # WeasyPrint: load on first use
 

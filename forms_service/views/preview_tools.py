@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext
 
 from forms_service.clock import utcnow
@@ -23,7 +23,7 @@ from forms_service.definitions.proofs import prove
 from forms_service.journey import START, Place
 from forms_service.journey.examples import fill_with_examples
 from forms_service.retention import retention_warnings
-from forms_service.views.common import get_form, today, unsent_pdf
+from forms_service.views.common import get_form, today, unsent_paper_pdf, unsent_pdf
 from forms_service.views.session_drafts import (
     PREVIEW_NOTICE,
     author_preview,
@@ -126,10 +126,36 @@ class UnsentAnswers:
 def answers_pdf(form_id: str):
     """The PDF a caseworker would get for these answers, made now and kept nowhere."""
     form = get_form(form_id)
+    answers = _unsent_answers(form)
+    if not isinstance(answers, UnsentAnswers):
+        return answers
+    return _pdf(unsent_pdf(answers), f"{form.id}-preview.pdf")
+
+
+def paper_pdf(form_id: str):
+    """These answers on the form's paper form (its `paper_form`), made now, kept nowhere:
+    the author sees their mapping at work."""
+    form = get_form(form_id)
+    if form.paper_form is None or form.paper_form.pdf is None:
+        abort(404)
+    answers = _unsent_answers(form)
+    if not isinstance(answers, UnsentAnswers):
+        return answers
+    return _pdf(unsent_paper_pdf(answers, form.paper_form.pdf), f"{form.id}-paper-preview.pdf")
+
+
+def _pdf(pdf: bytes, name: str):
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def _unsent_answers(form: Form):
+    """The answers so far as a submission would hold them, or where to go to finish."""
     runner, draft_id = load_runner(form)
     if draft_id is None or not runner.journey.is_complete:
         return redirect(url_for_place(form, runner.landing() if draft_id else START))
-    answers = UnsentAnswers(
+    return UnsentAnswers(
         form_id=form.id,
         form_version=form.version,
         definition=dict(form.snapshot),
@@ -139,9 +165,6 @@ def answers_pdf(form_id: str):
         started_at=utcnow(),
         applicant_name=runner.applicant_name() or None,
     )
-    response = current_app.response_class(unsent_pdf(answers), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{form.id}-preview.pdf"'
-    return response
 
 
 def register(blueprint: Blueprint) -> None:
@@ -153,3 +176,4 @@ def register(blueprint: Blueprint) -> None:
         "/<form_id>/preview/start-again", view_func=start_again, methods=["POST"]
     )
     blueprint.add_url_rule("/<form_id>/preview/answers.pdf", view_func=answers_pdf)
+    blueprint.add_url_rule("/<form_id>/preview/paper.pdf", view_func=paper_pdf)
