@@ -202,3 +202,17 @@ def test_without_its_folder_the_pdf_is_not_checked_and_the_author_is_told():
     form = load_form_text(text, "upload.yaml", warnings)
     assert form.paper_form.sha256 is None
     assert any("not checked against its PDF" in str(w) for w in warnings)
+
+
+def test_check_exits_1_on_a_field_the_pdf_does_not_have(tmp_path):
+    from click.testing import CliRunner
+
+    from forms_service.cli import cli
+
+    path = write(tmp_path, FIELDS.replace('"Disabled"', '"Disabld"'))
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1
+    assert (
+        f"{path}:9:15: The paper_form box of 'disabled': the PDF has no field 'Disabld'. "
+        "Did you mean 'Disabled'?"
+    ) in result.output.splitlines()
