@@ -1,14 +1,19 @@
-"""The fillable PDFs the tests build, read back with pypdf as the importer and the filler
-read them: every kind of field, its flags, name, tooltip and place."""
+"""The fillable PDFs the tests and scripts/make_paper_forms.py build, read back with pypdf as
+the importer and the filler read them: every kind of field, its flags, name, tooltip and
+place, and the committed paper forms equal to what the script makes now."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 
 from forms_service.testing.fillable_pdf import BOTTOM, MARGIN, PAGE_HEIGHT, FillablePdf
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Field flags (PDF 32000-1, 12.7.4): bit n is 1 << (n - 1).
 REQUIRED = 1 << 1
@@ -286,3 +291,57 @@ def test_pypdf_fills_the_fields_as_the_filler_will(reader):
     writer.write(out)
     fields = PdfReader(io.BytesIO(out.getvalue())).get_fields()
     assert {name: fields[name]["/V"] for name in values} == values
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location(
+        "make_paper_forms", ROOT / "scripts" / "make_paper_forms.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT = _script()
+
+
+@pytest.mark.parametrize("filename", sorted(SCRIPT.PAPER_FORMS))
+def test_committed_paper_forms_are_what_the_script_makes(filename):
+    committed = (ROOT / "form_definitions" / "paper" / filename).read_bytes()
+    assert committed == SCRIPT.PAPER_FORMS[filename](), (
+        f"form_definitions/paper/{filename} differs: run scripts/make_paper_forms.py"
+    )
+    assert len(committed) < 100_000
+
+
+def test_the_paper_forms_use_every_kind_of_box():
+    kinds = set()
+    repeated = []
+    for filename in SCRIPT.PAPER_FORMS:
+        reader = PdfReader(ROOT / "form_definitions" / "paper" / filename)
+        fields = reader.get_fields()
+        assert 15 <= len(fields) <= 40, filename
+        for field in fields.values():
+            flags = field.get("/Ff", 0)
+            if field["/FT"] == "/Tx":
+                kinds.add("multi-line text" if flags & MULTILINE else "text")
+            elif field["/FT"] == "/Btn":
+                kinds.add("radio group" if flags & RADIO else "check box")
+            elif field["/FT"] == "/Ch":
+                kinds.add("combo" if flags & COMBO else "list")
+            elif field["/FT"] == "/Sig":
+                kinds.add("signature")
+        names = set(fields)
+        # a date in three boxes in each, and blocks repeated for items 1, 2...
+        assert any(n.endswith(" day") and n[:-4] + " year" in names for n in names), filename
+        repeated += [n for n in names if " 1 " in n and n.replace(" 1 ", " 2 ") in names]
+    assert repeated
+    assert kinds == {
+        "text",
+        "multi-line text",
+        "check box",
+        "radio group",
+        "combo",
+        "list",
+        "signature",
+    }
