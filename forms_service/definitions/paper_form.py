@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 PAPER_KEYS = ("file", "fields")
 SNAPSHOT_KEYS = (*PAPER_KEYS, "sha256")  # a stored snapshot also keeps the PDF's hash
 MAX_ITEMS = 100  # boxes for more repeat items than this on one paper form is a typo
+LISTED = 12  # questions named in the warning about those with no box; the rest counted
 
 
 def read_paper_form(
@@ -244,10 +245,13 @@ def check_against_pdf(
     everything = [*top, *(q for inner in repeats.values() for q in inner)]
     unmapped = [question_id for question_id in everything if question_id not in mapped]
     if unmapped:
+        listed = ", ".join(unmapped[:LISTED]) + (
+            f" and {len(unmapped) - LISTED} more" if len(unmapped) > LISTED else ""
+        )
         reader.warn(
             node.get("fields") or node,
             f"{len(unmapped)} question(s) have no box on the paper form: "
-            f"{', '.join(unmapped)}. Their answers go on a continuation page after it; "
+            f"{listed}. Their answers go on a continuation page after it; "
             "name a field for each in the fields of paper_form to put them in a box.",
         )
     sha256 = hashlib.sha256(data).hexdigest()
