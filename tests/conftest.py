@@ -26,6 +26,28 @@ ROOT = Path(__file__).resolve().parent.parent
 FORMS_DIR = ROOT / "form_definitions"
 
 
+def copy_definition(form_id: str, folder: Path, name: str | None = None) -> Path:
+    """A copy of one of the real definitions in `folder`, with the paper forms beside it
+    (its paper_form names a PDF in paper/, which the loader checks)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / (name or f"{form_id}.yaml")
+    shutil.copy(FORMS_DIR / f"{form_id}.yaml", target)
+    shutil.copytree(FORMS_DIR / "paper", folder / "paper", dirs_exist_ok=True)
+    return target
+
+
+def without_paper_form(source: str) -> str:
+    """A real definition's YAML without its paper_form block and the comment above it, for
+    a test that changes the questions the block maps."""
+    block = source.index("\npaper_form:\n") + 1
+    end = block + re.search(r"\n(?=[a-z_]+:)", source[block:]).start() + 1
+    start = block
+    comment = source.rfind("\n# The paper form", 0, block)
+    if comment != -1 and "\n\n" not in source[comment:block]:
+        start = comment + 1
+    return source[:start] + source[end:]
+
+
 def pytest_configure(config):
     """The Welsh pages need the compiled catalogue (`make translations` writes it; running
     pytest on its own after editing a .po file compiles it here)."""

@@ -18,7 +18,7 @@ from forms_service.views.question_fields import page_form
 from forms_service.views.session_drafts import remember
 from forms_service.working_days import add_working_days
 from tests.citizen import Citizen
-from tests.conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR, copy_definition
 
 FORMS, _ = load_definitions([FORMS_DIR])
 PAGES = [
@@ -363,10 +363,7 @@ def test_answers_are_escaped_everywhere(app):
 
 def test_a_bad_definition_is_left_out_and_shown_to_authors(make_app, tmp_path):
     folder = tmp_path / "defs"
-    folder.mkdir()
-    (folder / "prison-visit-booking.yaml").write_text(
-        (FORMS_DIR / "prison-visit-booking.yaml").read_text()
-    )
+    copy_definition("prison-visit-booking", folder)
     (folder / "broken.yaml").write_text("id: broken\nversion: 1\ntitle: Broken\npages: nope\n")
     app = make_app(definitions=folder)
     assert list(app.extensions["forms"]) == ["prison-visit-booking"]

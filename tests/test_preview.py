@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from forms_service.cli import cli, preview_settings
 
 from .citizen import Citizen
-from .conftest import FORMS_DIR, ROOT
+from .conftest import FORMS_DIR, ROOT, copy_definition
 
 # Preview keeps nothing: the CLI's preview has a throwaway SQLite database of its own.
 pytestmark = pytest.mark.same_on_every_database
@@ -26,8 +26,7 @@ CODE = re.compile(r"<code>([^<]*)</code>")
 @pytest.fixture
 def author(make_app, tmp_path):
     """An author previewing their own copy of the prison visit form: (file, citizen, app)."""
-    path = tmp_path / "my-form.yaml"
-    shutil.copy(PRISON, path)
+    path = copy_definition("prison-visit-booking", tmp_path, "my-form.yaml")
     app = make_app(PREVIEW_DEFINITION=path, FORMS_DEFINITIONS_DIR=tmp_path / "none")
     return path, Citizen(app.test_client()), app
 

@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urlsplit
 
 from forms_service.clock import today_in_london
 from forms_service.config import tool_template_cache
-from forms_service.definitions.loader import load_definitions
+from forms_service.definitions.loader import DefinitionError, load_definitions, load_form_file
 from forms_service.definitions.model import Form
 from forms_service.journey.route import Step
 from forms_service.journey.routes_cover import PlannedJourney, cover
@@ -306,6 +306,7 @@ def _app_for(path: Path) -> Iterator[Any]:
         definitions = folder / "definitions"
         definitions.mkdir()
         shutil.copy(path, definitions / path.name)
+        _copy_paper_form(path, definitions)
         app = create_app(
             {
                 "ENV_NAME": "test",
@@ -325,6 +326,18 @@ def _app_for(path: Path) -> Iterator[Any]:
             app.extensions["store"].engine.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy_paper_form(path: Path, definitions: Path) -> None:
+    """The PDF the definition's paper_form names, beside the copy as beside the file."""
+    try:
+        paper = load_form_file(path).paper_form
+    except (DefinitionError, OSError):
+        return  # the app reports the definition's problems itself
+    if paper is not None:
+        target = definitions / paper.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path.parent / paper.file, target)
 
 
 def run_file(

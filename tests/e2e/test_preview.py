@@ -10,6 +10,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import copy_definition
 from tests.live import serving
 
 from .conftest import PROJECT, STAFF_PASSWORD
@@ -27,8 +28,7 @@ def previewing(tmp_path, template_cache):
     from forms_service import create_app
     from forms_service.cli import preview_settings
 
-    path = tmp_path / "my-form.yaml"
-    shutil.copy(PRISON, path)
+    path = copy_definition("prison-visit-booking", tmp_path, "my-form.yaml")
     settings = preview_settings(path, tmp_path / "instance")
     app = create_app({**settings, "TEMPLATE_CACHE_DIR": template_cache})
     with serving(app) as url:

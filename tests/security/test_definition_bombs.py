@@ -5,14 +5,13 @@ file:line:col and that file left out; the other forms are served."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FORMS_DIR, ROOT
+from tests.conftest import ROOT, copy_definition
 from tests.security.processes import serving_in_a_process
 
 LAUGHS = (
@@ -36,8 +35,7 @@ WHERE = {
 @pytest.fixture
 def definitions(tmp_path):
     folder = tmp_path / "definitions"
-    folder.mkdir()
-    shutil.copy(FORMS_DIR / "prison-visit-booking.yaml", folder)
+    copy_definition("prison-visit-booking", folder)
     for name, text in BOMBS.items():
         (folder / name).write_text(text)
     return folder
