@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from forms_service.cli import cli, preview_settings
+from forms_service.testing.filled_pdf import read_filled
 
 from .citizen import Citizen
 from .conftest import FORMS_DIR, ROOT, copy_definition
@@ -58,6 +59,22 @@ def test_example_answers_reach_check_your_answers_and_the_pdf(author):
     assert pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
     assert pdf.headers["Cache-Control"] == "no-store"
+
+
+def test_the_answers_can_be_seen_on_the_paper_form(author):
+    path, citizen, app = author
+    fill(citizen, "prison-visit-booking")
+    check = citizen.get("/prison-visit-booking/check-your-answers").get_data(as_text=True)
+    assert "Download these answers on the paper form" in check
+    pdf = citizen.client.get("/prison-visit-booking/preview/paper.pdf")
+    assert pdf.mimetype == "application/pdf"
+    blank = (path.parent / "paper" / "prison-visit-booking.pdf").read_bytes()
+    filled = read_filled(pdf.data, blank)
+    assert filled.fields_left == 0
+    form = app.extensions["forms"]["prison-visit-booking"]
+    assert form.paper_form.box("prisoner_first_name").pdf_field == "Prisoner first name"
+    assert filled.texts["Prisoner first name"]  # the example answer, in its box
+    assert filled.texts["Prisoner DOB year"].isdigit()
 
 
 def test_the_pdf_waits_for_a_complete_form(author):
