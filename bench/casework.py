@@ -285,6 +285,7 @@ def bench_pdf() -> list[str]:
 
     from weasyprint import HTML
 
+    from forms_service.paper.filling import fill_paper_form
     from forms_service.pdf import render_submission_pdf
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -317,4 +318,21 @@ def bench_pdf() -> list[str]:
             )
         )
         lines.append(f"  {form_id + ', largest realistic':<48} {ms:8.1f} {ms / base:8.1f}x")
+    lines.append("Paper form (the same submission filled into its paper PDF, flattened, with the")
+    lines.append("continuation sheet for what has no box)      median ms   x minimal one-page")
+    for form_id in (
+        "prison-visit-booking",
+        "criminal-injuries-compensation",
+        "lasting-power-of-attorney",
+    ):
+        big = submission(form_id)
+        folder = Path(__file__).resolve().parent.parent / "form_definitions"
+        blank = (folder / big.definition["paper_form"]["file"]).read_bytes()
+        ms = median_ms(
+            lambda big=big, blank=blank: fill_paper_form(
+                big, blank, static_folder=static, service_name="Justice forms",
+                gettext=lambda s: s, language="en",
+            )
+        )  # fmt: skip
+        lines.append(f"  {form_id + ', on its paper form':<48} {ms:8.1f} {ms / base:8.1f}x")
     return lines

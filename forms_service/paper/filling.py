@@ -31,6 +31,7 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
     StreamObject,
+    TextStringObject,
 )
 
 from forms_service import acroform
@@ -84,27 +85,32 @@ class Filling:
             elif part is None and pdf_field.kind == acroform.CHOICE:
                 self.values[name] = str(value)
             elif pdf_field.kind == acroform.TEXT:
-                text = self.text(question, value, part, pdf_field, box)
-                self.write(pdf_field, text, question, item)
+                self.write(pdf_field, self.texts(question, value, part, pdf_field, box))
+                if self.values[name] == self.see_continuation:
+                    self.continued.add((question.id, item))
 
-    def text(
+    def texts(
         self, question: Question, value: Any, part: str | None, box: acroform.PdfField, paper
-    ) -> str:
+    ) -> list[str]:
+        """The ways to write the answer in the box, best first: an answer of several lines
+        (an address) in a multi-line box keeps its lines, or runs on with commas where
+        they would not all fit."""
         kind = question_type(question)
         if part is not None:
             text = kind.paper_part(question, value, part)
             if part == "year" and box.max_length == 2:
-                return text[-2:]  # a two-digit year box
-            return text
+                return [text[-2:]]  # a two-digit year box
+            return [text]
         lines = kind.paper_lines(question, value, self.display, pound_sign=paper.pound_sign)
-        return "\n".join(lines) if box.multiline else ", ".join(lines)
+        return ["\n".join(lines), ", ".join(lines)] if box.multiline else [", ".join(lines)]
 
-    def write(
-        self, box: acroform.PdfField, text: str, question: Question, item: int | None
-    ) -> None:
-        size = _size_that_fits(text, box)
-        if size is None:
-            self.continued.add((question.id, item))
+    def write(self, box: acroform.PdfField, texts: list[str]) -> None:
+        """The first way that fits the box, else "See continuation sheet"."""
+        for text in texts:
+            size = _size_that_fits(text, box)
+            if size is not None:
+                break
+        else:
             text = self.see_continuation
             size = _size_that_fits(text, box) or SMALLEST_LINE
         self.values[box.name] = text
@@ -223,11 +229,14 @@ def _filled(blank_pdf: bytes, filling: Filling) -> PdfWriter:
     for page in writer.pages:
         names = _field_names_on(page)
         values: dict[str, Any] = {}
+        shown = _choices_shown_as_labels(page)
         for name in names:
             box = filling.fields.get(name)
             if box is None or box.kind in (acroform.SIGNATURE, acroform.BUTTON):
                 continue
             value = filling.values.get(name, "/Off" if box.kind in _BUTTONS else "")
+            if box.kind == acroform.CHOICE:
+                value = shown.get(name, {}).get(value, value)
             if box.kind == acroform.TEXT and box.font:
                 value = (value, box.font, filling.font_sizes.get(name, box.font_size or 0))
             values[name] = value
@@ -240,6 +249,31 @@ def _filled(blank_pdf: bytes, filling: Filling) -> PdfWriter:
 
 
 _BUTTONS = (acroform.CHECKBOX, acroform.RADIO)
+
+
+def _choices_shown_as_labels(page) -> dict[str, dict[str, str]]:
+    """Each choice field's options as the paper shows them, by export value.
+
+    A choice option may be an [export value, text shown] pair; the page must show the
+    text ("HMP Cardiff", not "cardiff"). The field's options become the texts shown (the
+    fields are removed once drawn, so no reader ever sees the export values again)."""
+    found: dict[str, dict[str, str]] = {}
+    for annotation in page.get("/Annots") or ():
+        widget = annotation.get_object()
+        holder = widget if "/Opt" in widget else widget.get("/Parent")
+        holder = holder.get_object() if holder is not None else None
+        if holder is None or "/Opt" not in holder:
+            continue
+        labels = {}
+        for option in holder["/Opt"]:
+            pair = option.get_object()
+            if isinstance(pair, ArrayObject) and len(pair) == 2:
+                labels[str(pair[0])] = str(pair[1])
+            else:
+                labels[str(pair)] = str(pair)
+        holder[NameObject("/Opt")] = ArrayObject(TextStringObject(t) for t in labels.values())
+        found[_qualified_name(widget)] = labels
+    return found
 
 
 def _field_names_on(page) -> list[str]:

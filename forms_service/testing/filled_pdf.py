@@ -19,7 +19,8 @@ from forms_service import acroform
 
 @dataclass
 class FilledBoxes:
-    """What each box of the paper form shows: texts by field name, ticked buttons."""
+    """What each box of the paper form shows: texts by field name (text boxes and choice
+    lists), ticked buttons."""
 
     texts: dict[str, str] = field(default_factory=dict)
     ticked: dict[str, set[str]] = field(default_factory=dict)  # field -> states shown on
@@ -46,7 +47,7 @@ def read_filled(filled: bytes, blank: bytes) -> FilledBoxes:
                     continue
                 name, kind, on = found
                 drawn = xobjects[operands[0]].get_object()
-                if kind == acroform.TEXT:
+                if kind in (acroform.TEXT, acroform.CHOICE):
                     result.texts[name] = _text(drawn)
                 elif kind in (acroform.CHECKBOX, acroform.RADIO):
                     for state, stream in on.items():

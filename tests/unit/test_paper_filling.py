@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 
 from forms_service.definitions.loader import load_form_file
 from forms_service.paper.filling import NoPaperForm, fill_paper_form
+from forms_service.testing.fillable_pdf import FillablePdf
 from forms_service.testing.filled_pdf import read_filled
 
 STATIC = Path(__file__).parents[2] / "forms_service" / "static"
@@ -245,6 +246,46 @@ def test_long_text_in_a_multi_line_box_fits_or_is_continued(form):
     pdf = fill(form, {"story": too_long})
     assert read_filled(pdf, form.paper_form.pdf).texts["Story"] == "See continuation sheet"
     assert "What happened" in continuation(pdf, form.paper_form.pdf)
+
+
+def test_a_choice_list_shows_the_options_label_not_its_code(tmp_path):
+    paper = FillablePdf("Choices")
+    options = [("bristol", "HMP Bristol"), ("cardiff", "HMP Cardiff")]
+    paper.choice("Prison", "Prison", options)
+    paper.choice("Prison list", "Prison again", options, list_box=True)
+    paper.text_field("Address", "Address", width=60)
+    (tmp_path / "form.pdf").write_bytes(paper.build())
+    (tmp_path / "form.yaml").write_text(
+        textwrap.dedent(
+            """\
+            id: choices
+            version: 1
+            title: Choices
+            paper_form:
+              file: form.pdf
+              fields: {prison: Prison, prison_again: Prison list, home: Address}
+            pages:
+              - id: a
+                title: A
+                questions:
+                  - {id: prison, type: select, label: Prison, options: prisons}
+                  - {id: prison_again, type: select, label: Prison again, options: prisons}
+                  - {id: home, type: address, label: Address}
+            lists:
+              prisons: [{value: bristol, label: HMP Bristol}, {value: cardiff, label: HMP Cardiff}]
+            """
+        )
+    )
+    form = load_form_file(tmp_path / "form.yaml")
+    home = {"line1": "1 A Street", "town": "Cardiff", "postcode": "CF10 1AA"}
+    answers = {"prison": "cardiff", "prison_again": "bristol", "home": home}
+    pdf = fill(form, answers)
+    filled = read_filled(pdf, form.paper_form.pdf)
+    assert filled.texts["Prison"] == "HMP Cardiff"
+    assert "HMP Bristol" in filled.texts["Prison list"]
+    # An address too long for a narrow one-line box goes on the continuation sheet, whole.
+    assert filled.texts["Address"] == "See continuation sheet"
+    assert "1 A Street" in continuation(pdf, form.paper_form.pdf)
 
 
 def test_a_submission_without_a_paper_form_cannot_be_filled(tmp_path):
