@@ -427,7 +427,7 @@ def _give_ids(items: list[Item]) -> None:
         base = _snake(item.base_id)[:LONGEST_ID].strip("_") or f"question_{number}"
         if base[0].isdigit():
             base = f"field_{base}"
-        if base in EXPRESSION_WORDS or base in RESERVED_QUESTION_IDS or base in BUILT_IN_NAMES:
+        if base in EXPRESSION_WORDS | RESERVED_QUESTION_IDS | set(BUILT_IN_NAMES) | YAML_WORDS:
             base = f"{base}_answer"
         item.id = _unique(base, taken)
         taken.add(item.id)
@@ -598,7 +598,11 @@ def _words(text: str) -> list[str]:
 
 
 def _sentence(words: list[str]) -> str:
-    """Words as a label: "DOB", "Visitor 1 first name", the first letter a capital."""
+    """Words as a label in sentence case, as GOV.UK writes them: "Date of birth" from
+    "DateOfBirth", "Visitor 1 first name"; capitals kept ("DOB", "NI number")."""
+    if not words:
+        return ""
+    words = [words[0], *(w.lower() if w.istitle() and len(w) > 1 else w for w in words[1:])]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
 

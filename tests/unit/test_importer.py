@@ -166,7 +166,7 @@ def test_radio_groups_keep_their_export_values_as_option_values(tmp_path):
     assert visit.type == "radios"
     assert [(o.value, o.label.pick("en")) for o in visit.options] == [
         ("social_visit", "Social visit"),
-        ("legalVisit", "Legal Visit"),
+        ("legalVisit", "Legal visit"),
         ("Choice3", "Choice 3"),
     ]
     assert data["paper_form"]["fields"]["visit_type"] == "Visit type"
@@ -263,6 +263,24 @@ def test_ids_are_unique_and_valid_whatever_the_names(tmp_path):
     assert questions(form)["question_6"].label.pick("en") == "Имя"
 
 
+def test_names_yaml_reads_as_booleans_and_livecycle_names(tmp_path):
+    pdf = fillable(
+        [
+            text("form1[0].Page1[0].DateOfBirth[0]", 50, 700),
+            box("form1[0].Page1[0].Yes[0]", 50, 650),
+            box("no", 50, 600),
+            radio("on", "no", 50, 550, selected=True),
+            radio("on", "yes", 100, 550),
+        ]
+    )
+    form, data = loaded(tmp_path, pdf)
+    found = questions(form)
+    assert list(found) == ["date_of_birth", "yes_answer", "no_answer", "on_answer"]
+    assert found["date_of_birth"].label.pick("en") == "Date of birth"  # sentence case
+    assert [o.value for o in found["on_answer"].options] == ["no", "yes"]  # still text
+    assert data["paper_form"]["fields"]["yes_answer"] == "form1[0].Page1[0].Yes[0]"
+
+
 def test_hostile_names_and_tooltips_survive_as_yaml_and_as_labels(tmp_path):
     hostile = 'He said "no": #1 {name} \\ back'
     pdf = fillable(
@@ -299,7 +317,7 @@ def test_the_title_falls_back_to_the_file_name_and_the_id_avoids_the_services_ro
     data = yaml.safe_load(result.yaml)
     assert (data["id"], data["title"]) == ("staff-form", "Staff")
     data = yaml.safe_load(draft(fillable([text("A", 50, 700)]), "prison_visit-Booking.pdf").yaml)
-    assert (data["id"], data["title"]) == ("prison-visit-booking", "Prison visit Booking")
+    assert (data["id"], data["title"]) == ("prison-visit-booking", "Prison visit booking")
 
 
 def test_each_question_says_which_pdf_field_it_came_from():
