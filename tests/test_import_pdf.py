@@ -14,9 +14,8 @@ from pypdf import PdfReader, PdfWriter
 from forms_service.acroform import CHECKBOX, fields_by_name
 from forms_service.cli import cli
 
-from .citizen import Citizen
 from .import_pdfs import box, choice, fillable, radio, text, widget, with_fields
-from .test_contract_fixtures import submitted
+from .test_contract_fixtures import Reader, submitted
 
 # An author's tool: what it makes does not depend on the database engine.
 pytestmark = pytest.mark.same_on_every_database
@@ -51,6 +50,16 @@ def paper_form() -> bytes:
                 ),
                 text("Fee", 300, 640),
                 text("Anything else", 50, 500, w=400, h=100, fieldFlags="multiline"),
+                *(
+                    box
+                    for n, y in ((1, 300), (2, 250))
+                    for box in (
+                        text(f"Visitor {n} name", 50, y),
+                        text(f"Visitor {n} DOB day", 250, y, w=30),
+                        text(f"Visitor {n} DOB month", 290, y, w=30),
+                        text(f"Visitor {n} DOB year", 330, y, w=50),
+                    )
+                ),
             ],
             title="Book a prison visit (paper)",
         ),
@@ -73,7 +82,7 @@ def imported(tmp_path):
 def test_the_draft_passes_check_runs_to_a_submission_and_maps_every_answer(make_app, tmp_path):
     folder, result = imported(tmp_path)
     assert result.stdout == ""
-    assert "visit-booking.pdf: 21 field(s) read, 15 question(s) made on 4 page(s)" in (
+    assert "visit-booking.pdf: 29 field(s) read, 17 question(s) made on 5 page(s)" in (
         result.stderr
     )
     assert '"Print this form": a push button' in result.stderr
@@ -87,19 +96,31 @@ def test_the_draft_passes_check_runs_to_a_submission_and_maps_every_answer(make_
     form = app.extensions["forms"]["visit-booking"]
     assert form.title.pick("en") == "Book a prison visit (paper)"
     assert form.declaration is not None  # from the signature
-    citizen = Citizen(app.test_client())
+    citizen = Reader(app.test_client())
+    citizen.more["visitors"] = 1  # "yes" to "add a visitor?" once
     # The box holds 7 characters, so the draft asks for at most 7.
     assert citizen.walk(form, {"prisoner_number": "A1234BC"}).endswith("/check-your-answers")
     answers = submitted(app, citizen, form)
 
     pdf_fields = fields_by_name((folder / "paper" / "visit-booking.pdf").read_bytes())
-    asked = {q.id for page in form.pages for q, _, _ in page.all_questions()}
+    asked = {q.id for page in form.pages if not page.is_repeat for q, _, _ in page.all_questions()}
+    asked |= {page.id for page in form.pages if page.is_repeat}
     assert set(answers) == asked
     for question_id in answers:
+        if question_id == "visitors":
+            continue
         paper_box = form.paper_form.box(question_id)
         assert paper_box is not None, f"{question_id} has no box on the paper form"
         for _, name in paper_box.field_names():
             assert name in pdf_fields, name
+    visitors = form.paper_form.repeat("visitors")
+    assert visitors.items == 2
+    (item,) = answers["visitors"]
+    assert {box.question for box in visitors.boxes} == set(item) == {"visitor_name", "visitor_dob"}
+    for paper_box in visitors.boxes:
+        for number in (1, 2):
+            for _, name in paper_box.field_names(number):
+                assert name in pdf_fields, name
     interpreter = form.paper_form.box("interpreter")
     assert pdf_fields[interpreter.parts["yes_box"]].kind == CHECKBOX
     assert form.paper_form.box("dob").parts == {

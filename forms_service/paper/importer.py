@@ -13,6 +13,7 @@ listed in the summary with the reason.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -35,6 +36,7 @@ from forms_service.definitions.loader import (
     BUILT_IN_NAMES,
     EXPRESSION_WORDS,
     RESERVED_FORM_IDS,
+    RESERVED_PAGE_IDS,
     RESERVED_QUESTION_IDS,
 )
 from forms_service.question_types import REGISTRY
@@ -66,6 +68,7 @@ TYPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("date", ("date", "dob", "date of birth", "birth date", "birthday", "dd mm yyyy")),
     ("money", ("amount", "£", "cost", "costs", "fee", "fees", "price", "gbp")),
 )
+IRREGULAR_PLURALS = {"child": "children", "person": "people", "man": "men", "woman": "women"}
 YES_WORDS, NO_WORDS = {"yes", "y"}, {"no", "n"}
 # Characters a YAML double-quoted scalar cannot hold as they are (PyYAML refuses characters
 # outside its printable set and reads \x85, \u2028 and \u2029 as line breaks).
@@ -80,6 +83,8 @@ WORD = re.compile(r"[^\W_]+")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=[0-9])")
 INDEX = re.compile(r"\[\d+\]")  # "form1[0].Name[0]" (LiveCycle names): array indexes
+# The item number in "Visitor 2 first name", "visitor2.dob", "Child_3_name": after a word.
+ITEM_NUMBER = re.compile(r"(?<=[A-Za-z])[ _.-]?([1-9][0-9]?)(?![0-9])")
 
 
 class NothingToImport(ValueError):
@@ -95,6 +100,18 @@ class Skipped:
 
 
 @dataclass
+class Repeat:
+    """Boxes for the first `items` items of a list ("Visitor 1 ...", "Visitor 2 ..."): one
+    repeat ("add another") page, its questions made from the first item's boxes."""
+
+    word: str  # the word before the number: "Visitor"
+    items: int
+    templates: dict[str, str]  # the first item's field, renamed without its number -> the
+    # field name with {n} for the number ("Visitor first name" -> "Visitor {n} first name")
+    id: str = ""
+
+
+@dataclass
 class Item:
     """One question of the draft (or the declaration), from one or more PDF fields."""
 
@@ -107,6 +124,7 @@ class Item:
     max_length: int | None = None
     how: str = ""  # why it is this type, for the comment
     id: str = ""
+    repeat: Repeat | None = None
 
     @property
     def anchor(self) -> tuple[float, float, float, float]:
@@ -128,6 +146,7 @@ class Draft:
     pages: int
     declaration: bool
     skipped: list[Skipped]
+    repeats: list[Repeat] = field(default_factory=list)
 
     def summary(self, source: str) -> list[str]:
         lines = [
@@ -135,6 +154,12 @@ class Draft:
             f"on {self.pages} page(s)"
             + (", a declaration from the signature." if self.declaration else ".")
         ]
+        for repeat in self.repeats:
+            lines.append(
+                f"{repeat.id}: the boxes for {repeat.word} 1 to {repeat.items} became one "
+                f"repeat (add another) of at most {repeat.items}; with a higher max: the "
+                "filled PDF gets a continuation page for the rest."
+            )
         if self.skipped:
             lines.append(f"{len(self.skipped)} field(s) not mapped:")
             lines += [f"  {_quote(s.name)}: {s.why}" for s in self.skipped]
@@ -160,14 +185,16 @@ def draft_definition(data: bytes, *, name: str, paper_file: str) -> Draft:
             "import it again"
         )
     usable, skipped = _usable(fields)
+    usable, repeats = _find_repeats(usable)
     items = _items(usable)
+    _into_repeats(items, repeats)
     questions = [item for item in items if item.type != "declaration"]
     if not questions:
         reasons = "; ".join(f"{s.name}: {s.why}" for s in skipped) or "only signature fields"
         raise NothingToImport(f"no field of the PDF can become a question ({reasons})")
     questions = _in_reading_order(questions)
-    _give_ids(questions)
-    pages = _pages(questions)
+    taken = _give_ids(questions)
+    pages = _pages(questions, taken)
     declaration = next((item for item in items if item.type == "declaration"), None)
     stem = PurePath(name).stem
     title = _label(document_title(data) or _readable(stem) or "Imported form")
@@ -187,6 +214,7 @@ def draft_definition(data: bytes, *, name: str, paper_file: str) -> Draft:
         pages=len(pages),
         declaration=declaration is not None,
         skipped=skipped,
+        repeats=[r for r in repeats if r.id],
     )
 
 
@@ -229,6 +257,61 @@ def _why_not(pdf_field: PdfField, seen: set[str]) -> str | None:
     if pdf_field.kind == CHOICE and not _choice_options(pdf_field):
         return "a choice list with no options"
     return None
+
+
+# -- numbered boxes into repeats ------------------------------------------------------------
+
+
+def _find_repeats(fields: list[PdfField]) -> tuple[list[PdfField], list[Repeat]]:
+    """Boxes numbered 1, 2, ... N after the same word, two names or more each ("Visitor 1
+    first name" and "Visitor 1 DOB day" up to "Visitor 3 ..."), are a list of N items. The
+    fields to make questions from (the first item's, renamed without the number; not the
+    others') and the repeats found."""
+    numbered: dict[str, dict[int, PdfField]] = {}
+    words: dict[str, str] = {}
+    for pdf_field in fields:
+        found = ITEM_NUMBER.search(pdf_field.name)
+        if pdf_field.kind == SIGNATURE or "{" in pdf_field.name or not found:
+            continue
+        template = f"{pdf_field.name[: found.start(1)]}{{n}}{pdf_field.name[found.end(1) :]}"
+        numbered.setdefault(template, {})[int(found.group(1))] = pdf_field
+        words[template] = _words(pdf_field.name[: found.start(1)])[-1]
+    groups: dict[tuple[str, int], list[str]] = {}
+    for template, by_number in numbered.items():
+        if sorted(by_number) == list(range(1, len(by_number) + 1)) and len(by_number) > 1:
+            groups.setdefault((words[template].lower(), len(by_number)), []).append(template)
+    names = {f.name for f in fields}
+    renamed: dict[str, PdfField] = {}
+    others: set[str] = set()
+    repeats: list[Repeat] = []
+    for (_, items), templates in groups.items():
+        plain = {re.sub(r"[ _.-]*\{n\}", "", t): t for t in templates}
+        if len(templates) < 2 or len(plain) < len(templates) or names & set(plain):
+            continue  # one numbered name is a list of lines ("Address line 1"), not items
+        repeats.append(Repeat(words[templates[0]], items, plain))
+        for name, template in plain.items():
+            renamed[numbered[template][1].name] = dataclasses.replace(
+                numbered[template][1], name=name
+            )
+            others.update(f.name for n, f in numbered[template].items() if n > 1)
+    kept = [renamed.get(f.name, f) for f in fields if f.name not in others]
+    return kept, repeats
+
+
+def _into_repeats(items: list[Item], repeats: list[Repeat]) -> None:
+    """Each item made from a first item's boxes goes in its repeat, and its paper_form
+    mapping names the boxes with {n}."""
+    for item in items:
+        for repeat in repeats:
+            if any(f.name in repeat.templates for f in item.fields):
+                item.repeat = repeat
+                item.mapping = _with_templates(item.mapping, repeat.templates)
+
+
+def _with_templates(mapping: object, templates: dict[str, str]) -> object:
+    if isinstance(mapping, dict):
+        return {key: _with_templates(value, templates) for key, value in mapping.items()}
+    return templates.get(str(mapping), mapping)
 
 
 # -- fields into questions -------------------------------------------------------------------
@@ -421,7 +504,8 @@ def _same_row(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
-def _give_ids(items: list[Item]) -> None:
+def _give_ids(items: list[Item]) -> set[str]:
+    """Give each question its id; the ids given."""
     taken: set[str] = set()
     for number, item in enumerate(items, 1):
         base = _snake(item.base_id)[:LONGEST_ID].strip("_") or f"question_{number}"
@@ -431,31 +515,96 @@ def _give_ids(items: list[Item]) -> None:
             base = f"{base}_answer"
         item.id = _unique(base, taken)
         taken.add(item.id)
+    return taken
 
 
-def _pages(items: list[Item]) -> list[tuple[str, str | None, list[Item]]]:
-    """(page id, title, questions): one page per PDF page, split evenly into pages of at
-    most QUESTIONS_PER_PAGE questions."""
-    pages = []
-    by_pdf_page: dict[int, list[Item]] = {}
+@dataclass
+class Page:
+    id: str
+    title: str | None
+    items: list[Item]
+
+
+@dataclass
+class RepeatPage:
+    repeat: Repeat
+    pages: list[Page]
+
+
+def _pages(items: list[Item], taken: set[str]) -> list[Page | RepeatPage]:
+    """The draft's pages, in reading order: the questions of one PDF page together (split
+    evenly into pages of at most QUESTIONS_PER_PAGE), each repeat where its first box is."""
+    pages: list[Page | RepeatPage] = []
+    page_ids: set[str] = set()
+    run: list[Item] = []
+
+    def flush() -> None:
+        if run:
+            number = run[0].page + 1
+            pages.extend(
+                _split(run, f"page-{number}", f"Page {number} of the paper form", page_ids)
+            )
+            run.clear()
+
     for item in items:
-        by_pdf_page.setdefault(item.page, []).append(item)
-    for number, on_page in by_pdf_page.items():
-        parts = math.ceil(len(on_page) / QUESTIONS_PER_PAGE)
-        size, extra = divmod(len(on_page), parts)
-        start = 0
-        for part in range(parts):
-            end = start + size + (1 if part < extra else 0)
-            chunk = on_page[start:end]
-            start = end
-            page_id = f"page-{number + 1}" + (f"-part-{part + 1}" if parts > 1 else "")
-            title = None
-            if len(chunk) > 1:
-                title = f"Page {number + 1} of the paper form" + (
-                    f" (part {part + 1} of {parts})" if parts > 1 else ""
+        if item.repeat is None:
+            if run and run[-1].page != item.page:
+                flush()
+            run.append(item)
+        elif not item.repeat.id:
+            flush()
+            repeat = item.repeat
+            base = _plural(_snake(repeat.word) or "item")
+            if base in RESERVED_PAGE_IDS | EXPRESSION_WORDS | YAML_WORDS:
+                base = f"{base}_list"
+            repeat.id = _unique(base, taken | page_ids)
+            taken.add(repeat.id)
+            page_ids.add(repeat.id)
+            inner = [i for i in items if i.repeat is repeat]
+            name = _sentence([repeat.word])
+            pages.append(
+                RepeatPage(
+                    repeat, _split(inner, f"{repeat.id}-details", f"{name} details", page_ids)
                 )
-            pages.append((page_id, title, chunk))
+            )
+    flush()
     return pages
+
+
+def _split(items: list[Item], base_id: str, heading: str, page_ids: set[str]) -> list[Page]:
+    parts = math.ceil(len(items) / QUESTIONS_PER_PAGE)
+    size, extra = divmod(len(items), parts)
+    pages, start = [], 0
+    for part in range(parts):
+        end = start + size + (1 if part < extra else 0)
+        chunk = items[start:end]
+        start = end
+        page_id = _unique_page_id(base_id + (f"-part-{part + 1}" if parts > 1 else ""), page_ids)
+        title = None
+        if len(chunk) > 1:
+            title = heading + (f" (part {part + 1} of {parts})" if parts > 1 else "")
+        pages.append(Page(page_id, title, chunk))
+    return pages
+
+
+def _plural(word: str) -> str:
+    """An English plural for a repeat's id: visitors, children, witnesses, parties."""
+    if word in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[word]
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return f"{word}es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return f"{word[:-1]}ies"
+    return f"{word}s"
+
+
+def _unique_page_id(base: str, taken: set[str]) -> str:
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
 
 
 # -- writing the YAML ------------------------------------------------------------------------
@@ -466,7 +615,7 @@ def _render(
     form_id: str,
     title: str,
     source: str,
-    pages: list[tuple[str, str | None, list[Item]]],
+    pages: list[Page | RepeatPage],
     declaration: Item | None,
     paper_file: str,
     questions: list[Item],
@@ -482,13 +631,20 @@ def _render(
         "# retention_days: 90",
         "pages:",
     ]
-    for page_id, page_title, items in pages:
-        out.append(f"  - id: {page_id}")
-        if page_title:
-            out.append(f"    title: {_quote(page_title)}  # say what these questions are about")
-        out.append("    questions:")
-        for item in items:
-            out += _question(item)
+    for page in pages:
+        if isinstance(page, Page):
+            out += _page(page, "  ")
+            continue
+        repeat = page.repeat
+        out += [
+            f"  - id: {repeat.id}",
+            "    type: repeat",
+            f"    item_name: {_quote(repeat.word.lower())}",
+            f"    max: {repeat.items}  # boxes on the paper; above that, a continuation page",
+            "    pages:",
+        ]
+        for inner in page.pages:
+            out += _page(inner, "      ")
     if declaration is not None:
         names = ", ".join(_quote(f.name) for f in declaration.fields)
         out += [
@@ -497,25 +653,47 @@ def _render(
             f"  body: {_quote(declaration.label)}",
         ]
     out += ["paper_form:", f"  file: {_quote(paper_file)}", "  fields:"]
-    out += [f"    {item.id}: {_flow(item.mapping)}" for item in questions]
+    out += [f"    {item.id}: {_flow(item.mapping)}" for item in questions if not item.repeat]
+    for page in pages:
+        if isinstance(page, RepeatPage):
+            out += [f"    {page.repeat.id}:", f"      repeat: {page.repeat.items}", "      fields:"]
+            out += [
+                f"        {item.id}: {_flow(item.mapping)}"
+                for inner in page.pages
+                for item in inner.items
+            ]
     return "\n".join(out) + "\n"
 
 
+def _page(page: Page, indent: str) -> list[str]:
+    lines = [f"{indent}- id: {page.id}"]
+    if page.title:
+        lines.append(f"{indent}  title: {_quote(page.title)}  # say what these questions are about")
+    lines.append(f"{indent}  questions:")
+    for item in page.items:
+        lines += [indent + line for line in _question(item)]
+    return lines
+
+
 def _question(item: Item) -> list[str]:
-    names = ", ".join(_quote(f.name) for f in item.fields)
+    templates = item.repeat.templates if item.repeat else {}
+    # A repeat's questions come from the first item's boxes: named as in the PDF.
+    names = ", ".join(
+        _quote(templates.get(f.name, f.name).replace("{n}", "1")) for f in item.fields
+    )
     source = "field" if len(item.fields) == 1 else "fields"
     lines = [
-        _comment(f"      from PDF {source} {names}: {item.how}"),
-        f"      - id: {item.id}",
-        f"        type: {item.type}",
-        f"        label: {_quote(item.label)}",
+        _comment(f"    from PDF {source} {names}: {item.how}"),
+        f"    - id: {item.id}",
+        f"      type: {item.type}",
+        f"      label: {_quote(item.label)}",
     ]
     if item.max_length is not None:
-        lines.append(f"        max_length: {item.max_length}  # the box's own limit")
+        lines.append(f"      max_length: {item.max_length}  # the box's own limit")
     if item.options:
-        lines.append("        options:")
+        lines.append("      options:")
         lines += [
-            f"          - {{value: {_quote(value)}, label: {_quote(label)}}}"
+            f"        - {{value: {_quote(value)}, label: {_quote(label)}}}"
             for value, label in item.options
         ]
     return lines

@@ -229,6 +229,69 @@ def test_pages_follow_the_paper_and_long_ones_are_split_evenly(tmp_path):
     assert form.pages[0].title.pick("en").startswith("Page 1 of the paper form")
 
 
+def test_numbered_boxes_for_several_items_become_one_repeat(tmp_path):
+    visitors = []
+    for n, y in ((1, 600), (2, 550), (3, 500)):
+        visitors += [
+            text(f"Visitor {n} first name", 50, y),
+            text(f"Visitor {n} DOB day", 250, y, w=30),
+            text(f"Visitor {n} DOB month", 290, y, w=30),
+            text(f"Visitor {n} DOB year", 330, y, w=50),
+        ]
+    pdf = fillable(
+        [
+            text("Your name", 50, 700),
+            text("Address line 1", 50, 670),  # numbered lines of one answer, not items
+            text("Address line 2", 50, 640),
+            *visitors,
+            box("Agree", 50, 400),
+        ]
+    )
+    form, data = loaded(tmp_path, pdf)
+    assert [page.id for page in form.pages] == ["page-1", "visitors", "page-1-2"]
+    repeat = form.pages[1]
+    assert repeat.is_repeat and repeat.max_items == 3
+    assert repeat.item_name.pick("en") == "visitor"
+    inner = [q.id for page in repeat.pages for q in page.questions]
+    assert inner == ["visitor_first_name", "visitor_dob"]
+    assert [q.id for q in form.pages[0].questions] == [
+        "your_name",
+        "address_line_1",
+        "address_line_2",
+    ]
+    assert data["paper_form"]["fields"]["visitors"] == {
+        "repeat": 3,
+        "fields": {
+            "visitor_first_name": "Visitor {n} first name",
+            "visitor_dob": {
+                "day": "Visitor {n} DOB day",
+                "month": "Visitor {n} DOB month",
+                "year": "Visitor {n} DOB year",
+            },
+        },
+    }
+    result = draft(pdf)
+    assert '# from PDF field "Visitor 1 first name": a text box' in result.yaml
+    assert result.skipped == []
+    assert "visitors: the boxes for Visitor 1 to 3 became one repeat" in "\n".join(
+        result.summary("paper.pdf")
+    )
+
+
+def test_a_repeat_is_named_by_the_plural_of_its_word(tmp_path):
+    pdf = fillable(
+        [
+            text(f"{word}{n}{part}", 50 + 200 * n, y)
+            for word, y in (("Child", 700), ("Witness", 600), ("Party", 500))
+            for n in (1, 2)
+            for part in ("Name", "Age")
+        ]
+    )
+    form, _ = loaded(tmp_path, pdf)
+    assert [page.id for page in form.pages] == ["children", "witnesses", "parties"]
+    assert [q.id for q in form.pages[0].pages[0].questions] == ["child_name", "child_age"]
+
+
 def test_ids_are_unique_and_valid_whatever_the_names(tmp_path):
     parents = []
     for parent_name, y in (("applicant", 700), ("partner", 650)):
