@@ -34,15 +34,15 @@ KIND_NAMES = {
     BUTTON: "a push button",
 }
 
+# Annotation flags (12.5.3): a widget that is never shown or printed.
+_HIDDEN = 1 << 1
+_NO_VIEW = 1 << 5
 # Field flags (PDF 32000-1, 12.7.4): bit positions counted from 1.
+_READ_ONLY = 1
 _MULTILINE = 1 << 12
 _RADIO = 1 << 15
 _PUSHBUTTON = 1 << 16
 _COMBO = 1 << 17
-_READ_ONLY = 1
-# Annotation flags (12.5.3): a widget that is never shown or printed.
-_HIDDEN = 1 << 1
-_NO_VIEW = 1 << 5
 _FONT_SIZE = re.compile(r"([0-9.]+)\s+Tf")
 
 
