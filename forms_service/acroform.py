@@ -34,7 +34,11 @@ KIND_NAMES = {
     BUTTON: "a push button",
 }
 
+# Annotation flags (12.5.3): a widget that is never shown or printed.
+_HIDDEN = 1 << 1
+_NO_VIEW = 1 << 5
 # Field flags (PDF 32000-1, 12.7.4): bit positions counted from 1.
+_READ_ONLY = 1
 _MULTILINE = 1 << 12
 _RADIO = 1 << 15
 _PUSHBUTTON = 1 << 16
@@ -61,10 +65,13 @@ class PdfField:
     # (without the slash: "Yes", "on", "bristol").
     states: tuple[str, ...] = ()
     options: tuple[str, ...] = ()  # a choice field's export values
+    option_labels: tuple[str, ...] = ()  # what a choice field shows for each of them
     combo: bool = False  # a drop-down choice rather than a list box
     font_size: float | None = None  # from /DA; 0 means "auto"
     font: str | None = None  # the /DA font's resource name ("/Helv")
     widgets: int = 1
+    read_only: bool = False  # the PDF fills it itself (a total, a reference box)
+    hidden: bool = False  # its first widget is neither shown nor printed
 
     @property
     def width(self) -> float:
@@ -148,7 +155,7 @@ def _field(name: str, node: DictionaryObject, inherited: dict, pages: dict[int, 
         kind = TEXT if "/V" in node else BUTTON
     kids = node.get("/Kids")
     widgets = [kid for kid in kids] if kids else [node.indirect_reference or node]
-    page, rect = None, None
+    page, rect, hidden = None, None, False
     for widget in widgets:
         if isinstance(widget, IndirectObject) and widget.idnum in pages:
             page = pages[widget.idnum]
@@ -156,6 +163,7 @@ def _field(name: str, node: DictionaryObject, inherited: dict, pages: dict[int, 
             if raw is not None:
                 x0, y0, x1, y1 = (float(v) for v in raw)
                 rect = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+            hidden = bool(int(widget.get_object().get("/F", 0)) & (_HIDDEN | _NO_VIEW))
             break
     states: list[str] = []
     for widget in widgets:
@@ -165,9 +173,15 @@ def _field(name: str, node: DictionaryObject, inherited: dict, pages: dict[int, 
             for state in normal:
                 if state != "/Off" and state[1:] not in states:
                     states.append(state[1:])
+    raw_options = [
+        option.get_object() for option in inherited.get("/Opt") or () if option is not None
+    ]
     options = tuple(
-        str(option[0] if isinstance(option, ArrayObject) else option)
-        for option in inherited.get("/Opt") or ()
+        str(option[0] if isinstance(option, ArrayObject) else option) for option in raw_options
+    )
+    # [export value, text shown] pairs, or one string that is both (12.7.4.4).
+    labels = tuple(
+        str(option[-1] if isinstance(option, ArrayObject) else option) for option in raw_options
     )
     if kind == CHECKBOX and options and not states:
         states = list(options)
@@ -184,11 +198,25 @@ def _field(name: str, node: DictionaryObject, inherited: dict, pages: dict[int, 
         max_length=int(max_length) if max_length is not None else None,
         states=tuple(states) if kind in (CHECKBOX, RADIO) else (),
         options=options if kind == CHOICE else (),
+        option_labels=labels if kind == CHOICE else (),
         combo=kind == CHOICE and bool(flags & _COMBO),
         font_size=float(font.group(2)) if font else None,
         font=font.group(1) if font else None,
         widgets=len(widgets),
+        read_only=bool(flags & _READ_ONLY),
+        hidden=hidden,
     )
+
+
+def document_title(data: bytes) -> str | None:
+    """The title in the PDF's document information, when it has a real one."""
+    try:
+        metadata = PdfReader(io.BytesIO(data)).metadata
+    except (PdfReadError, KeyError, ValueError, TypeError, AttributeError):
+        return None
+    title = " ".join(str(metadata.title or "").split()) if metadata else ""
+    # Producers fill the entry with a placeholder when the author gave none.
+    return title if title and title.lower() not in {"untitled", "unknown", "title"} else None
 
 
 def fields_by_name(data: bytes) -> dict[str, PdfField]:

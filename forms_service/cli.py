@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -223,6 +224,75 @@ def map_command(path: Path, output: Path | None) -> None:
     target = output or Path(f"{form.id}.svg")
     target.write_bytes(drawing)
     click.echo(f"Journey map of {form.id} written to {target}", err=True)
+
+
+@cli.command("import-pdf", with_appcontext=False)
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the draft definition (.yaml). Without it, it goes to stdout.",
+)
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+def import_pdf(pdf: Path, output: Path | None, force: bool) -> None:
+    """Draft a form definition from a fillable PDF's fields, with a paper_form block that
+    maps each question back to its field.
+
+    The YAML goes to --output (or stdout); what was read and what could not be mapped, and
+    why, to stderr. Check and edit the draft, then run `forms-service check` on it. Needs no
+    database, secret key or other setting.
+    """
+    from forms_service.acroform import NotAFillablePdf
+    from forms_service.paper.importer import NothingToImport, draft_definition
+
+    try:
+        data = pdf.read_bytes()
+    except OSError as error:
+        sys.exit(f"forms-service: cannot read {pdf}: {one_line(error.strerror or str(error))}.")
+    if output is not None and output.exists() and not force:
+        sys.exit(
+            f"forms-service: {output} already exists: give --force to replace it, or "
+            "another file with -o."
+        )
+    # paper_form's file is relative to the definition's folder, and inside it.
+    paper_file = pdf.as_posix()
+    if output is not None:
+        paper_file = Path(os.path.relpath(pdf.resolve(), output.resolve().parent)).as_posix()
+    outside = paper_file.startswith("/") or ".." in Path(paper_file).parts
+    if outside:
+        paper_file = pdf.name
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)  # a damaged PDF is told in one line, not many
+    try:
+        draft = draft_definition(data, name=pdf.name, paper_file=paper_file)
+    except (NotAFillablePdf, NothingToImport) as error:
+        sys.exit(f"forms-service: {pdf}: {one_line(str(error))}.")
+    finally:
+        pypdf_log.setLevel(level)
+    if output is None:
+        click.echo(draft.yaml, nl=False)
+    else:
+        try:
+            with output.open("w" if force else "x", encoding="utf-8") as target:
+                target.write(draft.yaml)
+        except FileExistsError:
+            sys.exit(f"forms-service: {output} already exists: give --force to replace it.")
+        except OSError as error:
+            sys.exit(
+                f"forms-service: cannot write {output}: {one_line(error.strerror or str(error))}."
+            )
+    for line in draft.summary(str(pdf)):
+        click.echo(line, err=True)
+    if outside:
+        click.echo(
+            f"paper_form file: is {paper_file}: copy {pdf} beside the draft (or into a "
+            "folder under it and give that path) so that check and the service find it.",
+            err=True,
+        )
+    if output is not None:
+        click.echo(f"Draft written to {output}: run 'forms-service check {output}'.", err=True)
 
 
 @cli.command("test-journeys", cls=AdminCommand, with_appcontext=False)
