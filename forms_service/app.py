@@ -145,7 +145,8 @@ def redact_access_logs() -> None:
 def load_forms(app: Flask) -> None:
     """Load every definition once; a broken file is logged and left out, the rest are served.
 
-    Each version is also kept in the database, for drafts started on an older version.
+    Each version is also kept in the database, for drafts started on an older version, and
+    each paper form's PDF, for submissions to be filled into.
     """
     warnings: list = []
     forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])], warnings)
@@ -161,6 +162,16 @@ def load_forms(app: Flask) -> None:
         )
     except DATABASE_ERRORS:
         log.warning("could not record form versions: run forms-service init-db")
+    # The blank paper forms too, by hash: submissions are filled into the one they name.
+    paper = {
+        form.paper_form.sha256: (form.paper_form.file, form.paper_form.pdf)
+        for form in forms.values()
+        if form.paper_form is not None and form.paper_form.sha256 and form.paper_form.pdf
+    }
+    try:
+        app.extensions["store"].record_paper_pdfs(paper)
+    except DATABASE_ERRORS:
+        log.warning("could not record the paper forms: run forms-service init-db")
 
 
 def _templates(app: Flask) -> None:
