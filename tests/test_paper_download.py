@@ -15,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
+from forms_service.app import blank_paper_pdfs
 from forms_service.clock import utcnow
 from forms_service.data import PaperPdf, StoredPaperPdf
 from forms_service.exports import paper_content_hash, submission_json
@@ -121,6 +122,9 @@ def definitions(tmp_path) -> Path:
 def app(make_app, definitions):
     app = make_app(definitions=definitions)
     assert app.extensions["definition_problems"] == []
+    # Start-up recorded the blank PDF; on PostgreSQL the test's first app empties the tables
+    # after its start-up, so it is recorded again as start-up does.
+    app.extensions["store"].record_paper_pdfs(blank_paper_pdfs(app.extensions["forms"].values()))
     store = app.extensions["store"]
     store.create_user("case@example.com", "Casey Worker", "caseworker", [FORM, "plain-visit"],
                       hash_password(PASSWORD))  # fmt: skip
@@ -367,3 +371,20 @@ def test_submission_json_says_whether_there_is_a_paper_form(app):
     without = store.get_submission(submit(app, "plain-visit", {"full_name": "Ada Lovelace"}))
     assert submission_json(with_paper)["paper_form"] is True
     assert submission_json(without)["paper_form"] is False
+
+
+def test_a_blank_pdf_start_up_could_not_record_is_recorded_when_first_used(app, definitions):
+    """Start-up tolerates a database it cannot write (init-db not yet run): the paper form
+    still works, and is kept from its first use on."""
+    store = app.extensions["store"]
+    reference = submit(app)
+    with store.sessions.begin() as db:
+        db.query(PaperPdf).delete()
+    caseworker = signed_in(app, "case@example.com")
+    page = caseworker.get(f"/staff/submissions/{reference}").get_data(as_text=True)
+    assert f"/staff/submissions/{reference}/paper.pdf" in page
+    response = caseworker.client.get(f"/staff/submissions/{reference}/paper.pdf")
+    assert response.status_code == 200 and "Edition 1" in text_of(response.data)
+    with store.sessions() as db:
+        [row] = db.scalars(select(PaperPdf)).all()
+    assert row.pdf == (definitions / "paper" / "visit.pdf").read_bytes()

@@ -78,9 +78,30 @@ def make_pdf(submission: Submission, language: str | None = None) -> bytes:
 
 def has_paper_form(submission: StoredSubmission) -> bool:
     """Whether the submission can be downloaded as its paper form: its snapshot names a
-    blank paper PDF by hash and the service keeps that PDF (the PDF is not read)."""
+    blank paper PDF by hash and the service has that PDF (which is not read here)."""
     sha256 = paper_sha256(submission)
-    return sha256 is not None and store().has_paper_pdf(sha256)
+    if sha256 is None:
+        return False
+    return _live_paper_pdf(sha256) is not None or store().has_paper_pdf(sha256)
+
+
+def _live_paper_pdf(sha256: str) -> tuple[str, bytes] | None:
+    """The blank paper PDF with this hash if a form loaded now names it: (file, bytes)."""
+    for form in current_app.extensions["forms"].values():
+        paper = form.paper_form
+        if paper is not None and paper.sha256 == sha256 and paper.pdf:
+            return paper.file, paper.pdf
+    return None
+
+
+def _blank_paper_pdf(sha256: str) -> bytes | None:
+    """The blank paper PDF a snapshot names: kept in the database (recorded at start-up,
+    and here when start-up could not write it), whatever the folder holds today."""
+    blank = store().paper_pdf(sha256)
+    if blank is None and (live := _live_paper_pdf(sha256)) is not None:
+        store().record_paper_pdfs({sha256: live})  # for when the file changes or goes
+        blank = live[1]
+    return blank
 
 
 def make_paper_pdf(submission: StoredSubmission) -> bytes | None:
@@ -91,7 +112,7 @@ def make_paper_pdf(submission: StoredSubmission) -> bytes | None:
     folder today; the filled copy is cached in the database, in the submission's language.
     """
     sha256 = paper_sha256(submission)
-    blank = store().paper_pdf(sha256) if sha256 else None
+    blank = _blank_paper_pdf(sha256) if sha256 else None
     if blank is None:
         return None
     from forms_service.paper.filling import fill_paper_form  # pypdf: load on first use
