@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from forms_service.clock import utcnow
 from forms_service.config import ConfigError, answer_keys, load_config
 from forms_service.data import DATABASE_ERRORS, Store
 from forms_service.definitions.loader import load_definitions
+from forms_service.definitions.model import Form
 from forms_service.sessions import DatabaseSessionInterface
 
 log = logging.getLogger(__name__)
@@ -145,7 +147,8 @@ def redact_access_logs() -> None:
 def load_forms(app: Flask) -> None:
     """Load every definition once; a broken file is logged and left out, the rest are served.
 
-    Each version is also kept in the database, for drafts started on an older version.
+    Each version is also kept in the database, for drafts started on an older version, and
+    each paper form's PDF, for submissions to be filled into.
     """
     warnings: list = []
     forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])], warnings)
@@ -161,6 +164,19 @@ def load_forms(app: Flask) -> None:
         )
     except DATABASE_ERRORS:
         log.warning("could not record form versions: run forms-service init-db")
+    try:  # the blank paper forms too, by hash: submissions are filled into the one they name
+        app.extensions["store"].record_paper_pdfs(blank_paper_pdfs(forms.values()))
+    except DATABASE_ERRORS:
+        log.warning("could not record the paper forms: run forms-service init-db")
+
+
+def blank_paper_pdfs(forms: Iterable[Form]) -> dict[str, tuple[str, bytes]]:
+    """The blank paper PDFs these forms name, read from their folder: {sha256: (file, pdf)}."""
+    return {
+        form.paper_form.sha256: (form.paper_form.file, form.paper_form.pdf)
+        for form in forms
+        if form.paper_form is not None and form.paper_form.sha256 and form.paper_form.pdf
+    }
 
 
 def _templates(app: Flask) -> None:

@@ -52,6 +52,7 @@ KINDS = {
     "assign": N_("Assigned a submission"),
     "note": N_("Added a note"),
     "download_pdf": N_("Downloaded a PDF"),
+    "download_paper_pdf": N_("Downloaded a paper form"),
     "download_json": N_("Downloaded JSON"),
     "export_csv": N_("Exported CSV"),
     "user_created": N_("Added a user"),
@@ -65,6 +66,7 @@ KINDS = {
     "api.list": N_("API: listed submissions"),
     "api.view": N_("API: fetched a submission"),
     "api.pdf": N_("API: downloaded a PDF"),
+    "api.paper_pdf": N_("API: downloaded a paper form"),
     "api.status": N_("API: changed a status"),
     "api.unauthorised": N_("API: token not valid"),
     "assisted_drafts": N_("Looked at forms started for someone"),
@@ -91,6 +93,7 @@ FLAG_FILTERS = {"mine": N_("assigned to them"), "overdue": N_("overdue")}
 OUTCOMES = {
     "not_found": N_("%(sentence)s (not found)"),
     "bad_request": N_("%(sentence)s (refused: the request was not valid)"),
+    "no_paper_form": N_("%(sentence)s (refused: its form has no paper form)"),
 }
 
 
@@ -246,6 +249,7 @@ _SENTENCES: dict[str, Callable[[str | None, Mapping[str, Any], Wording, dict], s
     "assign": _assign,
     "note": _fixed(N_("Added a note to %(reference)s")),
     "download_pdf": _fixed(N_("Downloaded PDF of %(reference)s")),
+    "download_paper_pdf": _fixed(N_("Downloaded %(reference)s on its paper form")),
     "download_json": _fixed(N_("Downloaded JSON of %(reference)s")),
     "export_csv": _export,
     "user_created": _fixed(N_("Added user %(reference)s")),
@@ -259,6 +263,7 @@ _SENTENCES: dict[str, Callable[[str | None, Mapping[str, Any], Wording, dict], s
     "api.list": _api_list,
     "api.view": _fixed(N_("Fetched submission %(reference)s through the API")),
     "api.pdf": _fixed(N_("Downloaded PDF of %(reference)s through the API")),
+    "api.paper_pdf": _fixed(N_("Downloaded %(reference)s on its paper form through the API")),
     "api.status": _api_status,
     "api.unauthorised": _fixed(N_("Called the API with a token that is not valid")),
     "assisted_drafts": _fixed(N_("Looked at the forms they started for people")),

@@ -1,4 +1,4 @@
-"""Submissions for other systems and people: one JSON shape, a CSV export, the cached PDF.
+"""Submissions for other systems and people: one JSON shape, a CSV export, the cached PDFs.
 
 No Flask here: the staff pages, the JSON API and batch jobs all call the same functions, so
 a submission downloaded by a caseworker and one fetched through the API are the same bytes.
@@ -98,6 +98,9 @@ def submission_json(submission: SubmissionLike) -> dict[str, Any]:
         "applicant_name": submission.applicant_name,
         "assisted": assisted_json(submission),
         "answers": submission.answers or {},
+        # Whether GET /api/v1/submissions/{reference}/paper.pdf (and the staff download)
+        # gives the answers on the paper form the online form replaces.
+        "paper_form": paper_sha256(submission) is not None,
     }
 
 
@@ -546,4 +549,69 @@ def submission_pdf(
         return stored
     pdf = render(submission)
     store.store_pdf(submission.id, content_hash, pdf)
+    return pdf
+
+
+# -- the paper form --------------------------------------------------------------------------
+
+
+class PaperPdfCache(Protocol):
+    def stored_paper_pdf(self, submission_id: int, content_hash: str) -> bytes | None: ...
+
+    def store_paper_pdf(self, submission_id: int, content_hash: str, pdf: bytes) -> None: ...
+
+
+def paper_sha256(submission: SubmissionLike) -> str | None:
+    """The hash of the blank paper PDF this submission's answers were mapped to, if any."""
+    paper = (submission.definition or {}).get("paper_form")
+    sha256 = paper.get("sha256") if isinstance(paper, dict) else None
+    return sha256 if isinstance(sha256, str) and sha256 else None
+
+
+def paper_content_hash(submission: SubmissionLike, version: str) -> str:
+    """What a filled paper form was made from: the filler's version, the answers, the
+    definition snapshot (which names the blank PDF by its hash) and the facts the filler may
+    print. Not the status or assignee: the paper form does not show them."""
+    material = json.dumps(
+        {
+            "code": version,
+            "answers": submission.answers,
+            "definition": submission.definition,
+            "facts": [
+                submission.reference,
+                submission.form_id,
+                submission.form_version,
+                submission.language,
+                submission.channel,
+                utc_iso(submission.submitted_at),
+            ],
+            "assisted": submission.assisted,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def paper_pdf(
+    store: PaperPdfCache,
+    submission: SubmissionLike,
+    render: Callable[[SubmissionLike], bytes],
+    version: str | None = None,
+) -> bytes:
+    """The submission filled into its paper form: the stored copy while it is current, else
+    filled and stored. `version` is the filler's (PAPER_FILLER_VERSION unless given): a new
+    filler fills every submission again on its next download."""
+    if version is None:
+        from forms_service.paper.filling import PAPER_FILLER_VERSION  # pypdf: on first use
+
+        version = PAPER_FILLER_VERSION
+    content_hash = paper_content_hash(submission, version)
+    stored = store.stored_paper_pdf(submission.id, content_hash)
+    if stored is not None:
+        return stored
+    pdf = render(submission)
+    store.store_paper_pdf(submission.id, content_hash, pdf)
     return pdf

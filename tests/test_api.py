@@ -282,6 +282,7 @@ def test_openapi_document_is_public_and_every_reference_resolves(client, documen
         ("/submissions/{reference}", "get"),
         ("/submissions/{reference}", "patch"),
         ("/submissions/{reference}/pdf", "get"),
+        ("/submissions/{reference}/paper.pdf", "get"),
     }
     for path, method, op in secured:
         assert "401" in op["responses"] and "200" in op["responses"], (path, method)

@@ -128,6 +128,7 @@ def test_submission_json_is_the_documented_shape_with_answers_as_stored():
         "applicant_name": "Jo Bloggs",
         "assisted": None,
         "answers": ANSWERS,
+        "paper_form": False,  # the form names no paper form to fill
     }
     json.dumps(data)  # plain JSON all through
 

@@ -387,7 +387,14 @@ def test_a_broken_database_gives_a_friendly_page_and_writes_nothing(app):
     citizen.get("/prison-visit-booking/prisoner")
     store = app.extensions["store"]
     with store.engine.begin() as connection:  # dependants first: PostgreSQL insists
-        for table in ("submission_events", "stored_pdfs", "submissions", "resume_tokens", "drafts"):
+        for table in (
+            "submission_events",
+            "stored_pdfs",
+            "stored_paper_pdfs",
+            "submissions",
+            "resume_tokens",
+            "drafts",
+        ):
             connection.exec_driver_sql(f"DROP TABLE {table}")
     response = citizen.post("/prison-visit-booking/prisoner", {"prisoner_first_name": "Jo"})
     assert response.status_code in (303, 503)  # errors shown on the page again, or down

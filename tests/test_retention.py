@@ -169,6 +169,7 @@ def test_the_purge_takes_the_pdf_timeline_draft_and_links_and_audits_it(app):
     assert counts == {
         "submissions": 1,
         "stored PDFs": 1,
+        "stored paper forms": 0,  # tests/test_paper_download.py purges one
         "submission events": 2,  # received, the note
         "submitted drafts": 1,
         "drafts": 0,

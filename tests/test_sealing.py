@@ -17,7 +17,14 @@ from flask.cli import ScriptInfo
 from sqlalchemy import select, text, update
 
 from forms_service.cli import cli
-from forms_service.data import Draft, StaffUser, StoredPdf, Submission, SubmissionEvent
+from forms_service.data import (
+    Draft,
+    StaffUser,
+    StoredPaperPdf,
+    StoredPdf,
+    Submission,
+    SubmissionEvent,
+)
 from forms_service.data.sealing import SealingError, new_key_setting, wrapped_by
 from tests.assisted import submit_assisted
 from tests.test_staff import PASSWORD, submit
@@ -60,6 +67,12 @@ def test_callers_read_plain_values_and_the_database_holds_ciphertext(keyed_app):
     assert store.stored_pdf(submission.id, "h" * 64) == b"%PDF-canary"
     [(pdf,)] = raw(store, "SELECT pdf_sealed FROM stored_pdfs")
     assert not pdf.startswith(b"%PDF")
+    # The submission filled into its paper form holds the answers too.
+    store.store_paper_pdf(submission.id, "p" * 64, b"%PDF-paper-canary")
+    assert store.stored_paper_pdf(submission.id, "p" * 64) == b"%PDF-paper-canary"
+    assert store.stored_paper_pdf(submission.id, "q" * 64) is None  # made from other answers
+    [(paper,)] = raw(store, "SELECT pdf_sealed FROM stored_paper_pdfs")
+    assert b"canary" not in paper and paper[0] == 1
 
 
 def test_a_ciphertext_copied_into_another_row_or_column_does_not_open(keyed_app):
@@ -118,6 +131,7 @@ def test_rotate_keys_rewraps_every_record_in_batches_and_resumes(keyed_app, make
     first = store.get_submission(references[0])
     store.add_note(first.id, "Canary note", None, "staff:1")
     store.store_pdf(first.id, "h" * 64, b"%PDF-canary")
+    store.store_paper_pdf(first.id, "p" * 64, b"%PDF-paper-canary")
     answers_before = raw(store, "SELECT id, answers_sealed FROM submissions ORDER BY id")
 
     rotated = make_app(ANSWERS_KEYS=f"{NEW},{OLD}", ANSWERS_INDEX_KEY=INDEX)
@@ -147,8 +161,9 @@ def test_rotate_keys_rewraps_every_record_in_batches_and_resumes(keyed_app, make
         "staff_users: 0 re-wrapped, 0 already under the first key",
         "submission_events: 1 re-wrapped, 0 already under the first key",
         "stored_pdfs: 1 re-wrapped, 0 already under the first key",
+        "stored_paper_pdfs: 1 re-wrapped, 0 already under the first key",
         "submissions: 3 re-wrapped, 0 already under the first key",
-        "Done: 5 data key(s) re-wrapped; every record is under key 'new'.",
+        "Done: 6 data key(s) re-wrapped; every record is under key 'new'.",
     ]
     again = rotate(rotated, "--batch", "2")
     assert "Done: 0 data key(s) re-wrapped" in again.output
@@ -161,6 +176,7 @@ def test_rotate_keys_rewraps_every_record_in_batches_and_resumes(keyed_app, make
     assert submission.answers["prisoner_number"] == "A1234BC"
     assert [e.note for e in only_new.events(submission.id) if e.kind == "note"] == ["Canary note"]
     assert only_new.stored_pdf(submission.id, "h" * 64) == b"%PDF-canary"
+    assert only_new.stored_paper_pdf(submission.id, "p" * 64) == b"%PDF-paper-canary"
     found, total = only_new.find_submissions(forms=None, query=submission.applicant_name.upper())
     assert total == 3 and submission.reference in [s.reference for s in found]
 
@@ -199,5 +215,6 @@ def test_every_sealed_model_is_rotated():
         Submission,
         SubmissionEvent,
         StoredPdf,
+        StoredPaperPdf,
         StaffUser,
     }

@@ -9,6 +9,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     drafts.py         drafts, resume links, definition versions, the retention purge
     submissions.py    submitting, references, inbox and API queries, casework, stored PDFs
     staff.py          staff accounts and sign-ins, API tokens, the audit log
+    paper_forms.py    blank paper PDFs by hash, submissions filled into them (cached)
     limits.py         rate limits
     integrity.py      checks the crash-load test runs after killing the service
     retention.py      deleting submissions past their retention, audited
@@ -27,16 +28,19 @@ from forms_service.data.models import (
     Base,
     Draft,
     FormVersion,
+    PaperPdf,
     RateLimit,
     RecoveryCode,
     ResumeToken,
     StaffInvite,
     StaffUser,
+    StoredPaperPdf,
     StoredPdf,
     Submission,
     SubmissionEvent,
     WebSession,
 )
+from forms_service.data.paper_forms import PaperForms
 from forms_service.data.retention import Retention
 from forms_service.data.staff import StaffAccess
 from forms_service.data.submissions import Submissions, new_reference
@@ -44,7 +48,15 @@ from forms_service.data.web_sessions import WebSessions
 
 
 class Store(
-    WebSessions, Drafts, Submissions, StaffAccess, RateLimits, Retention, Integrity, Database
+    WebSessions,
+    Drafts,
+    Submissions,
+    PaperForms,
+    StaffAccess,
+    RateLimits,
+    Retention,
+    Integrity,
+    Database,
 ):
     """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""
 
@@ -56,6 +68,7 @@ __all__ = [
     "Base",
     "Draft",
     "FormVersion",
+    "PaperPdf",
     "RateLimit",
     "RecoveryCode",
     "ResumeToken",
@@ -63,6 +76,7 @@ __all__ = [
     "StaffUser",
     "Store",
     "StoreError",
+    "StoredPaperPdf",
     "StoredPdf",
     "Submission",
     "SubmissionEvent",

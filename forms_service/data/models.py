@@ -230,6 +230,34 @@ class StoredPdf(SealedRecord, Base):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class PaperPdf(Base):
+    """A blank paper form (a definition's paper_form PDF) the service has run, by its hash.
+
+    Kept for good: a submission is filled into the PDF its snapshot names, even after the
+    file beside the definition changed or the form was removed. Not personal data.
+    """
+
+    __tablename__ = "paper_pdfs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file: Mapped[str] = mapped_column(String(300))  # as paper_form's `file` names it
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    first_seen: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoredPaperPdf(SealedRecord, Base):
+    """A submission filled into its paper form, made once; the hash says from what (the
+    answers, the snapshot and the filler's version). Sealed: it holds the answers."""
+
+    __tablename__ = "stored_paper_pdfs"
+    __sealed_id__ = "submission_id"
+    __sealed_scope__ = "submission_id"
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    pdf = Sealed("bytes")
+    pdf_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ResumeToken(Base):
     """A single-use "continue your application" link; only a hash of the token is kept."""
 

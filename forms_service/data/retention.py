@@ -20,6 +20,7 @@ from forms_service.data.models import (
     Draft,
     FormVersion,
     ResumeToken,
+    StoredPaperPdf,
     StoredPdf,
     Submission,
     SubmissionEvent,
@@ -81,7 +82,13 @@ class Retention:
                     break
         return {
             what: totals[what]
-            for what in ("submissions", "stored PDFs", "submission events", "submitted drafts")
+            for what in (
+                "submissions",
+                "stored PDFs",
+                "stored paper forms",
+                "submission events",
+                "submitted drafts",
+            )
         }
 
     def _purge_batch(
@@ -103,6 +110,9 @@ class Retention:
             drafts = [row.draft_id for row in rows]
             where_submission = StoredPdf.submission_id.in_(ids)
             counts["stored PDFs"] = db.execute(delete(StoredPdf).where(where_submission)).rowcount
+            counts["stored paper forms"] = db.execute(
+                delete(StoredPaperPdf).where(StoredPaperPdf.submission_id.in_(ids))
+            ).rowcount
             counts["submission events"] = db.execute(
                 delete(SubmissionEvent).where(SubmissionEvent.submission_id.in_(ids))
             ).rowcount

@@ -25,7 +25,7 @@ from forms_service.data import ApiToken, Store, Submission
 from forms_service.exports import CHANNELS, submission_json
 from forms_service.statuses import RECEIVED, STATUSES
 from forms_service.tokens import hash_secret
-from forms_service.views.common import make_pdf
+from forms_service.views.common import make_paper_pdf, make_pdf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -259,6 +259,27 @@ def get_submission_pdf(reference: str) -> Response:
     )
 
 
+@bp.get("/submissions/<reference>/paper.pdf")
+def get_submission_paper_pdf(reference: str) -> Response:
+    found = _find(reference, "api.paper_pdf")
+    if isinstance(found, Response):
+        return found
+    pdf = make_paper_pdf(found)
+    if pdf is None:
+        _audit("api.paper_pdf", found.reference, outcome="no_paper_form")
+        return problem(
+            404,
+            "no_paper_form",
+            "This submission's form has no paper form to fill: use /pdf for its PDF.",
+        )
+    _audit("api.paper_pdf", found.reference)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{found.reference}-paper-form.pdf"'},
+    )
+
+
 @bp.patch("/submissions/<reference>")
 def change_status(reference: str) -> Response:
     """Move a submission on in the caseworking workflow; it shows in its timeline."""
@@ -320,7 +341,8 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
             "title": "Forms service submissions API",
             "version": "1.0.0",
             "description": (
-                "Read the submissions of the forms a token may see, download their PDFs and "
+                "Read the submissions of the forms a token may see, download their PDFs "
+                "(and, for forms that replace a paper form, the answers on that form) and "
                 "move them through the caseworking statuses. A token sees only its own forms:"
                 " a submission of any other form is reported as not found. Every call is "
                 "audited."
@@ -395,6 +417,32 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
                     },
                 }
             },
+            "/submissions/{reference}/paper.pdf": {
+                "get": {
+                    "operationId": "getSubmissionPaperPdf",
+                    "summary": "A submission on the paper form its online form replaces",
+                    "description": (
+                        "The stored answers filled into the paper form's PDF (the version "
+                        "they were mapped to when submitted) and flattened, with a "
+                        "continuation page for what has no box on it. Only for submissions "
+                        "whose `paper_form` is true; others are answered 404 with the error "
+                        "`no_paper_form`."
+                    ),
+                    "parameters": reference,
+                    "responses": {
+                        "200": {
+                            "description": "The filled paper form",
+                            "content": {
+                                "application/pdf": {
+                                    "schema": {"type": "string", "format": "binary"}
+                                }
+                            },
+                        },
+                        **errors,
+                        "404": _ref("responses", "NotFoundOrNoPaperForm"),
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
@@ -425,6 +473,11 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
                 },
                 "NotFound": _json_body(
                     _ref("schemas", "Problem"), "No submission with this reference for this token"
+                ),
+                "NotFoundOrNoPaperForm": _json_body(
+                    _ref("schemas", "Problem"),
+                    "No submission with this reference for this token (`not_found`), or its "
+                    "form has no paper form (`no_paper_form`)",
                 ),
                 "TooManyRequests": {
                     **_json_body(
@@ -510,6 +563,7 @@ def _schemas() -> dict[str, Any]:
                 "applicant_name",
                 "assisted",
                 "answers",
+                "paper_form",
             ],
             "properties": {
                 "reference": {"type": "string", "example": "PVB-7K3M-Q9TX"},
@@ -535,6 +589,13 @@ def _schemas() -> dict[str, Any]:
                     "type": "object",
                     "description": "Keyed by question id (or repeat id)",
                     "additionalProperties": answer,
+                },
+                "paper_form": {
+                    "type": "boolean",
+                    "description": (
+                        "Whether /submissions/{reference}/paper.pdf gives the answers on "
+                        "the paper form the online form replaces"
+                    ),
                 },
             },
         },
@@ -610,7 +671,13 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "error": {
                     "type": "string",
-                    "enum": ["bad_request", "unauthorised", "not_found", "too_many_requests"],
+                    "enum": [
+                        "bad_request",
+                        "unauthorised",
+                        "not_found",
+                        "no_paper_form",
+                        "too_many_requests",
+                    ],
                 },
                 "message": {"type": "string"},
             },

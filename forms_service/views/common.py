@@ -1,4 +1,4 @@
-"""What the blueprints share: the store, the loaded forms, today's date, a submission's PDF.
+"""What the blueprints share: the store, the loaded forms, today's date, a submission's PDFs.
 
 Blueprints import this module, never each other.
 """
@@ -18,7 +18,7 @@ from markupsafe import Markup
 from forms_service.clock import today_in_london
 from forms_service.data import Store, Submission
 from forms_service.definitions.model import Form
-from forms_service.exports import submission_pdf
+from forms_service.exports import paper_pdf, paper_sha256, submission_pdf
 from forms_service.journey.map import (
     GraphvizMissing,
     RenderFailed,
@@ -74,6 +74,60 @@ def make_pdf(submission: Submission, language: str | None = None) -> bytes:
         if language != submission.language:
             return render(submission)
         return submission_pdf(store(), submission, render, assignee=assignee)
+
+
+def has_paper_form(submission: StoredSubmission) -> bool:
+    """Whether the submission can be downloaded as its paper form: its snapshot names a
+    blank paper PDF by hash and the service has that PDF (which is not read here)."""
+    sha256 = paper_sha256(submission)
+    if sha256 is None:
+        return False
+    return _live_paper_pdf(sha256) is not None or store().has_paper_pdf(sha256)
+
+
+def _live_paper_pdf(sha256: str) -> tuple[str, bytes] | None:
+    """The blank paper PDF with this hash if a form loaded now names it: (file, bytes)."""
+    for form in current_app.extensions["forms"].values():
+        paper = form.paper_form
+        if paper is not None and paper.sha256 == sha256 and paper.pdf:
+            return paper.file, paper.pdf
+    return None
+
+
+def _blank_paper_pdf(sha256: str) -> bytes | None:
+    """The blank paper PDF a snapshot names: kept in the database (recorded at start-up,
+    and here when start-up could not write it), whatever the folder holds today."""
+    blank = store().paper_pdf(sha256)
+    if blank is None and (live := _live_paper_pdf(sha256)) is not None:
+        store().record_paper_pdfs({sha256: live})  # for when the file changes or goes
+        blank = live[1]
+    return blank
+
+
+def make_paper_pdf(submission: StoredSubmission) -> bytes | None:
+    """The submission filled into the paper form it was mapped to, for the API and the
+    staff pages; None when its form names none, or that PDF is not kept.
+
+    The blank PDF is the one the snapshot names by hash, never the file in the definitions
+    folder today; the filled copy is cached in the database, in the submission's language.
+    """
+    sha256 = paper_sha256(submission)
+    blank = _blank_paper_pdf(sha256) if sha256 else None
+    if blank is None:
+        return None
+    from forms_service.paper.filling import fill_paper_form  # pypdf: load on first use
+
+    language = submission.language
+    fill = partial(
+        fill_paper_form,
+        blank_pdf=blank,
+        static_folder=Path(current_app.static_folder or "static"),
+        service_name=setting("SERVICE_NAME", language),
+        gettext=gettext,
+        language=language,
+    )
+    with force_locale(language):  # the continuation page's words in the submission's language
+        return paper_pdf(store(), submission, fill)
 
 
 def unsent_pdf(submission: StoredSubmission) -> bytes:

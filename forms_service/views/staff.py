@@ -42,7 +42,13 @@ from forms_service.statuses import OPEN_STATUSES, RECEIVED, STATUS_LABELS, STATU
 from forms_service.template_filters import answer_row as _answer_row
 from forms_service.template_filters import app_datetime, app_roles
 from forms_service.tokens import hash_secret, new_token
-from forms_service.views.common import make_pdf, store, today
+from forms_service.views.common import (
+    has_paper_form,
+    make_paper_pdf,
+    make_pdf,
+    store,
+    today,
+)
 from forms_service.views.staff_access import (
     audit,
     audit_inbox,
@@ -409,29 +415,33 @@ def submission_page(reference: str):
     posted = request.form if errors else {}
     # "Completed by ... (telephone)" first, then the rest of the assisted-digital record.
     facts = assisted_facts(submission, gettext, app_datetime)
-    return render_template(
-        "staff/submission.html",
-        answer_lists=answer_lists(sections),
-        posted=posted,
-        note_error=next((e["text"] for e in errors if e["href"] == "#note"), None),
-        journey=None,
-        form=None,
-        submission=submission,
-        definition_title=form.title.pick(submission.language),
-        # A Welsh submission of a bilingual form: its PDF in English too.
-        english_pdf=submission.language != "en" and "en" in form.languages,
-        channel=gettext(CHANNEL_LABELS.get(submission.channel, submission.channel)),
-        completed_by=facts[0][1] if facts else None,
-        assisted_rows=[{"key": {"text": k}, "value": {"text": v}} for k, v in facts[1:]],
-        sections=sections,
-        events=store().events(submission.id),
-        statuses=STATUS_LABELS,
-        staff=staff,
-        names=names,
-        errors=errors,
-        today=today(),
-        open_statuses=OPEN_STATUSES,
-    ), (422 if errors else 200)
+    return (
+        render_template(
+            "staff/submission.html",
+            answer_lists=answer_lists(sections),
+            posted=posted,
+            note_error=next((e["text"] for e in errors if e["href"] == "#note"), None),
+            journey=None,
+            form=None,
+            submission=submission,
+            definition_title=form.title.pick(submission.language),
+            # A Welsh submission of a bilingual form: its PDF in English too.
+            english_pdf=submission.language != "en" and "en" in form.languages,
+            paper_form=has_paper_form(submission),  # filled into the paper form it replaces
+            channel=gettext(CHANNEL_LABELS.get(submission.channel, submission.channel)),
+            completed_by=facts[0][1] if facts else None,
+            assisted_rows=[{"key": {"text": k}, "value": {"text": v}} for k, v in facts[1:]],
+            sections=sections,
+            events=store().events(submission.id),
+            statuses=STATUS_LABELS,
+            staff=staff,
+            names=names,
+            errors=errors,
+            today=today(),
+            open_statuses=OPEN_STATUSES,
+        ),
+        (422 if errors else 200),
+    )
 
 
 def answer_lists(sections: list[Any]) -> list[dict[str, Any]]:
@@ -520,6 +530,23 @@ def submission_pdf(reference: str):
         make_pdf(submission, language),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{reference}.pdf"'},
+    )
+
+
+@bp.get("/submissions/<reference>/paper.pdf")
+@staff_required("caseworker", "admin")
+def submission_paper_pdf(reference: str):
+    """The answers on the paper form the online form replaces, for caseworkers who work
+    from its layout; not found when the form names no paper form."""
+    submission = _submission(reference)
+    pdf = make_paper_pdf(submission)
+    if pdf is None:
+        abort(404)
+    audit("download_paper_pdf", reference)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{reference}-paper-form.pdf"'},
     )
 
 

@@ -33,6 +33,15 @@ REF = "PVB-7K3M-Q9TX"
         ("assign", REF, {"to": None}, f"Removed the assignee of {REF}"),
         ("assign", REF, {"to": 99}, f"Assigned {REF} to an unknown user"),
         ("download_pdf", REF, {}, f"Downloaded PDF of {REF}"),
+        ("download_paper_pdf", REF, {}, f"Downloaded {REF} on its paper form"),
+        ("api.paper_pdf", REF, {}, f"Downloaded {REF} on its paper form through the API"),
+        (
+            "api.paper_pdf",
+            REF,
+            {"outcome": "no_paper_form"},
+            f"Downloaded {REF} on its paper form through the API (refused: its form has no "
+            "paper form)",
+        ),
         ("inbox", None, {"filters": {}, "searched": False}, "Looked at the inbox"),
         ("inbox", None, {"filters": {}, "searched": True}, "Searched the inbox"),
         (
