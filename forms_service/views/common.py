@@ -115,19 +115,8 @@ def make_paper_pdf(submission: StoredSubmission) -> bytes | None:
     blank = _blank_paper_pdf(sha256) if sha256 else None
     if blank is None:
         return None
-    from forms_service.paper.filling import fill_paper_form  # pypdf: load on first use
-
-    language = submission.language
-    fill = partial(
-        fill_paper_form,
-        blank_pdf=blank,
-        static_folder=Path(current_app.static_folder or "static"),
-        service_name=setting("SERVICE_NAME", language),
-        gettext=gettext,
-        language=language,
-    )
-    with force_locale(language):  # the continuation page's words in the submission's language
-        return paper_pdf(store(), submission, fill)
+    with force_locale(submission.language):  # the continuation sheet's words
+        return paper_pdf(store(), submission, _paper_filler(submission.language, blank))
 
 
 def unsent_pdf(submission: StoredSubmission) -> bytes:
@@ -140,17 +129,21 @@ def unsent_pdf(submission: StoredSubmission) -> bytes:
 def unsent_paper_pdf(submission: StoredSubmission, blank_pdf: bytes) -> bytes:
     """The answers filled into the form's paper form (a form author's preview): made each
     time, kept nowhere."""
+    with force_locale(submission.language):
+        return _paper_filler(submission.language, blank_pdf)(submission)
+
+
+def _paper_filler(language: str, blank_pdf: bytes) -> Callable[[StoredSubmission], bytes]:
     from forms_service.paper.filling import fill_paper_form  # pypdf: load on first use
 
-    with force_locale(submission.language):
-        return fill_paper_form(
-            submission,
-            blank_pdf,
-            static_folder=Path(current_app.static_folder or "static"),
-            service_name=setting("SERVICE_NAME", submission.language),
-            gettext=gettext,
-            language=submission.language,
-        )
+    return partial(
+        fill_paper_form,
+        blank_pdf=blank_pdf,
+        static_folder=Path(current_app.static_folder or "static"),
+        service_name=setting("SERVICE_NAME", language),
+        gettext=gettext,
+        language=language,
+    )
 
 
 def _pdf_renderer(language: str, assignee: str | None) -> Callable[[StoredSubmission], bytes]:
