@@ -13,6 +13,9 @@ from pypdf import PdfReader, PdfWriter
 
 from forms_service.acroform import CHECKBOX, fields_by_name
 from forms_service.cli import cli
+from forms_service.passwords import hash_password
+from forms_service.testing.filled_pdf import read_filled
+from tests.staff import PASSWORD, signed_in
 
 from .import_pdfs import box, choice, fillable, radio, text, widget, with_fields
 from .test_contract_fixtures import Reader, submitted
@@ -131,6 +134,45 @@ def test_the_draft_passes_check_runs_to_a_submission_and_maps_every_answer(make_
     assert answers["prison"] in pdf_fields["Prison"].states
     assert answers["visit_type"] in pdf_fields["Visit type"].options
     assert set(answers["needs"]) <= set(form.paper_form.box("needs").options)
+
+
+def test_round_trip_import_submit_fill_back_and_find_every_answer_in_its_box(make_app, tmp_path):
+    """The issue's round trip: the imported draft runs, a citizen submits, and the
+    caseworker's paper-form download has each answer in the box it came from."""
+    folder, _ = imported(tmp_path)
+    app = make_app(definitions=folder)
+    form = app.extensions["forms"]["visit-booking"]
+    citizen = Reader(app.test_client())
+    citizen.more["visitors"] = 1
+    given = {
+        "prisoner_first_name": "Zoë (O'Brien) \\",
+        "prisoner_number": "A1234BC",
+        "anything_else": "Please call\nafter 5pm",
+    }
+    citizen.walk(form, given)
+    answers = submitted(app, citizen, form)
+    store = app.extensions["store"]
+    (stored,) = store.find_submissions(forms=[form.id], offset=0, limit=5)[0]
+    store.create_user("case@example.com", "Casey", "caseworker", [form.id], hash_password(PASSWORD))
+    download = signed_in(app, "case@example.com").client.get(
+        f"/staff/submissions/{stored.reference}/paper.pdf"
+    )
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    blank = (folder / "paper" / "visit-booking.pdf").read_bytes()
+    filled = read_filled(download.data, blank)
+    assert filled.fields_left == 0
+    assert filled.texts["Prisoner first name"] == "Zoë (O'Brien) \\"
+    assert filled.texts["Prisoner number"] == "A1234BC"
+    assert filled.texts["Anything else"] == "Please call\nafter 5pm"
+    day, month, year = (answers["dob"][8:], answers["dob"][5:7], answers["dob"][:4])
+    assert [filled.texts[f"DOB {p}"] for p in ("day", "month", "year")] == [day, month, year]
+    assert filled.texts["Email"] == answers["email"]
+    assert filled.ticked["Prison"] == {answers["prison"]}
+    needs = form.paper_form.box("needs").options
+    assert {n for n, box in needs.items() if box in filled.ticked} == set(answers["needs"])
+    (item,) = answers["visitors"]
+    assert filled.texts["Visitor 1 name"] == item["visitor_name"]
+    assert filled.texts["Visitor 2 name"] == ""  # one visitor: the second boxes stay empty
 
 
 def test_without_o_the_yaml_goes_to_stdout_and_the_summary_to_stderr(tmp_path, monkeypatch):
