@@ -439,7 +439,7 @@ def _single(pdf_field: PdfField) -> Item:
         return Item(kind, [pdf_field], label, base, pdf_field.name, options=options, how=how)
     kind, how = _text_type(pdf_field)
     item = Item(kind, [pdf_field], label, base, pdf_field.name, how=how)
-    if kind in ("text", "textarea") and pdf_field.max_length:
+    if "max_length" in REGISTRY[kind].keys and pdf_field.max_length:
         default = getattr(REGISTRY[kind], "default_max", None)
         if default is None or 0 < pdf_field.max_length < default:
             item.max_length = pdf_field.max_length

@@ -201,7 +201,7 @@ class FillablePdf:
 
     def field_at(
         self,
-        kind: str,
+        widget: str,
         name: str,
         rect: tuple[float, float, float, float],
         *,
@@ -216,13 +216,13 @@ class FillablePdf:
         """Place one field (widget) on the current page at `rect` = (x, y, width, height),
         in PDF points from the bottom left corner. Nothing is printed around it.
 
-        kind: "text", "checkbox", "radio" (one button of the group `name`, with export
+        widget: "text", "checkbox", "radio" (one button of the group `name`, with export
         value `value`; call once per button), "combo" or "list" (`options` as
         (export value, label) pairs) or "signature".
         """
         x, y, width, height = rect
         flags = "required" if required else ""
-        if kind == "radio":
+        if widget == "radio":
             if not value:
                 raise ValueError(f"radio button of {name!r} needs an export value")
             if name not in self._radio_groups:
@@ -242,7 +242,7 @@ class FillablePdf:
             )
             return
         self._claim(name)
-        if kind == "text":
+        if widget == "text":
             if multiline:
                 flags = f"{flags} multiline".strip()
             self.form.textfield(
@@ -257,7 +257,7 @@ class FillablePdf:
                 fontSize=10,
                 **_WIDGET_STYLE,
             )
-        elif kind == "checkbox":
+        elif widget == "checkbox":
             if on_state != "Yes":
                 self._on_states[name] = on_state
             self.form.checkbox(
@@ -270,12 +270,12 @@ class FillablePdf:
                 fieldFlags=flags,
                 **_WIDGET_STYLE,
             )
-        elif kind in ("combo", "list"):
+        elif widget in ("combo", "list"):
             if not options:
                 raise ValueError(f"choice field {name!r} needs options")
             # reportlab takes (label, export value) pairs.
             pairs = [(label, export) for export, label in options]
-            make = self.form.choice if kind == "combo" else self.form.listbox
+            make = self.form.choice if widget == "combo" else self.form.listbox
             if not value:
                 # reportlab cannot write a choice field with nothing chosen: it is written
                 # with the first option and emptied afterwards (_post_process).
@@ -289,16 +289,16 @@ class FillablePdf:
                 height=height,
                 options=pairs,
                 value=value or options[0][0],
-                fieldFlags=f"{flags} combo".strip() if kind == "combo" else flags,
+                fieldFlags=f"{flags} combo".strip() if widget == "combo" else flags,
                 fontSize=10,
                 **_WIDGET_STYLE,
             )
-        elif kind == "signature":
+        elif widget == "signature":
             self.canvas.setStrokeColor(black)
             self.canvas.rect(x, y, width, height, stroke=1, fill=0)
             self._signatures.append(_Signature(name, self.page, (x, y, width, height), tooltip))
         else:
-            raise ValueError(f"unknown field kind {kind!r}; one of {', '.join(FIELD_KINDS)}")
+            raise ValueError(f"unknown field kind {widget!r}; one of {', '.join(FIELD_KINDS)}")
 
     # -- questions, laid out top to bottom ------------------------------------------------
 
