@@ -505,6 +505,11 @@ def pdf_content_hash(
     (and the few facts it prints, the assisted-digital record among them, and the cover
     line's current status and assignee's name), so any change to one of them makes a new
     PDF."""
+    return _made_from(submission, version, casework=[submission.status or RECEIVED, assignee])
+
+
+def _made_from(submission: SubmissionLike, version: str, **more: Any) -> str:
+    """A hash of what a rendition of the submission was made from."""
     material = json.dumps(
         {
             "code": version,
@@ -519,7 +524,7 @@ def pdf_content_hash(
                 utc_iso(submission.submitted_at),
             ],
             "assisted": submission.assisted,
-            "casework": [submission.status or RECEIVED, assignee],
+            **more,
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -572,27 +577,7 @@ def paper_content_hash(submission: SubmissionLike, version: str) -> str:
     """What a filled paper form was made from: the filler's version, the answers, the
     definition snapshot (which names the blank PDF by its hash) and the facts the filler may
     print. Not the status or assignee: the paper form does not show them."""
-    material = json.dumps(
-        {
-            "code": version,
-            "answers": submission.answers,
-            "definition": submission.definition,
-            "facts": [
-                submission.reference,
-                submission.form_id,
-                submission.form_version,
-                submission.language,
-                submission.channel,
-                utc_iso(submission.submitted_at),
-            ],
-            "assisted": submission.assisted,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256(material.encode()).hexdigest()
+    return _made_from(submission, version)
 
 
 def paper_pdf(

@@ -137,17 +137,7 @@ def render_continuation_pdf(
     """The continuation sheet of a submission filled into its paper form, in the style of
     this PDF: only the answers `keep` names by question id and item number (from 1; None
     outside a repeat), grouped and labelled as here."""
-    local = _aware(submission.submitted_at).astimezone(LONDON)
-    wanted = language or submission.language
-    form, sections = read_submission(
-        submission.definition,
-        submission.answers,
-        wanted,
-        gettext,
-        today=local.date(),
-        channel=submission.channel,
-    )
-    language = wanted if wanted in form.languages else form.languages[0]
+    form, sections, language, local = _read(submission, language, gettext)
     kept: list[SectionBlock] = []
     for section in sections:
         entries: list = []
@@ -193,19 +183,8 @@ def submission_html(
     is assigned to. Caseworkers' notes are left out: they are internal working, kept in
     the service, and a PDF travels further.
     """
+    form, sections, language, local = _read(submission, language, gettext)
     submitted = _aware(submission.submitted_at)
-    local = submitted.astimezone(LONDON)
-    wanted = language or submission.language
-    form, sections = read_submission(
-        submission.definition,
-        submission.answers,
-        wanted,
-        gettext,
-        today=local.date(),
-        channel=submission.channel,
-    )
-    # The language the texts are in: a form's first language stands in for one it lacks.
-    language = wanted if wanted in form.languages else form.languages[0]
     form_title = form.title.pick(language)
     status = getattr(submission, "status", None) or RECEIVED
     names = {"form": form_title, "reference": submission.reference,
@@ -237,6 +216,25 @@ def submission_html(
         "sections": [{"title": s.title, "parts": _parts(s)} for s in sections],
     }
     return _environment().get_template("submission.html").render(context)
+
+
+def _read(
+    submission: SubmissionLike, language: str | None, gettext: Callable[[str], str]
+) -> tuple[Any, list[SectionBlock], str, datetime.datetime]:
+    """The submission's form and answer sections in the language asked for (its own by
+    default), the language its texts are really in (a form's first language stands in for
+    one it lacks), and when it was submitted, in UK time."""
+    local = _aware(submission.submitted_at).astimezone(LONDON)
+    wanted = language or submission.language
+    form, sections = read_submission(
+        submission.definition,
+        submission.answers,
+        wanted,
+        gettext,
+        today=local.date(),
+        channel=submission.channel,
+    )
+    return form, sections, wanted if wanted in form.languages else form.languages[0], local
 
 
 def _parts(section: SectionBlock) -> list[_Part]:
