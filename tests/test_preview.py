@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from forms_service.cli import cli, preview_settings
+from forms_service.testing.fillable_pdf import FillablePdf
 from forms_service.testing.filled_pdf import read_filled
 
 from .citizen import Citizen
@@ -114,6 +115,21 @@ def test_the_file_is_read_again_when_it_is_saved(author):
     after = citizen.get("/prison-visit-booking/check-your-answers").get_data(as_text=True)
     assert "Book a visit to a prison" in after
     assert "govuk-summary-list__key" in after  # the answers survived the new reading
+
+
+def test_saving_the_paper_pdf_is_a_new_reading_too(author):
+    path, citizen, app = author
+    pdf = path.parent / "paper" / "prison-visit-booking.pdf"
+    good = pdf.read_bytes()
+    assert citizen.get("/preview/revision").json == {"revision": 1}
+    pdf.write_bytes(FillablePdf("No boxes yet").build())
+    page = citizen.get("/prison-visit-booking/prisoner").get_data(as_text=True)
+    assert "has no form fields to fill" in page
+    assert citizen.get("/preview/revision").json == {"revision": 2}
+    pdf.write_bytes(good)  # fixed in the PDF alone: the definition is unchanged
+    assert citizen.get("/preview/revision").json == {"revision": 3}
+    fixed = citizen.get("/prison-visit-booking/", follow_redirects=True).get_data(as_text=True)
+    assert "has no form fields to fill" not in fixed
 
 
 def test_a_broken_file_shows_its_problems_until_it_is_fixed(author):

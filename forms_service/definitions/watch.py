@@ -42,6 +42,7 @@ class WatchedDefinition:
         self.revision = 0
         self._stamp: bytes | str | None = None
         self._snapshot: object = None
+        self._paper: Path | None = None  # the PDF the definition's paper_form names
         self._lock = threading.Lock()
 
     def refresh(self) -> bool:
@@ -59,7 +60,7 @@ class WatchedDefinition:
         except OSError as error:
             source, failure = None, error.strerror or str(error)
         with self._lock:
-            stamp = source if source is not None else failure
+            stamp = source + self._paper_bytes() if source is not None else failure
             if stamp == self._stamp:
                 return False
             self._stamp = stamp
@@ -83,5 +84,17 @@ class WatchedDefinition:
                 self._snapshot = snapshot
             if form is not None:
                 form = dataclasses.replace(form, version=self.revision)
+            if problems:
+                self._stamp = None  # read again until fixed: the fix may be in another file
+            paper = form.paper_form if form is not None else None
+            self._paper = self.path.parent / paper.file if paper and self.path else None
             self.form, self.problems, self.warnings = form, problems, warnings
             return changed
+
+    def _paper_bytes(self) -> bytes:
+        """The paper form's PDF as the last good reading named it: saving a new PDF over it
+        shows its fields at once, as saving the definition does."""
+        try:
+            return self._paper.read_bytes() if self._paper else b""
+        except OSError:
+            return b"\0missing"
