@@ -20,8 +20,10 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from forms_service.testing.filled_pdf import read_filled
+
+from .conftest import PROJECT, Citizen, require_form
 from .conftest import STAFF_PASSWORD as PASSWORD
-from .conftest import Citizen, require_form
 from .test_prison_visit_booking import to_check_your_answers
 
 pytestmark = pytest.mark.e2e
@@ -272,6 +274,12 @@ def test_new_caseworker_finds_reads_downloads_and_accepts_a_visit_request(
     assert data["form"]["id"] == PRISON
     assert data["status"] == "received"
     assert data["answers"]["prisoner_number"] == "A1234BC"
+    assert data["paper_form"] is True
+    # And on the paper form the prison knows (PVB1): the prison number in its box.
+    name, paper = download(caseworker, "Download as the paper form (PDF)")
+    assert name == f"{reference}-paper-form.pdf"
+    blank = (PROJECT / "form_definitions" / "paper" / "prison-visit-booking.pdf").read_bytes()
+    assert read_filled(paper, blank).texts["Prison number"] == "A1234BC"
 
     # 3. Rejecting needs a note: the error page (axe checked by follow).
     page.get_by_label("Rejected", exact=True).check()
