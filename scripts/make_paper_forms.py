@@ -153,14 +153,12 @@ def prison_visit_booking() -> bytes:
         tooltip="Details of the support you need",
     )
 
-    pdf.section("Declaration")
-    pdf.paragraph(
+    pdf.declaration(
         "The information I have given is true to the best of my knowledge. I understand that "
         "this is a request, and the visit is not booked until the prison confirms it, and "
-        "that every visitor aged 18 or over must bring photo ID to the visit."
+        "that every visitor aged 18 or over must bring photo ID to the visit.",
+        tooltip="Signature of the person requesting",
     )
-    pdf.signature("Signature", "Your signature", tooltip="Signature of the person requesting")
-    pdf.text_field("Date signed", "Date (DD/MM/YYYY)", width=90, max_length=10)
     return pdf.build()
 
 
@@ -285,14 +283,13 @@ def criminal_injuries_compensation() -> bytes:
         tooltip="Other compensation amount",
     )
 
-    pdf.section("Declaration")
-    pdf.paragraph(
+    pdf.declaration(
         "The facts I have given are true to the best of my knowledge. I understand that if I "
         "deliberately give false or misleading information, I may get less compensation or "
-        "none, and I may be prosecuted."
+        "none, and I may be prosecuted.",
+        label="Signature of the applicant",
+        tooltip="Signature",
     )
-    pdf.signature("Signature", "Signature of the applicant", tooltip="Signature")
-    pdf.text_field("Date signed", "Date (DD/MM/YYYY)", width=90, max_length=10)
     return pdf.build()
 
 
@@ -442,13 +439,14 @@ def lasting_power_of_attorney() -> bytes:
         tooltip="Reduced fee",
     )
 
-    pdf.section("Signature")
-    pdf.paragraph(
+    pdf.declaration(
         "By signing, I confirm that everyone named in this LPA has seen it and agreed to be "
-        "named in it, and that the information in it is correct to the best of my knowledge."
+        "named in it, and that the information in it is correct to the best of my knowledge.",
+        title="Signature",
+        name="Donor signature",
+        label="Signature of the donor",
+        tooltip="Donor signature",
     )
-    pdf.signature("Donor signature", "Signature of the donor", tooltip="Donor signature")
-    pdf.text_field("Date signed", "Date (DD/MM/YYYY)", width=90, max_length=10)
     return pdf.build()
 
 

@@ -513,6 +513,22 @@ class FillablePdf:
         self.field_at("signature", name, (FIELD_X, self.y - height, width, height), tooltip=tooltip)
         self.y -= height + 10
 
+    def declaration(
+        self,
+        text: str,
+        *,
+        title: str = "Declaration",
+        name: str = "Signature",
+        label: str = "Your signature",
+        tooltip: str | None = None,
+    ) -> None:
+        """The end of a paper form: a section with the declaration's words, a signature
+        box and a "Date signed" box."""
+        self.section(title)
+        self.paragraph(text)
+        self.signature(name, label, tooltip=tooltip)
+        self.text_field("Date signed", "Date (DD/MM/YYYY)", width=90, max_length=10)
+
     # -- the document ---------------------------------------------------------------------
 
     def build(self) -> bytes:
