@@ -32,7 +32,7 @@ test: install assets translations system-deps
 	scripts/with-postgres.sh $(BIN)/pytest tests --ignore=tests/unit --ignore=tests/e2e \
 	  -m "not same_on_every_database" -p no:cacheprovider -n 2 --dist loadfile --durations=15 \
 	  > instance/postgres-tests.log 2>&1 & postgres=$$!; \
-	$(BIN)/pytest -n 3 --dist worksteal --durations=25; sqlite=$$?; \
+	$(BIN)/pytest -n 3 --dist loadfile --durations=25; sqlite=$$?; \
 	wait $$postgres; postgres=$$?; \
 	echo "== Integration tests on PostgreSQL"; cat instance/postgres-tests.log; \
 	exit $$(( sqlite || postgres ))
