@@ -84,6 +84,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 	   node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(VENDOR)/autocomplete/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/
 	mkdir -p $(VENDOR)/moj && cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css $(VENDOR)/moj/
+	# MoJ's CSS asks for its icons (the filter tag's remove cross) at /assets/images too;
+	# GOV.UK's own images win a name both have.
+	cp -n node_modules/@ministryofjustice/frontend/moj/assets/images/* $(VENDOR)/govuk/assets/images/
 	touch $@
 
 # Chromium for the browser tests, harfbuzz-subset for fast PDF font subsetting, and the
