@@ -549,12 +549,17 @@ def submission_pdf(
     makes a new PDF rather than serve a stale cover line.
     """
     content_hash = pdf_content_hash(submission, version, assignee)
-    stored = store.stored_pdf(submission.id, content_hash)
+    return _cached(store.stored_pdf, store.store_pdf, submission, content_hash, render)
+
+
+def _cached(stored_copy, store_copy, submission, content_hash: str, render) -> bytes:
+    """The stored rendition while it is current, else made and stored."""
+    stored = stored_copy(submission.id, content_hash)
     if stored is not None:
         return stored
-    pdf = render(submission)
-    store.store_pdf(submission.id, content_hash, pdf)
-    return pdf
+    made = render(submission)
+    store_copy(submission.id, content_hash, made)
+    return made
 
 
 # -- the paper form --------------------------------------------------------------------------
@@ -594,9 +599,4 @@ def paper_pdf(
 
         version = PAPER_FILLER_VERSION
     content_hash = paper_content_hash(submission, version)
-    stored = store.stored_paper_pdf(submission.id, content_hash)
-    if stored is not None:
-        return stored
-    pdf = render(submission)
-    store.store_paper_pdf(submission.id, content_hash, pdf)
-    return pdf
+    return _cached(store.stored_paper_pdf, store.store_paper_pdf, submission, content_hash, render)
