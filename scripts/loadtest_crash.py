@@ -177,11 +177,21 @@ def citizen(number: int, base: str, results: Results, deadline: float) -> None:
 class Service:
     """gunicorn on loopback, started in its own process group so it can be killed whole."""
 
-    def __init__(self, env: dict[str, str], port: int, code: Path) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        code: Path,
+        workers: int = 2,
+        threads: int = 4,
+        log: Path | None = None,
+    ) -> None:
         self.env, self.port, self.code = env, port, code
+        self.workers_, self.threads, self.log = workers, threads, log
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        out = self.log.open("ab") if self.log is not None else None
         self.process = subprocess.Popen(
             [
                 str(ROOT / ".venv/bin/gunicorn"),
@@ -189,9 +199,9 @@ class Service:
                 f"127.0.0.1:{self.port}",
                 "--preload",
                 "--workers",
-                "2",
+                str(self.workers_),
                 "--threads",
-                "4",
+                str(self.threads),
                 "--log-level",
                 "warning",
                 "forms_service:create_app()",
@@ -199,8 +209,12 @@ class Service:
             env=self.env,
             cwd=self.code,
             start_new_session=True,
+            stdout=out,
+            stderr=out,
         )
-        for _ in range(100):
+        if out is not None:
+            out.close()  # the child has its own copy
+        for _ in range(600):  # a minute: loading the definitions is slow on a busy machine
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return
@@ -316,6 +330,8 @@ def main() -> int:
         chaos.join()
         service.stop()
 
+        # The answers keys the service made in its instance folder open the answers here too.
+        os.environ.update({k: env[k] for k in ("FORMS_SERVICE_ENV", "FORMS_INSTANCE_PATH")})
         store = Store(env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
         references = store.references(FORM)
         figures = {

@@ -22,10 +22,11 @@ stop() {
 }
 trap stop EXIT
 
+options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
 "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" --auth=trust -U postgres -E UTF8 >/dev/null
-"${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" \
-  start >/dev/null
+"${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$options" start >/dev/null
 "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres forms_test
 
+# The load test kills the server and starts it again with the same data and options.
+PG_TEST_BINDIR="$bindir" PG_TEST_DATA="$dir/data" PG_TEST_OPTIONS="$options" \
 TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/forms_test" "$@"

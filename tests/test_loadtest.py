@@ -1,0 +1,104 @@
+"""make loadtest's pieces that do not need locust (forms_service/testing/load.py), on a real
+journey through the Flask client: the figures read back from the database are 0 when every
+acknowledged answer and shown reference is stored, and count each one that is not."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from forms_service.clock import today_in_london
+from forms_service.journey.routes_cover import cover
+from forms_service.sessions import session_key
+from forms_service.testing import load
+from forms_service.testing.journeys import FlaskAgent
+
+FORM = "prison-visit-booking"
+
+
+def walk(app, record: load.JourneyRecord, longest: bool = True) -> load.RecordingDriver:
+    form = app.extensions["forms"][FORM]
+    plans = [p for p in cover(form, today_in_london()).journeys if p.exit_page is None]
+    plan = max(plans, key=lambda p: len(p.steps)) if longest else plans[0]
+    agent = FlaskAgent(app)
+    driver = load.RecordingDriver(form, agent, today_in_london(), record)
+    driver.tried_empty = {page.id for page, _ in form.every_page()}
+    driver.walk(plan, [])
+    record.cookie = agent.client.get_cookie("forms_session").value
+    return driver
+
+
+def text_answer(record: load.JourneyRecord) -> tuple[str, str]:
+    """A page and question whose acknowledged answer is plain text."""
+    for path, (step, answers) in record.acknowledged.items():
+        for question, _, _ in step.page.all_questions():
+            if question.type == "text" and question.id in answers:
+                return path, question.id
+    raise AssertionError("no text answer acknowledged")
+
+
+def test_figures_count_what_a_sent_journey_lost(app):
+    told = load.Told()
+    record = told.start(FORM)
+    walk(app, record)
+    store = app.extensions["store"]
+    assert record.reference and len(record.acknowledged) >= 10
+    assert any(step.repeat is not None for step, _ in record.acknowledged.values())
+    figures = load.figures(store, [FORM], told)
+    assert figures == dict.fromkeys(figures, 0)
+
+    # An acknowledged answer the submission does not hold.
+    path, question_id = text_answer(record)
+    step, answers = record.acknowledged[path]
+    record.acknowledged[path] = (step, {**answers, question_id: "Not what was stored"})
+    assert load.figures(store, [FORM], told)[load.ACKNOWLEDGED_LOST] == 1
+    record.acknowledged[path] = (step, answers)
+
+    # A reference shown to a client but not stored, and a stored one no client saw.
+    told.start(FORM).reference = "PVB-2222-3333"
+    assert load.figures(store, [FORM], told)[load.CONFIRMED_LOST] == 1
+    record.reference = None
+    assert load.figures(store, [FORM], told)[load.UNSEEN] == 1
+
+
+def test_a_draft_in_progress_is_read_page_by_page(app):
+    told = load.Told()
+    record = told.start(FORM)
+    driver = walk(app, record, longest=False)
+    # The same answers again in a new session, stopped before sending: a draft.
+    draft = told.start(FORM)
+    agent = FlaskAgent(app)
+    path, (step, answers) = next(iter(record.acknowledged.items()))
+    driver.agent = agent
+    driver.token = None
+    driver.open(f"/{FORM}/{path}")
+    driver.follow(driver.post(f"/{FORM}/{path}", driver.fields(step, answers)), f"/{FORM}/{path}")
+    draft.acknowledged = {path: driver.record.acknowledged[path]}
+    draft.cookie = agent.client.get_cookie("forms_session").value
+    store = app.extensions["store"]
+    assert store.find_draft(session_key(draft.cookie), FORM) is not None
+    assert load.figures(store, [FORM], told)[load.ACKNOWLEDGED_LOST] == 0
+    question_id = next(iter(answers))
+    draft.acknowledged[path] = (step, {**answers, question_id: "Changed"})
+    assert load.figures(store, [FORM], told)[load.ACKNOWLEDGED_LOST] == 1
+
+
+def test_outbox_resume_links_and_duplicate_emails(tmp_path):
+    def write(name: str, to: str, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["To"], message["Subject"] = to, subject
+        message.set_content(body)
+        (tmp_path / name).write_bytes(message.as_bytes())
+
+    token = "a" * 43
+    write("1.eml", "someone@example.com", "Your saved form", f"Go to http://x/resume/{'b' * 43}")
+    write("2.eml", "someone@example.com", "Your saved form", f"Go to http://x/resume/{token}")
+    write("3.eml", "team@example.gov.uk", "PVB-2222-3333 received", "Open it in the inbox")
+    write("4.eml", "team@example.gov.uk", "PVB-2222-3333 received", "Open it in the inbox")
+    write("5.eml", "me@example.com", "Application sent", "Your reference is PVB-2222-3333")
+    assert load.resume_link(tmp_path, "Someone@example.com") == f"/resume/{token}"
+    assert load.resume_link(tmp_path, "nobody@example.com") is None
+    counts = load.emails_per_reference(tmp_path)
+    assert counts == {
+        ("PVB-2222-3333", "team@example.gov.uk"): 2,
+        ("PVB-2222-3333", "me@example.com"): 1,
+    }
