@@ -77,6 +77,7 @@ KINDS = {
     "assisted_handed_over": N_("Handed a form over to someone"),
     "retention_purge": N_("Deleted old drafts and sessions"),
     "definition_previewed": N_("Previewed an uploaded form definition"),
+    "job_retried": N_("Retried a failed job"),
 }
 
 # The inbox's filters as the audit log names them (others show their own key).
@@ -274,4 +275,5 @@ _SENTENCES: dict[str, Callable[[str | None, Mapping[str, Any], Wording, dict], s
     "assisted_handed_over": _fixed(N_("Sent the applicant a link to finish form %(reference)s")),
     "retention_purge": _fixed(N_("Deleted drafts and sessions past their retention period")),
     "definition_previewed": _fixed(N_("Uploaded and previewed a definition of form %(reference)s")),
+    "job_retried": _fixed(N_("Retried failed job %(reference)s")),
 }
