@@ -33,6 +33,7 @@ import contextlib
 import itertools
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -68,6 +69,7 @@ from forms_service.testing.journeys import Driver, JourneyFailed, Response
 
 FORMS = ("prison-visit-booking", "criminal-injuries-compensation", "lasting-power-of-attorney")
 REDIRECTS = (301, 302, 303, 307, 308)
+EXCEPTION = re.compile(r"^([\w.]+(?:Error|Exception|Exit|Timeout)):", re.M)  # a traceback's end
 BIN = ROOT / ".venv" / "bin"
 
 
@@ -248,6 +250,7 @@ class LoadDriver(load.RecordingDriver):
         saved = self.post(save_page, [("email", address)])
         if saved.status not in REDIRECTS:
             raise JourneyFailed(f"{save_page}: giving an email address gave {saved.status}")
+        self.record.saved_to = address
         self.open(urlsplit(saved.location or "").path)
         link = None
         for _ in range(300):  # the email may come from a worker, and a worker may be down
@@ -473,7 +476,9 @@ def chaos(
     workers[0].kill()
     gevent.sleep(1)
     workers[0].start()
-    note("SIGKILL worker 1; restarted after 1 s", killed, time.monotonic() - killed)
+    note(
+        "SIGKILL worker 1; restarted after 1 s (its process up)", killed, time.monotonic() - killed
+    )
     killed = at(0.6)
     postgres.kill()
     gevent.sleep(3)
@@ -535,9 +540,24 @@ def drive(
         log = killing.get()
     except BaseException as error:  # noqa: BLE001 (say it in the report; stop the rest)
         log = [f"the chaos script failed: {error!r}"]
+    log.append(drain(args.drain))
     for process in [*webs, *workers]:
         process.stop()
     return environment, ran_for, log
+
+
+def drain(most: float) -> str:
+    """Wait for the jobs the citizens caused (a killed worker's are put back after a
+    minute without its heartbeat), at most `most` seconds."""
+    store = Store(os.environ["LOADTEST_DATABASE_URL"])
+    started = time.monotonic()
+    try:
+        while (left := store.queued_job_count()) and time.monotonic() < started + most:
+            gevent.sleep(1)
+    finally:
+        store.engine.dispose()
+    waited = time.monotonic() - started
+    return f"after the citizens: {left} job(s) left waiting or running after {waited:.0f} s"
 
 
 def main() -> int:
@@ -545,6 +565,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=90)
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--think", type=float, default=0.15, help="mean seconds on a page")
+    parser.add_argument(
+        "--drain", type=float, default=180, help="most seconds to wait for the jobs at the end"
+    )
     args = parser.parse_args()
     url = os.environ.get("TEST_DATABASE_URL")
     with tempfile.TemporaryDirectory(prefix="forms-load-") as tmp:
@@ -568,6 +591,7 @@ def main() -> int:
             "PYTHONPATH": str(ROOT),
         }
         os.environ.update({k: env[k] for k in ("FORMS_SERVICE_ENV", "FORMS_INSTANCE_PATH")})
+        os.environ["LOADTEST_DATABASE_URL"] = database
         subprocess.run([str(BIN / "forms-service"), "init-db"], env=env, check=True, cwd=ROOT)
         webs = [
             Service(
@@ -592,6 +616,7 @@ def main() -> int:
 
         store = Store(database)
         figures = load.figures(store, list(FORMS), HARNESS.told)
+        figures.update(load.job_figures(store, folder / "outbox", HARNESS.told))
         store.engine.dispose()
         kind = "PostgreSQL, 2 web processes, 2 workers" if url else "SQLite, 1 web process"
         print(f"\nLoad test on {kind}: {args.seconds:.0f} s, {args.users} citizens at once")
@@ -604,8 +629,19 @@ def main() -> int:
         for failure in HARNESS.failures[:10]:
             print(f"    {failure}")
         logs = [*folder.glob("web-*.log"), *folder.glob("worker-*.log")]
-        crashes = sum(path.read_text(errors="replace").count("Traceback") for path in logs)
-        print(f"  {'tracebacks in the web and worker logs':60} {crashes}")
+        kept = ROOT / "instance" / f"loadtest-{'postgresql' if url else 'sqlite'}"
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir(parents=True)
+        for path in logs:  # the run's folder goes: its logs stay for reading
+            shutil.copy(path, kept / path.name)
+        text = "\n".join(path.read_text(errors="replace") for path in logs)
+        print(
+            f"  {'tracebacks in the web and worker logs (' + str(kept.relative_to(ROOT)) + ')':60}"
+            f" {text.count('Traceback')}"
+        )
+        raised = Counter(EXCEPTION.findall(text))
+        for name, count in raised.most_common(6):
+            print(f"    {name} x{count}")
         print("From the database:")
         for what, count in figures.items():
             flag = "  (must be 0)" if what in load.MUST_BE_ZERO else ""

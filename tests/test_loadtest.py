@@ -5,6 +5,7 @@ acknowledged answer and shown reference is stored, and count each one that is no
 from __future__ import annotations
 
 from email.message import EmailMessage
+from pathlib import Path
 
 from forms_service.clock import today_in_london
 from forms_service.journey.routes_cover import cover
@@ -36,7 +37,8 @@ def text_answer(record: load.JourneyRecord) -> tuple[str, str]:
     raise AssertionError("no text answer acknowledged")
 
 
-def test_figures_count_what_a_sent_journey_lost(app):
+def test_figures_count_what_a_sent_journey_lost(make_app, tmp_path):
+    app = make_app(PDFS_AT_SUBMISSION=True)  # the job runs inline, as the request ends
     told = load.Told()
     record = told.start(FORM)
     walk(app, record)
@@ -45,6 +47,10 @@ def test_figures_count_what_a_sent_journey_lost(app):
     assert any(step.repeat is not None for step, _ in record.acknowledged.values())
     figures = load.figures(store, [FORM], told)
     assert figures == dict.fromkeys(figures, 0)
+    jobs = load.job_figures(store, tmp_path / "outbox", told)
+    assert jobs == dict.fromkeys(jobs, 0)
+    record.saved_to = "nobody@example.com"  # saved for later, but no email came
+    assert load.job_figures(store, tmp_path / "outbox", told)[load.RESUME_LOST] == 1
 
     # An acknowledged answer the submission does not hold.
     path, question_id = text_answer(record)
@@ -80,6 +86,8 @@ def test_a_draft_in_progress_is_read_page_by_page(app):
     question_id = next(iter(answers))
     draft.acknowledged[path] = (step, {**answers, question_id: "Changed"})
     assert load.figures(store, [FORM], told)[load.ACKNOWLEDGED_LOST] == 1
+    # This app makes no PDF at submission: the sent one has none, and no job for it waits.
+    assert load.job_figures(store, Path(app.instance_path) / "outbox", told)[load.NO_PDF] == 1
 
 
 def test_outbox_resume_links_and_duplicate_emails(tmp_path):

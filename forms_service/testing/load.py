@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from forms_service.data import Store
+from forms_service.jobs.tasks import RENDER_PDFS
 from forms_service.journey.route import Step
 from forms_service.question_types import question_type
 from forms_service.sessions import session_key
@@ -32,7 +33,24 @@ CONFIRMED_LOST = "submissions whose confirmation a client saw but not stored"
 DUPLICATES = "duplicate submissions (a session sending a form twice)"
 TWO_DRAFTS = "sessions with two open drafts of a form"
 UNSEEN = "stored submissions whose citizen never saw the reference"
-MUST_BE_ZERO = (ACKNOWLEDGED_LOST, CONFIRMED_LOST, DUPLICATES, TWO_DRAFTS)
+RESUME_LOST = "saved drafts whose resume link was never emailed"
+RESUME_TWICE = "resume-link emails sent more than once for one save"
+EMAILED_TWICE = "emails about a submission sent twice to one address"
+NO_PDF = "submissions whose PDF was neither made nor still queued"
+PDF_WAITING = "submissions whose PDF job still waits (a killed process held it)"
+FAILED_JOBS = "jobs failed for good"
+UNFINISHED_JOBS = "jobs still waiting or running at the end"
+MUST_BE_ZERO = (
+    ACKNOWLEDGED_LOST,
+    CONFIRMED_LOST,
+    DUPLICATES,
+    TWO_DRAFTS,
+    RESUME_LOST,
+    RESUME_TWICE,
+    EMAILED_TWICE,
+    NO_PDF,
+    FAILED_JOBS,
+)
 
 
 @dataclass
@@ -45,6 +63,7 @@ class JourneyRecord:
     cookie: str = ""
     acknowledged: dict[str, tuple[Step, dict[str, Any]]] = field(default_factory=dict)
     reference: str | None = None
+    saved_to: str | None = None  # the address a "save and come back later" link went to
 
 
 class Told:
@@ -208,3 +227,22 @@ def emails_per_reference(outbox: Path) -> Counter[tuple[str, str]]:
         for reference in set(REFERENCE.findall(text)):
             counts[(reference, str(message.get("To", "")).strip().lower())] += 1
     return counts
+
+
+def job_figures(store: Store, outbox: Path, told: Told) -> dict[str, int]:
+    """What the jobs did, counted by their visible effects: emails in the outbox (each
+    citizen saves to an address of their own), PDFs stored, the queue itself."""
+    messages = read_outbox(outbox)
+    to = Counter(str(m.get("To", "")).strip().lower() for m in messages)
+    saved = [j.saved_to.lower() for j in told.journeys if j.saved_to]
+    without_pdf = store.submissions_without_pdf()
+    waiting = {args.get("reference") for args in store.pending_job_args(RENDER_PDFS)}
+    return {
+        RESUME_LOST: sum(1 for address in saved if not to[address]),
+        RESUME_TWICE: sum(max(0, to[address] - 1) for address in saved),
+        EMAILED_TWICE: sum(n - 1 for n in emails_per_reference(outbox).values() if n > 1),
+        NO_PDF: len(without_pdf - waiting),
+        PDF_WAITING: len(without_pdf & waiting),
+        FAILED_JOBS: len(store.failed_jobs()),
+        UNFINISHED_JOBS: store.queued_job_count(),
+    }
