@@ -61,6 +61,7 @@ import os
 import platform
 import pstats
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -253,7 +254,12 @@ def same_html(app_client: FlaskClient, base_client: FlaskClient, path: str) -> s
 
 
 def copy_definitions(target: Path, copies: int) -> int:
-    """Write `copies` copies of every definition, each with its own form id; return the count."""
+    """Write `copies` copies of every definition, each with its own form id; return the count.
+
+    The paper PDFs the definitions name (`paper_form: file:`, relative to their folder) are
+    copied beside them, so the copies load as the originals do."""
+    for folder in (p for p in DEFINITIONS.iterdir() if p.is_dir()):
+        shutil.copytree(folder, target / folder.name)
     count = 0
     for source in loader.definition_files([DEFINITIONS]):
         text = source.read_text(encoding="utf-8")
