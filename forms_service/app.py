@@ -31,6 +31,7 @@ from forms_service.data import DATABASE_ERRORS, Store
 from forms_service.definitions.loader import load_definitions
 from forms_service.definitions.model import Form
 from forms_service.sessions import DatabaseSessionInterface
+from forms_service.templating import JinjaEnvironment
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("en", "cy")
@@ -180,6 +181,7 @@ def blank_paper_pdfs(forms: Iterable[Form]) -> dict[str, tuple[str, bytes]]:
 
 
 def _templates(app: Flask) -> None:
+    app.jinja_environment = JinjaEnvironment  # before app.jinja_env is first made
     app.jinja_loader = ChoiceLoader(
         [
             PackageLoader("forms_service"),
