@@ -28,6 +28,7 @@ from forms_service import catalogues
 from forms_service.clock import utcnow
 from forms_service.config import ConfigError, answer_keys, load_config
 from forms_service.data import DATABASE_ERRORS, Store
+from forms_service.definitions.cache import DefinitionCache
 from forms_service.definitions.loader import load_definitions
 from forms_service.definitions.model import Form
 from forms_service.sessions import DatabaseSessionInterface
@@ -152,7 +153,12 @@ def load_forms(app: Flask) -> None:
     each paper form's PDF, for submissions to be filled into.
     """
     warnings: list = []
-    forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])], warnings)
+    # Checked definitions are kept in the instance folder: a new worker takes each unchanged
+    # file from there instead of reading and checking it again (definitions/cache.py).
+    cache = app.config.get("DEFINITION_CACHE_DIR") or Path(app.instance_path) / "definition-cache"
+    forms, problems = load_definitions(
+        [Path(app.config["FORMS_DEFINITIONS_DIR"])], warnings, DefinitionCache(Path(cache))
+    )
     for problem in problems:
         log.error("form definition problem: %s", problem)
     for warning in warnings:
