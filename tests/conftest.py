@@ -89,6 +89,13 @@ def template_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def definition_cache(tmp_path_factory):
+    """Checked definitions shared by the tests' apps, as by a service's workers: each
+    file (by its bytes) is read and checked once per test process, not once per app."""
+    return tmp_path_factory.mktemp("definition-cache")
+
+
+@pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Path:
     """An empty SQLite database made by the migrations, copied for each test: running the
     migrations for every test would cost a third of a second each (test_migrations.py
@@ -154,7 +161,7 @@ _database_per_xdist_worker()
 
 
 @pytest.fixture
-def make_app(tmp_path, template_cache, migrated_database):
+def make_app(tmp_path, template_cache, definition_cache, migrated_database):
     apps = []
 
     def factory(definitions: Path = FORMS_DIR, **overrides):
@@ -165,6 +172,7 @@ def make_app(tmp_path, template_cache, migrated_database):
             "INSTANCE_PATH": tmp_path,
             "FORMS_DEFINITIONS_DIR": definitions,
             "TEMPLATE_CACHE_DIR": template_cache,
+            "DEFINITION_CACHE_DIR": definition_cache,
             **overrides,
         }
         app = create_app(config)
@@ -187,7 +195,7 @@ def app(make_app):
 
 
 @pytest.fixture(scope="session")
-def shared_app(tmp_path_factory, template_cache, migrated_database):
+def shared_app(tmp_path_factory, template_cache, definition_cache, migrated_database):
     """One app for read-only tests (rendering pages), to avoid building one per case."""
     folder = tmp_path_factory.mktemp("shared")
     app = create_app(
@@ -197,6 +205,7 @@ def shared_app(tmp_path_factory, template_cache, migrated_database):
             "INSTANCE_PATH": folder,
             "FORMS_DEFINITIONS_DIR": FORMS_DIR,
             "TEMPLATE_CACHE_DIR": template_cache,
+            "DEFINITION_CACHE_DIR": definition_cache,
         }
     )
     app.test_client_class = ParsingClient
