@@ -47,7 +47,8 @@ Start-up (milliseconds, median of several runs, min and max beside it):
 * create_app, 300 forms: 100 copies of each definition, each with its own `id`, all
   checked to load without problems, and the part of it spent in load_definitions. Runs
   past SLOW_STARTUP_BUDGET_S are not repeated, so these rows may be one run (see "runs").
-  The first run fills the definition cache; the median is of runs that find it filled.
+  The first run fills the definition cache (a cold start); later runs find it filled,
+  so a row of one run is the cold figure and the median of several is the warm one.
 * 100 definitions load: load_definitions alone on 100 copies of the real definitions
   (taking turns, each with its own `id`, the paper PDFs beside them), with the cache
   create_app uses: "cold" with an empty cache (a new machine, or every file changed; the
