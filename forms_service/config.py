@@ -116,6 +116,7 @@ def load_config(
         "ACCESSIBILITY_STATEMENT_DATE": env.get("ACCESSIBILITY_STATEMENT_DATE", "2026-12-01"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "TEMPLATE_CACHE_DIR": env.get("TEMPLATE_CACHE_DIR"),
+        "DEFINITION_CACHE_DIR": env.get("DEFINITION_CACHE_DIR"),
         # Email for "save and come back later"; with no SMTP_HOST, messages go to
         # instance/outbox/ so the service runs with nothing else installed.
         "SMTP_HOST": env.get("SMTP_HOST", ""),
