@@ -68,12 +68,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _error_pages(app)
 
     from forms_service import mailer, template_filters
+    from forms_service.jobs import queue as jobs_queue
     from forms_service.views import (
         api,
         assisted,
         authoring,
         citizen,
         info,
+        jobs_admin,
         maps,
         resume,
         staff,
@@ -81,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     mailer.init_app(app)
+    jobs_queue.init_app(app)
     template_filters.register(app)
     redact_access_logs()
     app.register_blueprint(info.bp)  # the required pages, linked from every footer
@@ -93,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(assisted.bp)
     app.register_blueprint(assisted.form_bp)
     app.register_blueprint(maps.bp)  # /staff/forms: each form's journey map
+    app.register_blueprint(jobs_admin.bp)  # /staff/jobs: failed jobs, to retry
     app.register_blueprint(authoring.bp)  # form authors preview uploaded definitions
     app.register_blueprint(authoring.form_bp)
     if preview:  # forms-service preview: one definition file, read again when it changes

@@ -79,7 +79,7 @@ KINDS = {
     "definition_previewed": N_("Previewed an uploaded form definition"),
     "webhook_delivery": N_("Delivered a submission to another system"),
     "webhook_redeliver": N_("Asked for a submission to be delivered again"),
-    "confirmation_email_requested": N_("Asked for a confirmation email"),
+    "job_retried": N_("Retried a failed job"),
 }
 
 # The inbox's filters as the audit log names them (others show their own key).
@@ -298,5 +298,5 @@ _SENTENCES: dict[str, Callable[[str | None, Mapping[str, Any], Wording, dict], s
     "definition_previewed": _fixed(N_("Uploaded and previewed a definition of form %(reference)s")),
     "webhook_delivery": _webhook_delivery,
     "webhook_redeliver": _webhook_redeliver,
-    "confirmation_email_requested": _fixed(N_("Asked for a confirmation email of %(reference)s")),
+    "job_retried": _fixed(N_("Retried failed job %(reference)s")),
 }

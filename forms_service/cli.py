@@ -9,7 +9,6 @@ import secrets
 import signal
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from forms_service.data.sealing import KEY_ID, SealingError, new_key_setting
 from forms_service.data.staff import API_TOKEN_LIFETIME
 from forms_service.definitions.loader import definition_files, load_definitions
 from forms_service.definitions.proofs import prove
+from forms_service.jobs.queue import LocalQueue
 from forms_service.journey.map import FORMATS as MAP_FORMATS
 from forms_service.journey.map import GraphvizMissing, RenderFailed, journey_map
 from forms_service.journey.map import render as render_map
@@ -34,7 +34,6 @@ from forms_service.question_types.values import InvalidValue, parse_email
 from forms_service.retention import purge as purge_expired
 from forms_service.retention import retention_warnings
 from forms_service.roles import ROLES
-from forms_service.worker import Worker
 
 
 class Commands(FlaskGroup):
@@ -343,31 +342,33 @@ def purge() -> None:
     "--hour",
     type=click.IntRange(0, 23),
     default=None,
-    help="Run the daily jobs at this hour, London time (default: PURGE_HOUR, or every "
-    "24 hours from start).",
+    help="Run the daily purge at this hour (default: PURGE_HOUR; London time on SQLite, "
+    "UTC on PostgreSQL).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 32),
+    default=2,
+    show_default=True,
+    help="Jobs run at once by this worker (PostgreSQL).",
 )
 @with_appcontext
-def worker(hour: int | None) -> None:
-    """Run the background jobs: the retention purge at start and then daily, until
-    SIGTERM or Ctrl-C (the batch in hand is finished first)."""
-    app = current_app
-    if hour is None and str(app.config.get("PURGE_HOUR") or "").strip():
-        setting = str(app.config["PURGE_HOUR"]).strip()
-        if not setting.isdigit() or not 0 <= int(setting) <= 23:
-            raise click.UsageError(f"PURGE_HOUR must be an hour from 0 to 23, not {setting!r}")
-        hour = int(setting)
+def worker(hour: int | None, concurrency: int) -> None:
+    """Run the job queue: emails, webhooks, PDFs at submission and the daily purge, until
+    SIGTERM or Ctrl-C (the job in hand is finished first). Start as many as you like on
+    PostgreSQL; on SQLite the web processes run jobs themselves and this is optional."""
+    queue = current_app.extensions["jobs"]
+    if hour is not None:
+        queue.purge_hour = hour
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("forms_service.worker").setLevel(logging.INFO)
-    stop = threading.Event()
+    logging.getLogger("forms_service.jobs").setLevel(logging.INFO)
+    if not isinstance(queue, LocalQueue):
+        queue.work(concurrency)
+        return
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    store, forms = app.extensions["store"], app.extensions["forms"]
-    Worker(
-        lambda: purge_expired(store, forms, utcnow(), keep_going=lambda: not stop.is_set()),
-        hour=hour,
-        stop=stop,
-    ).run()
+        signal.signal(signum, lambda *_: queue.stop())
+    queue.loop()
 
 
 @cli.command("rotate-keys", cls=AdminCommand)

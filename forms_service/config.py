@@ -149,9 +149,17 @@ def load_config(
         "STAFF_SIGN_INS_PER_IP": int(env.get("STAFF_SIGN_INS_PER_IP", "50")),
         # A new member of staff's emailed link to set their password works this long, once.
         "STAFF_INVITE_HOURS": int(env.get("STAFF_INVITE_HOURS", "72")),
-        # The worker's daily purge runs at this hour, London time (0-23); unset: every
-        # 24 hours from when the worker starts. `forms-service worker` checks it.
+        # The daily purge runs at this hour (0-23): London time on SQLite, UTC on
+        # PostgreSQL (procrastinate's schedule, default 2). Unset on SQLite: every 24 hours
+        # from start.
         "PURGE_HOUR": env.get("PURGE_HOUR", ""),
+        # How jobs run (forms_service/jobs/queue.py): thread (a thread of each web process on
+        # SQLite; on PostgreSQL web processes only queue and `forms-service worker` runs
+        # them), inline (right after the commit that queued them: tests) or off (queue only).
+        "JOBS_RUNNER": env.get("JOBS_RUNNER", "thread"),
+        # Make each submission's PDF as a job when it arrives (so the first download is
+        # instant); off only where nothing needs it (most tests).
+        "PDFS_AT_SUBMISSION": env.get("PDFS_AT_SUBMISSION", "1") not in ("0", "false", "no"),
         # Webhooks to loopback, private, link-local... addresses (and over http:// to this
         # machine): off, so a definition cannot make the service reach inside its network.
         # On only for testing a receiver locally; refused in production.

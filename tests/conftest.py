@@ -111,20 +111,23 @@ def reset_postgresql(engine) -> None:
     """Empty tables for the next test. When the schema is the migrations' head (the usual
     case) every table is emptied at once; when a test changed it (the migration tests
     downgrade, one drops tables) every table is dropped and the migrations run again."""
-    from sqlalchemy import MetaData, inspect, text
+    from sqlalchemy import inspect, text
 
     from forms_service.data import Base
-    from forms_service.data.schema import current, head
+    from forms_service.data.schema import current, drop_everything, head, ours
 
     expected = {*Base.metadata.tables, "alembic_version"}
-    if current(engine) == head() and set(inspect(engine).get_table_names()) == expected:
-        names = ", ".join(f'"{name}"' for name in Base.metadata.tables)
+    found = {name for name in inspect(engine).get_table_names() if ours(name, "table", None)}
+    if current(engine) == head() and found == expected:
+        # procrastinate's jobs and events too: a test's queued jobs are not the next one's.
+        names = ", ".join(
+            f'"{name}"'
+            for name in [*Base.metadata.tables, "procrastinate_jobs", "procrastinate_events"]
+        )
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         return
-    tables = MetaData()
-    tables.reflect(engine)
-    tables.drop_all(engine)
+    drop_everything(engine)
     upgrade(engine)
 
 
@@ -165,6 +168,12 @@ def make_app(tmp_path, template_cache, migrated_database):
             "INSTANCE_PATH": tmp_path,
             "FORMS_DEFINITIONS_DIR": definitions,
             "TEMPLATE_CACHE_DIR": template_cache,
+            # Jobs run right after the commit that queued them, so a test sees the email
+            # its request caused (tests/test_jobs.py runs the real thread and worker).
+            "JOBS_RUNNER": "inline",
+            # Rendering every submission's PDF would double many tests' time; the tests of
+            # the PDF at submission turn it on.
+            "PDFS_AT_SUBMISSION": False,
             **overrides,
         }
         app = create_app(config)
@@ -178,7 +187,8 @@ def make_app(tmp_path, template_cache, migrated_database):
 
     yield factory
     for app in apps:
-        app.extensions["store"].engine.dispose()
+        app.extensions["jobs"].stop()  # a runner thread would outlive its database
+    app.extensions["store"].engine.dispose()
 
 
 @pytest.fixture
@@ -197,10 +207,17 @@ def shared_app(tmp_path_factory, template_cache, migrated_database):
             "INSTANCE_PATH": folder,
             "FORMS_DEFINITIONS_DIR": FORMS_DIR,
             "TEMPLATE_CACHE_DIR": template_cache,
+            # Jobs run right after the commit that queued them, so a test sees the email
+            # its request caused (tests/test_jobs.py runs the real thread and worker).
+            "JOBS_RUNNER": "inline",
+            # Rendering every submission's PDF would double many tests' time; the tests of
+            # the PDF at submission turn it on.
+            "PDFS_AT_SUBMISSION": False,
         }
     )
     app.test_client_class = ParsingClient
     yield app
+    app.extensions["jobs"].stop()  # a runner thread would outlive its database
     app.extensions["store"].engine.dispose()
 
 

@@ -5,7 +5,6 @@ safe to run twice at once, and run daily by the worker. Time travel through `now
 from __future__ import annotations
 
 import datetime
-import logging
 import os
 import threading
 from pathlib import Path
@@ -18,9 +17,8 @@ from sqlalchemy import MetaData, func, insert, select, update
 from forms_service.cli import cli
 from forms_service.clock import utcnow
 from forms_service.data import AuditEvent, Draft, Store, StoredPdf, Submission, SubmissionEvent
-from forms_service.data.schema import upgrade
+from forms_service.data.schema import drop_everything, upgrade
 from forms_service.retention import purge
-from forms_service.worker import RETRY_AFTER, Worker
 from tests.citizen import Citizen
 
 DAY = datetime.timedelta(days=1)
@@ -229,49 +227,6 @@ def test_purge_on_demand_prints_counts(app):
     assert "submissions: 0" in result.output and "drafts: 0" in result.output
 
 
-def test_the_worker_purges_at_start_then_sleeps_a_day_logging_counts_only(app, caplog):
-    store = app.extensions["store"]
-    submission = send(app, "short", name="Priya Canary")
-    slept: list[float] = []
-
-    def wait(seconds: float) -> bool:
-        slept.append(seconds)
-        return True  # stop after one iteration, as SIGTERM would
-
-    later = utcnow() + 31 * DAY
-    caplog.set_level(logging.INFO, logger="forms_service.worker")
-    Worker(
-        lambda: purge(store, app.extensions["forms"], later), wait=wait, clock=lambda: later
-    ).run()
-    assert not exists(app, submission)
-    assert slept == [86400.0]
-    assert "submissions: 1" in caplog.text
-    assert submission.reference not in caplog.text and "Priya" not in caplog.text
-
-
-def test_the_worker_outlives_a_failed_run_and_tries_again_sooner(caplog):
-    stop = threading.Event()
-    runs, slept = [], []
-
-    def job() -> dict[str, int]:
-        runs.append(1)
-        if len(runs) == 1:
-            raise RuntimeError("database down: INSERT ... ('Priya Canary')")
-        return {"submissions": 0}
-
-    def wait(seconds: float) -> bool:
-        slept.append(seconds)
-        if len(slept) == 2:
-            stop.set()
-        return stop.is_set()
-
-    moment = datetime.datetime(2026, 1, 10, 12, tzinfo=datetime.UTC)
-    Worker(job, stop=stop, wait=wait, clock=lambda: moment, hour=3).run()
-    assert len(runs) == 2
-    assert slept == [RETRY_AFTER.total_seconds(), 15 * 3600.0]  # then 03:00 tomorrow
-    assert "RuntimeError" in caplog.text and "Priya" not in caplog.text
-
-
 def test_the_checker_warns_when_a_form_says_nothing_about_retention(definitions):
     result = CliRunner().invoke(cli, ["check", str(definitions)])
     assert result.exit_code == 0, result.output
@@ -311,9 +266,7 @@ def test_the_migration_dates_past_decisions_and_empties_submitted_drafts(tmp_pat
     """0006 on a database in use: a case decided before decided_at existed gets the time
     of its last status change; a draft already sent stops holding the answers."""
     store = Store(os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'old.db'}")
-    tables = MetaData()
-    tables.reflect(store.engine)
-    tables.drop_all(store.engine)
+    drop_everything(store.engine)
     upgrade(store.engine, "0003")
     old = MetaData()
     old.reflect(store.engine)

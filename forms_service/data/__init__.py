@@ -10,6 +10,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     submissions.py    submitting, references, inbox and API queries, casework, stored PDFs
     staff.py          staff accounts and sign-ins, API tokens, the audit log
     paper_forms.py    blank paper PDFs by hash, submissions filled into them (cached)
+    jobs.py           queuing jobs with what causes them, their effects, failed jobs
     limits.py         rate limits
     integrity.py      checks the crash-load test runs after killing the service
     retention.py      deleting submissions past their retention, audited
@@ -21,6 +22,7 @@ from __future__ import annotations
 from forms_service.data.database import DATABASE_ERRORS, Database, StoreError
 from forms_service.data.drafts import Drafts
 from forms_service.data.integrity import Integrity
+from forms_service.data.jobs import FailedJob, JobRequest, Jobs
 from forms_service.data.limits import RateLimits
 from forms_service.data.models import (
     ApiToken,
@@ -28,7 +30,9 @@ from forms_service.data.models import (
     Base,
     Draft,
     FormVersion,
+    JobEffect,
     PaperPdf,
+    QueuedJob,
     RateLimit,
     RecoveryCode,
     ResumeToken,
@@ -56,6 +60,7 @@ class Store(
     RateLimits,
     Retention,
     Integrity,
+    Jobs,
     Database,
 ):
     """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""
@@ -67,8 +72,13 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Draft",
+    "FailedJob",
     "FormVersion",
+    "JobEffect",
+    "JobRequest",
+    "Jobs",
     "PaperPdf",
+    "QueuedJob",
     "RateLimit",
     "RecoveryCode",
     "ResumeToken",

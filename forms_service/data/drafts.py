@@ -4,7 +4,7 @@ they were started on, and the purge of those past their retention."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 from sqlalchemy import Select, delete, select, update
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from forms_service.clock import as_utc, utcnow
 from forms_service.data.database import Sessions
+from forms_service.data.jobs import JobRequest
 from forms_service.data.models import Draft, FormVersion, RateLimit, ResumeToken, WebSession
 from forms_service.data.sealing import AnswerKeys
 from forms_service.tokens import new_token
@@ -24,6 +25,7 @@ ASSISTED_PREFIX = "assisted:"
 class Drafts:
     sessions: Sessions
     keys: AnswerKeys
+    queue_jobs: Callable[[Session, list[JobRequest]], None]
 
     # -- drafts ----------------------------------------------------------------------------
 
@@ -153,9 +155,17 @@ class Drafts:
             draft = db.get(Draft, draft_id)
             return draft.resume_email if draft is not None else None
 
-    def set_resume_email(self, draft_id: int, email: str) -> None:
+    def set_resume_email(self, draft_id: int, email: str, jobs: Sequence[JobRequest] = ()) -> None:
+        """Keep the address (sealed) and queue `jobs` (the email with the link) with it."""
         with self.sessions.begin() as db:
             db.get(Draft, draft_id).resume_email = email.lower()
+            self.queue_jobs(db, list(jobs))
+
+    def unsent_draft(self, draft_id: int) -> Draft | None:
+        """The draft if it is still being filled in (None once sent, or gone)."""
+        with self.sessions() as db:
+            draft = db.get(Draft, draft_id)
+            return draft if draft is not None and draft.submitted_at is None else None
 
     def issue_resume_token(
         self, draft_id: int, token_hash: str, expires_at: datetime.datetime

@@ -334,3 +334,33 @@ class Submission(SealedRecord, Base):
         Index("ix_submissions_form_submitted", "form_id", "submitted_at"),
         Index("ix_submissions_status_due", "status", "due_on"),
     )
+
+
+class JobEffect(Base):
+    """A job's visible effect, done once (an email sent, a webhook delivered): a job run
+    twice (a worker killed after the effect) finds its key here and does not do it again.
+    Holds a reference, never personal data; purged with its submission."""
+
+    __tablename__ = "job_effects"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    submission_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    done_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QueuedJob(Base):
+    """A job waiting, running, or failed for good, on SQLite only: PostgreSQL's queue is
+    procrastinate's own tables (migration 0011). Written in the transaction that causes it,
+    run by a thread of the web process (or `forms-service worker`) right after the commit."""
+
+    __tablename__ = "queued_jobs"
+    __table_args__ = (Index("ix_queued_jobs_due", "status", "run_after"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task: Mapped[str] = mapped_column(String(100))
+    args: Mapped[dict] = mapped_column(JsonType, default=dict)
+    status: Mapped[str] = mapped_column(String(20))  # todo, doing, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The exception's type only: its message could hold what the job was sending.
+    last_error: Mapped[str | None] = mapped_column(String(200))

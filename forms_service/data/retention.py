@@ -19,6 +19,7 @@ from forms_service.data.models import (
     AuditEvent,
     Draft,
     FormVersion,
+    JobEffect,
     ResumeToken,
     StoredPaperPdf,
     StoredPdf,
@@ -113,6 +114,8 @@ class Retention:
             counts["stored paper forms"] = db.execute(
                 delete(StoredPaperPdf).where(StoredPaperPdf.submission_id.in_(ids))
             ).rowcount
+            # What its jobs did (references only): nothing to keep once it goes.
+            db.execute(delete(JobEffect).where(JobEffect.submission_id.in_(ids)))
             counts["submission events"] = db.execute(
                 delete(SubmissionEvent).where(SubmissionEvent.submission_id.in_(ids))
             ).rowcount

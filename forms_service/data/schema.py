@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, MetaData
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -62,3 +62,22 @@ def current(engine: Engine) -> str | None:
 
 def _revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def ours(name: str | None, _type: str, _parent: Any) -> bool:
+    """Whether a database object is the models' (for comparing with them): procrastinate's
+    tables and indexes (migration 0011, PostgreSQL only) are its own."""
+    return not (name or "").startswith(("procrastinate_", "idx_procrastinate_"))
+
+
+def drop_everything(engine: Engine) -> None:
+    """Every table gone, and on PostgreSQL procrastinate's functions and types too (a test
+    database starting again from nothing)."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        return
+    tables = MetaData()
+    tables.reflect(engine)
+    tables.drop_all(engine)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from forms_service.clock import utcnow
 from forms_service.data.database import Sessions, StoreError
+from forms_service.data.jobs import JobRequest
 from forms_service.data.models import Draft, StoredPdf, Submission, SubmissionEvent
 from forms_service.data.sealing import AnswerKeys
 from forms_service.statuses import DECIDED_STATUSES, OPEN_STATUSES, RECEIVED
@@ -27,6 +28,7 @@ REFERENCE_SHAPE = re.compile(r"^[A-Za-z]{2,4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$")
 class Submissions:
     sessions: Sessions
     keys: AnswerKeys
+    queue_jobs: Callable[[Session, list[JobRequest]], None]
 
     # -- submissions -----------------------------------------------------------------------
 
@@ -38,10 +40,13 @@ class Submissions:
         build: Callable[[Draft], dict[str, Any]],
         actor: str = "citizen",
         actor_id: int | None = None,
+        jobs: Callable[[Submission], list[JobRequest]] | None = None,
     ) -> Submission:
         """Turn a draft into its one submission; a second call returns the same submission.
 
-        `actor` (and the staff `actor_id`) is who sent it, for its timeline.
+        `actor` (and the staff `actor_id`) is who sent it, for its timeline. `jobs` says
+        what to do once it is stored (emails, webhooks, its PDF): they are queued in the
+        same transaction, so there is never a submission without its jobs, nor the reverse.
         """
         for _attempt in range(5):
             try:
@@ -80,6 +85,8 @@ class Submissions:
                             detail={"channel": submission.channel},
                         )
                     )
+                    if jobs is not None:
+                        self.queue_jobs(db, jobs(submission))
                 return submission
             except IntegrityError:
                 # Either the same draft was submitted at the same moment (the retry then finds

@@ -246,14 +246,9 @@ def hand_over():
         if email is LIMITED:
             return render_template("resume/too_many.html"), 429
         if email:
-            try:
-                send_link(form, helping.draft.id, email)
-            except MailError:
-                log.exception("could not send a hand-over link")
-                error = gettext("Sorry, we could not send the email. Try again later.")
-            else:
-                audit("assisted_handed_over", form.id, draft_id=helping.draft.id)
-                return redirect(url_for("assisted.drafts", sent="1"))
+            send_link(form, helping.draft.id, email)  # queued; a failed send is retried
+            audit("assisted_handed_over", form.id, draft_id=helping.draft.id)
+            return redirect(url_for("assisted.drafts", sent="1"))
     return render_template(
         "assisted/hand_over.html",
         email=typed,

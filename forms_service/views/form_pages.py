@@ -6,6 +6,7 @@ for what differs between them."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import (
@@ -25,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 from forms_service.assisted import PAPER, channel_of
 from forms_service.data import Submission, new_reference
 from forms_service.definitions.model import Form
+from forms_service.jobs.submission import jobs_at_submission
 from forms_service.journey import (
     CANNOT_START,
     CHECK_ANSWERS,
@@ -635,6 +637,7 @@ def _submit(form: Form, runner: Runner, draft_id: int):
             **record,
         }
 
+    jobs = partial(jobs_at_submission, form)
     if helping is not None:
         submission = store().submit(
             draft_id,
@@ -642,10 +645,11 @@ def _submit(form: Form, runner: Runner, draft_id: int):
             build=build,
             actor=staff_actor(helping.staff),
             actor_id=helping.staff.id,
+            jobs=jobs,
         )
         audit("assisted_submitted", submission.reference, form=form.id)
         return redirect(url_for("assisted.submitted", reference=submission.reference))
-    store().submit(draft_id, make_reference=lambda: new_reference(prefix), build=build)
+    store().submit(draft_id, make_reference=lambda: new_reference(prefix), build=build, jobs=jobs)
     return go(form, CONFIRMATION)
 
 

@@ -22,13 +22,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
 from forms_service.clock import utcnow
 from forms_service.data import Draft
-from forms_service.mailer import MailError
 from forms_service.question_types import values as V
 from forms_service.sessions import session_key
 from forms_service.tokens import hash_secret, new_token
@@ -78,17 +76,11 @@ def save_progress(form_id: str):
             return _too_many()
         if not email:
             return show_errors_again()
-        store().set_resume_email(draft_id, email)
-        try:
-            expires = send_link(form, draft_id, email)
-        except MailError:
-            # Our fault, not theirs: this page says so at once (503), the address kept.
-            log.exception("could not send a resume link")
-            error = gettext("Sorry, we could not send the email. Try again later.")
-        else:
-            # The address stays sealed in the draft, not in the session row (issue 10).
-            session["saved"] = {"form": form.id, "until": expires.isoformat()}
-            return redirect(url_for("resume.progress_saved", form_id=form.id))
+        # The address is kept sealed in the draft, not in the session row (issue 10), and
+        # the email goes from the job queue: a failed send is tried again there.
+        expires = send_link(form, draft_id, email)
+        session["saved"] = {"form": form.id, "until": expires.isoformat()}
+        return redirect(url_for("resume.progress_saved", form_id=form.id))
     return render_template(
         "resume/save.html",
         form=form,
@@ -96,7 +88,7 @@ def save_progress(form_id: str):
         error=error,
         email=typed,
         back=url_for_place(form, runner.landing()),
-    ), (503 if error and request.method == "POST" else 200)
+    )
 
 
 @bp.get("/saved/<form_id>")
@@ -203,13 +195,8 @@ def new_link():
 
 def _send_new_link(draft: Draft, email: str) -> None:
     form = current_app.extensions["forms"].get(draft.form_id)
-    if form is None:
-        return
-    try:
-        send_link(form, draft.id, email)
-    except MailError:
-        # The page must look the same either way, so the failure is only logged.
-        log.exception("could not send a new resume link")
+    if form is not None:
+        send_link(form, draft.id, email)  # queued: the page looks the same either way
 
 
 # -- session ----------------------------------------------------------------------------------

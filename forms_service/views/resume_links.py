@@ -7,19 +7,18 @@ draft to the citizen (views/assisted.py).
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any
 
-from flask import current_app, render_template, request, session, url_for
-from flask_babel import force_locale, gettext
+from flask import current_app, request, session
+from flask_babel import gettext
 
-from forms_service.clock import utcnow
 from forms_service.definitions.model import Form
 from forms_service.delivery.recipients import email_questions
-from forms_service.mailer import Email
+from forms_service.jobs.tasks import RESUME_LINK, link_expires
 from forms_service.question_types import values as V
-from forms_service.tokens import hash_secret, new_token
+from forms_service.tokens import hash_secret
 from forms_service.views.common import store
-from forms_service.views.session_drafts import retention
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -74,24 +73,11 @@ def known_email(journey: Any) -> str:
 
 
 def send_link(form: Form, draft_id: int, email: str) -> datetime.date:
-    """Make a new link for the draft (older unused ones stop working) and email it."""
-    token = new_token()
-    expires = utcnow() + datetime.timedelta(days=retention(form))
-    store().issue_resume_token(draft_id, hash_secret(token), expires)
-    # From the configured address only: a forged Host header must not steer the link.
+    """Keep the address (sealed, on the draft) and queue the email with a new link, in one
+    transaction: the page answers at once, and a failed send is tried again (jobs/tasks.py).
+    Returns the day the link will stop working."""
     chosen = session.get("language")
     language = chosen if chosen in form.languages else form.default_language
-    # The link opens in the citizen's language, in whichever browser they use.
-    link = current_app.config["SERVICE_URL"] + url_for("resume.resume", token=token, lang=language)
-    title = form.title.pick(language)
-    until = V.format_date(expires.date(), locale=language)
-    context = {"title": title, "link": link, "until": until, "language": language}
-    with force_locale(language):  # the citizen's language, whatever page sent it
-        email_ = Email(
-            to=email,
-            subject=gettext("Continue your application: %(title)s", title=title),
-            text=render_template("emails/resume.txt", **context),
-            html=render_template("emails/resume.html", **context),
-        )
-    current_app.extensions["mailer"].send(email_)
-    return expires.date()
+    job = {"draft_id": draft_id, "language": language, "request_id": secrets.token_hex(8)}
+    store().set_resume_email(draft_id, email, jobs=[(RESUME_LINK, job)])
+    return link_expires(form).date()

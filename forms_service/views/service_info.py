@@ -15,6 +15,7 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
 from forms_service.definitions.model import Form
+from forms_service.documents import setting
 from forms_service.markdown import render_markdown
 from forms_service.template_filters import current_language
 
@@ -38,12 +39,6 @@ def language_for(form: Form | None) -> str:
     if form is None:
         return chosen if chosen in ("en", "cy") else "en"
     return chosen if chosen in form.languages else form.default_language
-
-
-def setting(name: str, language: str) -> str:
-    """A service-wide wording in a language: SERVICE_NAME, or SERVICE_NAME_CY in Welsh."""
-    config = current_app.config
-    return (language == "cy" and config.get(f"{name}_CY")) or config[name]
 
 
 def service_name() -> str:

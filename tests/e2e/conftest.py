@@ -106,8 +106,12 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             # These journeys are not about two-factor sign-in (tests/security and
             # tests/test_two_factor.py are): staff of every role sign in with a password.
             "STAFF_TWO_FACTOR": "off",
+            # The jobs run in the app's own thread as in `make run`; the PDF at submission
+            # is left to the integration tests (it would add a second of CPU a submission).
+            "PDFS_AT_SUBMISSION": False,
         })  # fmt: skip
     yield app
+    app.extensions["jobs"].stop()  # a runner thread would outlive its database
     app.extensions["store"].engine.dispose()
     if data != tmp:
         shutil.rmtree(data, ignore_errors=True)
@@ -594,6 +598,7 @@ def make_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             "SESSION_COOKIE_SECURE": False,
             "TEMPLATE_CACHE_DIR": cache,
             "STAFF_TWO_FACTOR": "off",  # as live_app
+            "PDFS_AT_SUBMISSION": False,  # as live_app
             **overrides,
         }
         if "DATABASE_URL" not in config:
@@ -611,7 +616,8 @@ def make_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     yield factory
     for app in apps:
-        app.extensions["store"].engine.dispose()
+        app.extensions["jobs"].stop()  # a runner thread would outlive its database
+    app.extensions["store"].engine.dispose()
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -33,6 +33,7 @@ def previewing(tmp_path, template_cache):
     app = create_app({**settings, "TEMPLATE_CACHE_DIR": template_cache})
     with serving(app) as url:
         yield path, url
+    app.extensions["jobs"].stop()
     app.extensions["store"].engine.dispose()
 
 
