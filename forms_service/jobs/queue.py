@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 RUNNERS = ("thread", "inline", "off")
 # A job a killed process was running is due again after this long (SQLite).
 STALLED_AFTER = datetime.timedelta(minutes=10)
+# PostgreSQL: a worker silent this long (no heartbeat) is gone; its jobs run again.
+STALLED_HEARTBEAT = 60.0
 # The runner thread looks for jobs due (retries) at least this often.
 POLL_SECONDS = 5.0
 PURGE = "purge"
@@ -204,7 +206,21 @@ class PostgresQueue:
         self.procrastinate.periodic(cron=f"0 {hour} * * *", periodic_id="daily")(
             self.procrastinate.task(name="purge_daily", pass_context=False)(self._purge_daily)
         )
+        # A worker killed outright (kill -9, a lost machine) stops its heartbeat: each
+        # minute, its jobs are put back in the queue (procrastinate's recipe for them).
+        self.procrastinate.periodic(cron="* * * * *", periodic_id="stalled")(
+            self.procrastinate.task(
+                name="retry_stalled_jobs", queueing_lock="retry_stalled_jobs", pass_context=False
+            )(self._retry_stalled_jobs)
+        )
         asyncio.run(self._work(concurrency))
+
+    async def _retry_stalled_jobs(self, timestamp: int) -> None:
+        manager = self.procrastinate.job_manager
+        for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_HEARTBEAT):
+            log.warning("job %s (%s) was running on a worker that stopped: queued again",
+                        job.id, job.task_name)  # fmt: skip
+            await manager.retry_job(job)
 
     async def _work(self, concurrency: int) -> None:
         async with self.procrastinate.open_async():
