@@ -14,6 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forms_service.definitions.delivery_keys import (
+    read_confirmation_email,
+    read_notify_email,
+    read_webhooks,
+)
 from forms_service.definitions.expressions import Expression, ExpressionError, parse
 from forms_service.definitions.model import (
     CHANNELS,
@@ -109,6 +114,9 @@ FORM_KEYS = (
     "contact",
     "time_to_complete",
     "paper_form",
+    "confirmation_email",
+    "notify_email",
+    "webhooks",
 )
 CONTACT_KEYS = ("phone", "hours", "email", "text")
 # Loose on purpose: people write numbers many ways ("0300 123 4567", "+44 (0)300 ...").
@@ -451,6 +459,9 @@ class _DefinitionReader:
         contact = self._contact(get("contact"))
         time_to_complete = self.text(get("time_to_complete"), "time_to_complete")
         paper_form = self._paper_form(get("paper_form"), pages or ())
+        confirmation_email = read_confirmation_email(self, get("confirmation_email"))
+        notify_email = read_notify_email(self, get("notify_email"), CONTACT_EMAIL)
+        webhooks = read_webhooks(self, get("webhooks"))
         for lang, count in self.partial_translations.items():
             name = LANGUAGES[lang]
             self.warn(
@@ -497,6 +508,9 @@ class _DefinitionReader:
                 contact=contact,
                 time_to_complete=time_to_complete,
                 paper_form=paper_form,
+                confirmation_email=confirmation_email,
+                notify_email=notify_email,
+                webhooks=webhooks,
                 source=self.file,
                 snapshot=self._snapshot(root, paper_form),
             )
