@@ -14,15 +14,19 @@ the definition's YAML. bench/run.py checks the HTML is the same as the app's bef
 
 from __future__ import annotations
 
+import datetime
+import re
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from flask import Flask, redirect, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -91,8 +95,25 @@ def _render(page: Params) -> str:
     return render_template("baseline_page.html", page=page, nonce=secrets.token_urlsafe(16))
 
 
-def _options(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(item["value"], item["label"]["en"]) for item in items]
+def _options(items: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+    """(value, English label, Welsh label when it differs: the autocomplete finds it too)."""
+    found = []
+    for item in items:
+        english, welsh = item["label"]["en"], item["label"].get("cy")
+        found.append((item["value"], english, welsh if welsh and welsh != english else None))
+    return found
+
+
+# The accessible autocomplete's words, which the app gives the select in the page's language.
+AUTOCOMPLETE_WORDS = {
+    "data-no-results": "No results found",
+    "data-query-too-short": "Type in {n} or more characters for results",
+    "data-selected-option": "{option} {number} of {count} is highlighted",
+    "data-one-result": "1 result is available.",
+    "data-results": "{count} results are available.",
+    "data-assistive-hint": "When autocomplete results are available use up and down arrows to "
+    "review and Enter to select. Touch device users, explore by touch or with swipe gestures.",
+}
 
 
 def _input(name: str, label: str, hint: str | None = None) -> Params:
@@ -109,7 +130,27 @@ def _input(name: str, label: str, hint: str | None = None) -> Params:
     return {"macro": "input", "params": params}
 
 
-def _date(name: str, legend: str, hint: str) -> Params:
+def _dates_hint(hint: str, question: dict[str, Any]) -> Markup:
+    """The hint followed by the real dates of `today+Nd` limits, as the app shows them
+    (worked out once, when the baseline is made, on London's today)."""
+    today = datetime.datetime.now(ZoneInfo("Europe/London")).date()
+    start, end = (
+        today + datetime.timedelta(days=int(re.fullmatch(r"today\+(\d+)d", question[key])[1]))
+        for key in ("not_before", "not_after")
+    )
+    shown = f"Choose a date between {start:%-d %B %Y} and {end:%-d %B %Y}."
+    return Markup("<br>").join((escape(hint), escape(shown)))
+
+
+def _question(definition: dict[str, Any], question_id: str) -> dict[str, Any]:
+    for page in definition["pages"]:
+        for question in page.get("questions", ()):
+            if question["id"] == question_id:
+                return question
+    raise LookupError(question_id)
+
+
+def _date(name: str, legend: str, hint: str | Markup) -> Params:
     items = [
         {"name": part, "label": label, "classes": classes, "value": ""}
         for part, label, classes in DATE_PARTS
@@ -119,7 +160,7 @@ def _date(name: str, legend: str, hint: str) -> Params:
         "params": {
             "id": name,
             "namePrefix": name,
-            "hint": {"text": hint},
+            "hint": {"html": hint} if isinstance(hint, Markup) else {"text": hint},
             "errorMessage": None,
             "fieldset": {"legend": {"text": legend, "classes": "govuk-fieldset__legend--s"}},
             "items": items,
@@ -130,14 +171,25 @@ def _date(name: str, legend: str, hint: str) -> Params:
 def _pages(definition: dict[str, Any]) -> dict[str, Params]:
     lists = definition["lists"]
     prisons = [{"value": "", "text": "Select an option", "selected": True}]
-    prisons += [{"value": v, "text": t, "selected": False} for v, t in _options(lists["prisons"])]
-    times = [{"value": v, "text": t, "checked": False} for v, t in _options(lists["visit_times"])]
+    prisons += [
+        {
+            "value": v,
+            "text": t,
+            "selected": False,
+            "attributes": {"data-other-names": other} if other else {},
+        }
+        for v, t, other in _options(lists["prisons"])
+    ]
+    times = [
+        {"value": v, "text": t, "checked": False} for v, t, _other in _options(lists["visit_times"])
+    ]
     base = f"/{FORM_ID}/"
     return {
         "prisoner": {
             "title": "Who are you visiting?",
             "caption": "Prisoner details",
             "service_name": SERVICE_NAME,
+            "form_id": FORM_ID,
             "service_url": base,
             "back": base,
             "next": f"{base}visit-first-choice",
@@ -155,7 +207,7 @@ def _pages(definition: dict[str, Any]) -> dict[str, Params]:
                         "errorMessage": None,
                         "label": {"text": "Prison name", "classes": "govuk-label--s"},
                         "items": prisons,
-                        "attributes": {"data-module": "app-autocomplete"},
+                        "attributes": {"data-module": "app-autocomplete", **AUTOCOMPLETE_WORDS},
                     },
                 },
             ],
@@ -164,6 +216,7 @@ def _pages(definition: dict[str, Any]) -> dict[str, Params]:
             "title": "When do you want to visit?",
             "caption": "Visit dates and times",
             "service_name": SERVICE_NAME,
+            "form_id": FORM_ID,
             "service_url": base,
             "back": f"{base}prisoner",
             "next": f"{base}visit-second-choice",
@@ -171,7 +224,11 @@ def _pages(definition: dict[str, Any]) -> dict[str, Params]:
                 _date(
                     "visit_date_1",
                     "First choice: date",
-                    "Choose a date at least 3 working days from today and within the next 28 days.",
+                    _dates_hint(
+                        "Choose a date at least 3 working days from today and within the next "
+                        "28 days.",
+                        _question(definition, "visit_date_1"),
+                    ),
                 ),
                 {
                     "macro": "radios",

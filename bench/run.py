@@ -37,6 +37,8 @@ Start-up (milliseconds, median of several runs, min and max beside it):
 * create_app, 3 forms: the real form_definitions/ folder, database schema already created;
   "of which load_definitions" is the part spent in forms_service.definitions.loader's
   load_definitions (timed by wrapping the function for the call, not by changing it).
+  create_app keeps checked definitions in the instance folder (definitions/cache.py), so
+  every run after the run's first takes unchanged files from there, as a restarted worker.
 * first GET on a new app: the first page request after create_app, which loads (compiles,
   or reads from a cache) the Jinja templates; every new worker process pays it once. "instance
   folder kept" is a restarted worker: the app's instance folder (database, and whatever the
@@ -45,6 +47,13 @@ Start-up (milliseconds, median of several runs, min and max beside it):
 * create_app, 300 forms: 100 copies of each definition, each with its own `id`, all
   checked to load without problems, and the part of it spent in load_definitions. Runs
   past SLOW_STARTUP_BUDGET_S are not repeated, so these rows may be one run (see "runs").
+  The first run fills the definition cache (a cold start); later runs find it filled,
+  so a row of one run is the cold figure and the median of several is the warm one.
+* 100 definitions load: load_definitions alone on 100 copies of the real definitions
+  (taking turns, each with its own `id`, the paper PDFs beside them), with the cache
+  create_app uses: "cold" with an empty cache (a new machine, or every file changed; the
+  process has read definitions before, as in a worker), "warm" with the one the cold
+  run filled (a restarted or added worker). The target is under 1 s.
 
 The header gives the machine (cores, CPU, Python and library versions) and the load
 average before and after the run: on a machine busy with other work (tests, browsers) every
@@ -61,6 +70,7 @@ import os
 import platform
 import pstats
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -81,6 +91,7 @@ from werkzeug.test import TestResponse
 from forms_service import create_app
 from forms_service.data.sealing import AnswerKeys, new_key_setting
 from forms_service.definitions import loader
+from forms_service.definitions.cache import DefinitionCache
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFINITIONS = PROJECT / "form_definitions"
@@ -100,6 +111,7 @@ SECRET_KEY = "x" * 32
 LABEL = 52  # width of the first column of the tables
 STARTUP_RUNS = 5
 COPIES = 100
+HUNDRED = 100  # definitions in the "100 definitions load" rows
 SLOW_STARTUP_BUDGET_S = 20.0  # repeat the 300-form start-up only while under this
 
 CSRF_INPUT = re.compile(r'((?:name="csrf_token" value|data-csrf-token)=")([^"]+)(")')
@@ -253,7 +265,12 @@ def same_html(app_client: FlaskClient, base_client: FlaskClient, path: str) -> s
 
 
 def copy_definitions(target: Path, copies: int) -> int:
-    """Write `copies` copies of every definition, each with its own form id; return the count."""
+    """Write `copies` copies of every definition, each with its own form id; return the count.
+
+    The paper PDFs the definitions name (`paper_form: file:`, relative to their folder) are
+    copied beside them, so the copies load as the originals do."""
+    for folder in (p for p in DEFINITIONS.iterdir() if p.is_dir()):
+        shutil.copytree(folder, target / folder.name)
     count = 0
     for source in loader.definition_files([DEFINITIONS]):
         text = source.read_text(encoding="utf-8")
@@ -450,6 +467,39 @@ def bench_requests(tmp: Path, n: int, warmup: int) -> RequestResults:
     return RequestResults(get, post, same_page, same_next)
 
 
+def hundred_definitions(target: Path, total: int = HUNDRED) -> None:
+    """`total` copies of the real definitions (taking turns), each with its own form id,
+    with the paper PDFs they name beside them."""
+    target.mkdir()
+    for folder in (p for p in DEFINITIONS.iterdir() if p.is_dir()):
+        shutil.copytree(folder, target / folder.name)
+    sources = [(s, s.read_text(encoding="utf-8")) for s in loader.definition_files([DEFINITIONS])]
+    for i in range(total):
+        source, text = sources[i % len(sources)]
+        new = TOP_LEVEL_ID.sub(lambda m, i=i: f"id: {m.group(1)}-n{i:03d}", text, count=1)
+        (target / f"{source.stem}-n{i:03d}{source.suffix}").write_text(new, "utf-8")
+
+
+def bench_hundred(tmp: Path, runs: int = 3) -> dict[str, Timing]:
+    """load_definitions on HUNDRED definitions with the cache create_app gives it (in the
+    instance folder): "cold" with an empty cache (a new machine, or every file changed),
+    "warm" with the cache the cold run filled (a restarted or added worker)."""
+    folder = tmp / "hundred"
+    hundred_definitions(folder)
+    rows: dict[str, list[int]] = {"cold": [], "warm": []}
+    for run_number in range(runs):
+        cache = DefinitionCache(tmp / f"hundred-cache-{run_number}")
+        for kind in ("cold", "warm"):
+            gc.collect()
+            elapsed, (forms, problems) = timed(
+                lambda cache=cache: loader.load_definitions([folder], [], cache)
+            )
+            if len(forms) != HUNDRED or problems:
+                sys.exit(f"{folder}: {len(forms)} of {HUNDRED} forms loaded; {problems[:3]}")
+            rows[kind].append(elapsed)
+    return {kind: Timing(samples) for kind, samples in rows.items()}
+
+
 def bench_startup(tmp: Path) -> tuple[int, dict[str, Timing], int, dict[str, Timing]]:
     """Start-up with the three forms, then with COPIES copies of each."""
     own = len(loader.definition_files([DEFINITIONS]))
@@ -499,6 +549,7 @@ def run(n: int, warmup: int) -> None:
         gc.collect()
         requests_done = time.perf_counter()
         own, small, count, large = bench_startup(Path(name))
+        hundred = bench_hundred(Path(name))
         inbox, open_ms = bench_inbox(Path(name), DEFINITIONS, SECRET_KEY)
         keys = AnswerKeys.from_settings(new_key_setting("bench"), new_key_setting())
         sealing = bench_sealing(keys, requests.post["app"]["POST"].median_ms, open_ms)
@@ -540,6 +591,12 @@ def run(n: int, warmup: int) -> None:
             ]
         ),
         f"  load_definitions per file: {large['load_definitions'].median_ms / count:.1f} ms",
+        *startup_table(
+            [
+                (f"{HUNDRED} definitions load, cold (empty cache)", hundred["cold"]),
+                (f"{HUNDRED} definitions load, warm (cache filled)", hundred["warm"]),
+            ]
+        )[1:],
         "",
         *inbox,
         "",

@@ -28,9 +28,11 @@ from forms_service import catalogues
 from forms_service.clock import utcnow
 from forms_service.config import ConfigError, answer_keys, load_config
 from forms_service.data import DATABASE_ERRORS, Store
+from forms_service.definitions.cache import DefinitionCache
 from forms_service.definitions.loader import load_definitions
 from forms_service.definitions.model import Form
 from forms_service.sessions import DatabaseSessionInterface
+from forms_service.templating import JinjaEnvironment
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("en", "cy")
@@ -155,7 +157,12 @@ def load_forms(app: Flask) -> None:
     each paper form's PDF, for submissions to be filled into.
     """
     warnings: list = []
-    forms, problems = load_definitions([Path(app.config["FORMS_DEFINITIONS_DIR"])], warnings)
+    # Checked definitions are kept in the instance folder: a new worker takes each unchanged
+    # file from there instead of reading and checking it again (definitions/cache.py).
+    cache = app.config.get("DEFINITION_CACHE_DIR") or Path(app.instance_path) / "definition-cache"
+    forms, problems = load_definitions(
+        [Path(app.config["FORMS_DEFINITIONS_DIR"])], warnings, DefinitionCache(Path(cache))
+    )
     for problem in problems:
         log.error("form definition problem: %s", problem)
     for warning in warnings:
@@ -184,6 +191,7 @@ def blank_paper_pdfs(forms: Iterable[Form]) -> dict[str, tuple[str, bytes]]:
 
 
 def _templates(app: Flask) -> None:
+    app.jinja_environment = JinjaEnvironment  # before app.jinja_env is first made
     app.jinja_loader = ChoiceLoader(
         [
             PackageLoader("forms_service"),

@@ -77,6 +77,8 @@ KINDS = {
     "assisted_handed_over": N_("Handed a form over to someone"),
     "retention_purge": N_("Deleted old drafts and sessions"),
     "definition_previewed": N_("Previewed an uploaded form definition"),
+    "webhook_delivery": N_("Delivered a submission to another system"),
+    "webhook_redeliver": N_("Asked for a submission to be delivered again"),
     "job_retried": N_("Retried a failed job"),
 }
 
@@ -115,6 +117,7 @@ def who(actor: str, wording: Wording) -> str:
     return {
         "cli": _("Command line"),
         PURGE_ACTOR: _("Retention (automatic)"),
+        "system:webhooks": _("Webhooks (automatic)"),
         "anonymous": _("Not signed in"),
     }.get(actor, actor)
 
@@ -228,6 +231,24 @@ def _assisted_started(target: str | None, detail: Mapping[str, Any], w: Wording,
     return w.gettext("Started form %(form)s for someone") % values
 
 
+def _webhook_delivery(target: str | None, detail: Mapping[str, Any], w: Wording, ref: dict) -> str:
+    """One attempt: the receiver's host and its status, never what it answered."""
+    values = {**ref, "host": detail.get("host") or "?", "status": detail.get("status")}
+    status = detail.get("status")
+    if isinstance(status, int) and 200 <= status < 300:
+        return w.gettext("Delivered %(reference)s to %(host)s (status %(status)s)") % values
+    if isinstance(status, int):
+        return w.gettext("Could not deliver %(reference)s to %(host)s: it answered %(status)s") % (
+            values
+        )
+    return w.gettext("Could not deliver %(reference)s to %(host)s") % values
+
+
+def _webhook_redeliver(target: str | None, detail: Mapping[str, Any], w: Wording, ref: dict) -> str:
+    values = {**ref, "host": detail.get("host") or "?"}
+    return w.gettext("Asked for %(reference)s to be delivered again to %(host)s") % values
+
+
 def _fixed(message: str) -> Callable[..., str]:
     """A sentence with at most the record's reference (or name) in it."""
 
@@ -275,5 +296,7 @@ _SENTENCES: dict[str, Callable[[str | None, Mapping[str, Any], Wording, dict], s
     "assisted_handed_over": _fixed(N_("Sent the applicant a link to finish form %(reference)s")),
     "retention_purge": _fixed(N_("Deleted drafts and sessions past their retention period")),
     "definition_previewed": _fixed(N_("Uploaded and previewed a definition of form %(reference)s")),
+    "webhook_delivery": _webhook_delivery,
+    "webhook_redeliver": _webhook_redeliver,
     "job_retried": _fixed(N_("Retried failed job %(reference)s")),
 }

@@ -116,6 +116,7 @@ def load_config(
         "ACCESSIBILITY_STATEMENT_DATE": env.get("ACCESSIBILITY_STATEMENT_DATE", "2026-12-01"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "TEMPLATE_CACHE_DIR": env.get("TEMPLATE_CACHE_DIR"),
+        "DEFINITION_CACHE_DIR": env.get("DEFINITION_CACHE_DIR"),
         # Email for "save and come back later"; with no SMTP_HOST, messages go to
         # instance/outbox/ so the service runs with nothing else installed.
         "SMTP_HOST": env.get("SMTP_HOST", ""),
@@ -160,6 +161,11 @@ def load_config(
         # Make each submission's PDF as a job when it arrives (so the first download is
         # instant); off only where nothing needs it (most tests).
         "PDFS_AT_SUBMISSION": env.get("PDFS_AT_SUBMISSION", "1") not in ("0", "false", "no"),
+        # Webhooks to loopback, private, link-local... addresses (and over http:// to this
+        # machine): off, so a definition cannot make the service reach inside its network.
+        # On only for testing a receiver locally; refused in production.
+        "WEBHOOKS_ALLOW_PRIVATE": env.get("WEBHOOKS_ALLOW_PRIVATE", "").lower()
+        in ("1", "true", "yes", "on"),
     }
     config.update(overrides)
     if config["STAFF_TWO_FACTOR"] not in ("privileged", "all", "off"):
@@ -177,6 +183,8 @@ def load_config(
             "ACCESSIBILITY_STATEMENT_DATE must be a date like 2026-12-01, "
             f"not {config['ACCESSIBILITY_STATEMENT_DATE']!r}"
         ) from None
+    if config["WEBHOOKS_ALLOW_PRIVATE"] and mode == "production":
+        raise ConfigError("WEBHOOKS_ALLOW_PRIVATE is for tests and development, not production")
     if config["STAFF_TWO_FACTOR"] == "off" and mode == "production":
         raise ConfigError("STAFF_TWO_FACTOR=off is for tests and development, not production")
     # Seconds are what the code uses; tests may set them directly for short sessions.

@@ -89,6 +89,13 @@ def template_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def definition_cache(tmp_path_factory):
+    """Checked definitions shared by the tests' apps, as by a service's workers: each
+    file (by its bytes) is read and checked once per test process, not once per app."""
+    return tmp_path_factory.mktemp("definition-cache")
+
+
+@pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Path:
     """An empty SQLite database made by the migrations, copied for each test: running the
     migrations for every test would cost a third of a second each (test_migrations.py
@@ -157,7 +164,7 @@ _database_per_xdist_worker()
 
 
 @pytest.fixture
-def make_app(tmp_path, template_cache, migrated_database):
+def make_app(tmp_path, template_cache, definition_cache, migrated_database):
     apps = []
 
     def factory(definitions: Path = FORMS_DIR, **overrides):
@@ -174,6 +181,7 @@ def make_app(tmp_path, template_cache, migrated_database):
             # Rendering every submission's PDF would double many tests' time; the tests of
             # the PDF at submission turn it on.
             "PDFS_AT_SUBMISSION": False,
+            "DEFINITION_CACHE_DIR": definition_cache,
             **overrides,
         }
         app = create_app(config)
@@ -188,7 +196,7 @@ def make_app(tmp_path, template_cache, migrated_database):
     yield factory
     for app in apps:
         app.extensions["jobs"].stop()  # a runner thread would outlive its database
-    app.extensions["store"].engine.dispose()
+        app.extensions["store"].engine.dispose()
 
 
 @pytest.fixture
@@ -197,7 +205,7 @@ def app(make_app):
 
 
 @pytest.fixture(scope="session")
-def shared_app(tmp_path_factory, template_cache, migrated_database):
+def shared_app(tmp_path_factory, template_cache, definition_cache, migrated_database):
     """One app for read-only tests (rendering pages), to avoid building one per case."""
     folder = tmp_path_factory.mktemp("shared")
     app = create_app(
@@ -213,6 +221,7 @@ def shared_app(tmp_path_factory, template_cache, migrated_database):
             # Rendering every submission's PDF would double many tests' time; the tests of
             # the PDF at submission turn it on.
             "PDFS_AT_SUBMISSION": False,
+            "DEFINITION_CACHE_DIR": definition_cache,
         }
     )
     app.test_client_class = ParsingClient

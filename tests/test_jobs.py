@@ -72,7 +72,9 @@ def test_the_pdf_is_made_when_the_submission_arrives(make_app):
     store = app.extensions["store"]
     submission = submit_prison_visit(app)
     assert stored_pdf(app, submission) is None
-    assert store.queued_job_count() == 1  # written with the submission
+    # Written with the submission: its PDF, and the confirmation email to the address the
+    # visitor gave (forms_service.delivery).
+    assert store.queued_job_count() == 2
     app.extensions["jobs"].run_pending()  # what a worker does
     assert store.queued_job_count() == 0
     assert stored_pdf(app, submission) is not None
@@ -241,8 +243,11 @@ def test_webhook_retries_fit_in_a_day():
 def test_the_pdf_job_is_named_in_the_queue_after_a_submission(make_app):
     app = make_app(PDFS_AT_SUBMISSION=True, JOBS_RUNNER="off")
     submission = submit_prison_visit(app)
-    [job] = _queued(app)
-    assert job == {"task": RENDER_PDFS, "args": {"reference": submission.reference}}
+    queued = _queued(app)
+    assert {"task": RENDER_PDFS, "args": {"reference": submission.reference}} in queued
+    # and the confirmation email to the address the visitor gave (forms_service.delivery)
+    assert {"task": "confirmation_email", "args": {"reference": submission.reference}} in queued
+    assert len(queued) == 2
 
 
 def test_the_worker_process_runs_queued_jobs_and_stops_on_sigterm(make_app, tmp_path):

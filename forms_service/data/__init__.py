@@ -8,6 +8,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     web_sessions.py   browser sessions kept on the server
     drafts.py         drafts, resume links, definition versions, the retention purge
     submissions.py    submitting, references, inbox and API queries, casework, stored PDFs
+    deliveries.py     the address a citizen gave for their confirmation email (sealed)
     staff.py          staff accounts and sign-ins, API tokens, the audit log
     paper_forms.py    blank paper PDFs by hash, submissions filled into them (cached)
     jobs.py           queuing jobs with what causes them, their effects, failed jobs
@@ -20,6 +21,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
 from __future__ import annotations
 
 from forms_service.data.database import DATABASE_ERRORS, Database, StoreError
+from forms_service.data.deliveries import Deliveries
 from forms_service.data.drafts import Drafts
 from forms_service.data.integrity import Integrity
 from forms_service.data.jobs import FailedJob, JobRequest, Jobs
@@ -55,6 +57,7 @@ class Store(
     WebSessions,
     Drafts,
     Submissions,
+    Deliveries,
     PaperForms,
     StaffAccess,
     RateLimits,

@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
-from sqlalchemy import Select, delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ class Drafts:
 
     def find_draft(self, session_key: str, form_id: str) -> Draft | None:
         with self.sessions() as db:
-            return db.scalars(_open_draft(session_key, form_id)).first()
+            return db.scalars(OPEN_DRAFT, {"session_key": session_key, "form_id": form_id}).first()
 
     def update_draft(
         self,
@@ -66,7 +66,9 @@ class Drafts:
         keep: datetime.timedelta,
     ) -> Draft:
         with self.sessions.begin() as db:
-            draft = db.scalars(_open_draft(session_key, form_id).with_for_update()).first()
+            draft = db.scalars(
+                OPEN_DRAFT_LOCKED, {"session_key": session_key, "form_id": form_id}
+            ).first()
             now = utcnow()
             if draft is None:
                 draft = Draft(
@@ -315,14 +317,16 @@ def _token_status(
     return "ok", draft
 
 
-def _open_draft(session_key: str, form_id: str) -> Select:
-    """The session's newest unsubmitted draft of a form."""
-    return (
-        select(Draft)
-        .where(
-            Draft.session_key == session_key,
-            Draft.form_id == form_id,
-            Draft.submitted_at.is_(None),
-        )
-        .order_by(Draft.id.desc())
+# The session's newest unsubmitted draft of a form, read on every page of a journey: built
+# once (with bound parameters), so a request does not build the statement and its cache key
+# again, which cost more than the query itself.
+OPEN_DRAFT = (
+    select(Draft)
+    .where(
+        Draft.session_key == bindparam("session_key"),
+        Draft.form_id == bindparam("form_id"),
+        Draft.submitted_at.is_(None),
     )
+    .order_by(Draft.id.desc())
+)
+OPEN_DRAFT_LOCKED = OPEN_DRAFT.with_for_update()  # to change it: no other request can meanwhile

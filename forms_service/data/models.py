@@ -326,6 +326,11 @@ class Submission(SealedRecord, Base):
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     assisted = Sealed("json")
     assisted_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # An address typed on the confirmation page (or given to staff) for the confirmation
+    # email, sealed; and how many times one was asked for (data/deliveries.py).
+    confirmation_address = Sealed("text")
+    confirmation_address_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    confirmation_requests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # One submission per draft: a double-clicked Submit cannot create two.
     __table_args__ = (

@@ -187,6 +187,23 @@ class Confirmation:
     body: Text | None
 
 
+@dataclass(frozen=True)
+class ConfirmationEmail:
+    """What the citizen's confirmation email holds besides the reference and what happens
+    next: a copy of their answers only when the form says so."""
+
+    copy_of_answers: bool = False
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """An endpoint told of each submission: an https URL, and the name of the environment
+    variable holding the secret its deliveries are signed with (never the secret itself)."""
+
+    url: str
+    secret_env: str
+
+
 @dataclass(frozen=True, eq=False)
 class Contact:
     """How people reach the organisation about this form (the start, confirmation and
@@ -285,6 +302,9 @@ class Form:
     contact: Contact | None = None  # None: the service-wide SERVICE_CONTACT_* settings
     time_to_complete: Text | None = None  # "about 10 minutes"; None: estimated
     paper_form: PaperForm | None = None  # the paper form it replaces, to fill with answers
+    confirmation_email: ConfirmationEmail = ConfirmationEmail()
+    notify_email: str | None = None  # the team told of each submission (no answers)
+    webhooks: tuple[Webhook, ...] = ()  # other systems sent each submission (delivery/)
     source: str = ""
     snapshot: Mapping[str, Any] = field(default_factory=dict)  # the definition as plain data
 

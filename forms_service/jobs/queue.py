@@ -49,6 +49,7 @@ PURGE = "purge"
 
 def _load_tasks() -> None:
     """Import the modules whose `@task`s make up the service's jobs."""
+    from forms_service import delivery  # noqa: F401  confirmation, team notice, webhooks
     from forms_service.jobs import tasks  # noqa: F401  PDFs, resume links, the purge
 
 

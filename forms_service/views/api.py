@@ -454,6 +454,8 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
                 }
             },
         },
+        # OpenAPI 3.0 has no webhooks section (3.1 does, with this shape): an extension.
+        "x-webhooks": _webhooks(),
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -489,6 +491,62 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
             },
             "schemas": _schemas(),
         },
+    }
+
+
+def _webhooks() -> dict[str, Any]:
+    """What a form's `webhooks:` endpoints receive (forms_service/delivery/webhooks.py)."""
+    return {
+        "submission": {
+            "post": {
+                "operationId": "submissionWebhook",
+                "summary": "A new submission, sent to each endpoint the form names",
+                "description": (
+                    "The body is the submission exactly as GET /submissions/{reference} "
+                    "gives it. Verify Forms-Signature before trusting it: compute "
+                    "HMAC-SHA256 with the endpoint's secret over the bytes "
+                    "`{t}.{body}` (t from the header, the body as received), compare it "
+                    "with v1 in constant time, and refuse a t more than 5 minutes from "
+                    "now. Answer any 2xx once it is stored; any other status, a redirect "
+                    "or no answer within 10 seconds is tried again with back-off "
+                    "(1 minute doubling to 1 hour) for 24 hours. A retry keeps its "
+                    "Forms-Delivery-Id: keep the ids you have stored and ignore repeats. "
+                    "Staff may redeliver a submission: that has a new Forms-Delivery-Id."
+                ),
+                "security": [],
+                "parameters": [
+                    {
+                        "name": "Forms-Signature",
+                        "in": "header",
+                        "required": True,
+                        "description": ('`t=<unix seconds>,v1=<hex HMAC-SHA256 of "{t}.{body}">`'),
+                        "schema": {
+                            "type": "string",
+                            "pattern": "^t=[0-9]+,v1=[0-9a-f]{64}$",
+                            "example": "t=1764630000,v1=5f8e...",
+                        },
+                    },
+                    {
+                        "name": "Forms-Delivery-Id",
+                        "in": "header",
+                        "required": True,
+                        "description": (
+                            "`<reference>:<endpoint>` (`:<round>` added for a redelivery "
+                            "by staff): the same on every retry of one delivery"
+                        ),
+                        "schema": {"type": "string", "example": "PVB-7K3M-Q9TX:0"},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("schemas", "Submission")}},
+                },
+                "responses": {
+                    "2XX": {"description": "Received: no further attempts"},
+                    "default": {"description": "Not received: tried again later"},
+                },
+            }
+        }
     }
 
 

@@ -14,10 +14,10 @@ import logging
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 
 from forms_service.assisted import METHOD_LABELS, OTHER, completed_by, helping
-from forms_service.mailer import Email, MailError
+from forms_service.delivery import ask_for_confirmation_email
 from forms_service.roles import ADMIN, ASSISTED_DIGITAL
 from forms_service.views import form_pages
 from forms_service.views.common import get_form, store
@@ -155,23 +155,11 @@ def submitted(reference: str):
         if email is LIMITED:
             return render_template("resume/too_many.html"), 429
         if email:
-            language = submission.language  # the applicant's, not the member of staff's
-            context = {"title": form.title.pick(language), "reference": reference}
-            with force_locale(language):
-                email_ = Email(
-                    to=email,
-                    subject=gettext("%(title)s: your reference %(reference)s", **context),
-                    text=render_template("emails/confirmation.txt", language=language, **context),
-                    html=render_template("emails/confirmation.html", language=language, **context),
-                )
-            try:
-                current_app.extensions["mailer"].send(email_)
-            except MailError:
-                log.exception("could not send a confirmation email")
-                error = gettext("Sorry, we could not send the email. Try again later.")
-            else:
-                audit("assisted_confirmation_sent", reference)
-                return redirect(url_for("assisted.submitted", reference=reference, sent="1"))
+            # Queued, by reference: the address waits sealed with the submission, and the
+            # email goes in the applicant's language, not the member of staff's.
+            ask_for_confirmation_email(submission, email)
+            audit("assisted_confirmation_sent", reference)
+            return redirect(url_for("assisted.submitted", reference=reference, sent="1"))
     return render_template(
         "assisted/submitted.html",
         submission=submission,
@@ -180,6 +168,7 @@ def submitted(reference: str):
         email=typed,
         error=error,
         sent=request.args.get("sent") == "1",
+        copy_of_answers=form.confirmation_email.copy_of_answers,
     ), (422 if error else 200)
 
 

@@ -26,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 from forms_service.assisted import PAPER, channel_of
 from forms_service.data import Submission, new_reference
 from forms_service.definitions.model import Form
+from forms_service.delivery import ask_for_confirmation_email, confirmation_sent_to
 from forms_service.jobs.submission import jobs_at_submission
 from forms_service.journey import (
     CANNOT_START,
@@ -51,6 +52,7 @@ from forms_service.journey.reader import capital
 from forms_service.question_types import question_type
 from forms_service.views.common import get_form, store, today
 from forms_service.views.question_fields import page_form, render_field, render_markdown_text
+from forms_service.views.resume_links import LIMITED, posted_email
 from forms_service.views.service_info import contact_details, duration_words, feedback_url
 from forms_service.views.session_drafts import (
     DraftTooLarge,
@@ -669,6 +671,17 @@ def confirmation(form_id: str):
     if submission is None:
         return go(form, START)
     reference = submission.reference
+    typed, error = "", None
+    sent_to = confirmation_sent_to(form, submission)
+    if request.method == "POST" and not sent_to:
+        typed, email, error = posted_email("confirmation_email")
+        if email is LIMITED:
+            return render_template("resume/too_many.html"), 429
+        if email:
+            ask_for_confirmation_email(submission, email)
+            return redirect(url_for(f"{pages_blueprint()}.confirmation", form_id=form.id))
+    elif request.method == "POST":
+        return redirect(url_for(f"{pages_blueprint()}.confirmation", form_id=form.id))
     language = session.get("language")
     reader = AnswerReader(
         form,
@@ -691,10 +704,13 @@ def confirmation(form_id: str):
         sla_working_days=form.sla_working_days,
         contact=contact_details(form, reader.language),
         feedback=feedback_url(),
-        # Nothing sends a confirmation email yet: the delivery work sets this when one was
-        # sent, and only then does the page say so.
-        email_sent=False,
-    )
+        # Said only when a confirmation email is queued: to the address they answered
+        # with, or the one they typed here (then the small form is not offered again).
+        email_sent_to=sent_to,
+        email=typed,
+        error=error,
+        copy_of_answers=form.confirmation_email.copy_of_answers,
+    ), (422 if error else 200)
 
 
 def register(bp: Blueprint) -> None:
@@ -707,4 +723,4 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule(f"{item}/remove", view_func=remove_item, methods=both)
     bp.add_url_rule("/<form_id>/tasks", view_func=task_list)
     bp.add_url_rule("/<form_id>/check-your-answers", view_func=check_answers, methods=both)
-    bp.add_url_rule("/<form_id>/confirmation", view_func=confirmation)
+    bp.add_url_rule("/<form_id>/confirmation", view_func=confirmation, methods=both)

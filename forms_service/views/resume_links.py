@@ -14,8 +14,8 @@ from flask import current_app, request, session
 from flask_babel import gettext
 
 from forms_service.definitions.model import Form
+from forms_service.delivery.recipients import email_questions
 from forms_service.jobs.tasks import RESUME_LINK, link_expires
-from forms_service.question_types import question_type
 from forms_service.question_types import values as V
 from forms_service.tokens import hash_secret
 from forms_service.views.common import store
@@ -70,13 +70,6 @@ def known_email(journey: Any) -> str:
         if value:
             return value
     return ""
-
-
-def email_questions(form: Form):
-    for page, _ in form.every_page():
-        for question, _, _ in page.all_questions():
-            if question_type(question).is_email_address:
-                yield question
 
 
 def send_link(form: Form, draft_id: int, email: str) -> datetime.date:

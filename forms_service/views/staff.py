@@ -13,7 +13,7 @@ import logging
 import math
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -432,6 +432,7 @@ def submission_page(reference: str):
             completed_by=facts[0][1] if facts else None,
             assisted_rows=[{"key": {"text": k}, "value": {"text": v}} for k, v in facts[1:]],
             sections=sections,
+            webhook_hosts=_webhook_hosts(form),
             events=store().events(submission.id),
             statuses=STATUS_LABELS,
             staff=staff,
@@ -498,9 +499,32 @@ def _act_on(submission: Any) -> list[dict[str, str]]:
         store().add_note(submission.id, note, user.id, actor)
         audit("note", submission.reference)
         tell(gettext("Note added"))
+    elif action == "redeliver":
+        host = _redeliver(submission, request.form.get("endpoint", ""))
+        if host is None:
+            abort(400)
+        audit("webhook_redeliver", submission.reference, host=host)
+        tell(gettext("The submission will be delivered to %(host)s again", host=host))
     else:
         abort(400)
     return []
+
+
+def _webhook_hosts(form: Any) -> list[str]:
+    """The hosts of the systems the submission's form sends it to (its webhooks:)."""
+    return [urlsplit(hook.url).hostname or "" for hook in form.webhooks]
+
+
+def _redeliver(submission: Any, endpoint: str) -> str | None:
+    """Queue a new delivery round to one of the form's webhooks (a new Forms-Delivery-Id);
+    the endpoint's host, or None when there is no such endpoint."""
+    hosts = _webhook_hosts(load_snapshot(submission.definition))
+    if not endpoint.isdigit() or int(endpoint) >= len(hosts):
+        return None
+    # A new round: the click's second. A double click in one second is one delivery.
+    round_ = int(utcnow().timestamp())
+    store().defer("webhook", reference=submission.reference, endpoint=int(endpoint), round=round_)
+    return hosts[int(endpoint)]
 
 
 @bp.get("/submissions/<reference>.json")

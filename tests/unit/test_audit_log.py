@@ -70,6 +70,14 @@ REF = "PVB-7K3M-Q9TX"
         ("two_factor_failed", None, {"kind": "recovery_code"}, "Entered a recovery code that is not valid"),
         ("assisted_started", "prison-visit-booking", {"method": "telephone"},
          "Started form prison-visit-booking for someone (by telephone)"),
+        ("webhook_delivery", REF, {"host": "casework.example.gov.uk", "status": 204},
+         f"Delivered {REF} to casework.example.gov.uk (status 204)"),
+        ("webhook_delivery", REF, {"host": "casework.example.gov.uk", "status": 500},
+         f"Could not deliver {REF} to casework.example.gov.uk: it answered 500"),
+        ("webhook_delivery", REF, {"host": "10.0.0.1", "status": None, "problem": "refused"},
+         f"Could not deliver {REF} to 10.0.0.1"),
+        ("webhook_redeliver", REF, {"host": "casework.example.gov.uk"},
+         f"Asked for {REF} to be delivered again to casework.example.gov.uk"),
     ],
 )  # fmt: skip
 def test_each_kind_of_event_reads_as_a_sentence(action, target, detail, sentence):
@@ -88,6 +96,7 @@ def test_staff_are_named_by_name_and_other_actors_by_what_they_are():
     assert who("api:unknown", WORDING) == "API: token not valid"
     assert who("cli", WORDING) == "Command line"
     assert who("system:purge", WORDING) == "Retention (automatic)"
+    assert who("system:webhooks", WORDING) == "Webhooks (automatic)"
     assert who("unknown:0a1b2c3d4e5f", WORDING).startswith("Someone using an email address")
 
 

@@ -41,3 +41,10 @@ def test_development_serves_loopback_without_settings(tmp_path):
     config = load_config({"FORMS_SERVICE_ENV": "development"}, instance_path=tmp_path)
     assert config["SERVICE_URL"] == "http://127.0.0.1:8000"
     assert set(config["TRUSTED_HOSTS"]) == {"127.0.0.1", "localhost"}
+
+
+def test_webhooks_to_private_addresses_are_off_and_refused_in_production():
+    url = {"SERVICE_URL": "https://forms.example.gov.uk"}
+    assert load_config({**PRODUCTION, **url})["WEBHOOKS_ALLOW_PRIVATE"] is False
+    with pytest.raises(ConfigError, match="WEBHOOKS_ALLOW_PRIVATE is for tests"):
+        load_config({**PRODUCTION, **url, "WEBHOOKS_ALLOW_PRIVATE": "true"})
