@@ -231,7 +231,14 @@ def _check_catalogues(app: Flask) -> None:
 
 
 def _locale() -> str:
-    language = g.get("language") or session.get("language")
+    language = g.get("language")
+    if not language:
+        try:
+            language = session.get("language")
+        except (AssertionError, AttributeError):
+            # No session: opening it failed (the database is down), and the error page
+            # asking for its language must still be shown, in English.
+            language = None
     return language if language in LANGUAGES else "en"
 
 
@@ -325,5 +332,9 @@ def _error_pages(app: Flask) -> None:
         app.register_error_handler(error, database_down)
 
     @app.errorhandler(500)
-    def server_error(_error):
-        return page("unavailable", 500)
+    def server_error(error):
+        # The database down before a handler could run (opening the session): still 503.
+        status = (
+            503 if isinstance(getattr(error, "original_exception", None), DATABASE_ERRORS) else 500
+        )
+        return page("unavailable", status)

@@ -215,7 +215,7 @@ def test_a_job_a_killed_process_was_running_runs_again(make_app):
     store.defer(FLAKY, label="stalled", fail_times=0)
     assert store.claim_job(utcnow()) is not None  # taken, then the process was killed
     assert queue.run_pending() == 0
-    assert store.release_stalled_jobs(utcnow() + datetime.timedelta(minutes=11)) == 1
+    assert store.release_stalled_jobs(utcnow() + datetime.timedelta(minutes=3)) == 1
     assert queue.run_pending() == 1 and len(RUNS) == 1
 
 

@@ -414,6 +414,18 @@ def test_a_broken_database_gives_a_friendly_page_and_writes_nothing(app):
     assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
 
 
+def test_the_database_down_before_the_session_opens_still_gives_the_services_page(app):
+    """Under load with PostgreSQL killed, the session could not be opened, and the error
+    page's language look-up then crashed it into a bare 500 (make loadtest found this)."""
+    citizen = Citizen(app.test_client())
+    citizen.get("/prison-visit-booking/prisoner")
+    with app.extensions["store"].engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE web_sessions")
+    response = citizen.client.get("/prison-visit-booking/prisoner")
+    assert response.status_code == 503
+    assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+
+
 def test_an_error_page_inside_a_form_is_the_services_page(app):
     """A 404 after the journey was loaded (no task list here) carries no form branding."""
     citizen = Citizen(app.test_client())

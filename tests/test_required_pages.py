@@ -247,7 +247,10 @@ def test_the_confirmation_page_follows_the_pattern(app):
     )
     assert "What happens next" in text
     assert "The prison will email you within 3 working days" in text  # the author's body
-    assert "confirmation email" not in text  # nothing sends one yet: say nothing false
+    # This route answers the form's email question, so a confirmation email is queued and
+    # the page says so (tests/test_delivery.py: the page offers one when none was given).
+    assert "We have sent a confirmation email to" in text
+    assert "Get a confirmation email" not in text
     assert 'data-module="app-print"' in html and "Print this page" in text
     assert "use your browser’s print option" in text  # for JavaScript off
     assert "0306 999 0123" in text

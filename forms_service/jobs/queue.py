@@ -22,9 +22,11 @@ queue them: workers or a test run them).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import logging
 import os
+import signal
 import threading
 from typing import Any
 
@@ -38,8 +40,11 @@ from forms_service.worker import next_run
 log = logging.getLogger(__name__)
 
 RUNNERS = ("thread", "inline", "off")
-# A job a killed process was running is due again after this long (SQLite).
-STALLED_AFTER = datetime.timedelta(minutes=10)
+# A job a killed process was running is due again after this long (SQLite). Jobs take
+# seconds (an SMTP send times out after 10, a webhook after 15), so two minutes is dead.
+STALLED_AFTER = datetime.timedelta(minutes=2)
+# PostgreSQL: a worker whose connection died starts again after this long.
+RESTART_SECONDS = 3.0
 # PostgreSQL: a worker silent this long (no heartbeat) is gone; its jobs run again.
 STALLED_HEARTBEAT = 60.0
 # The runner thread looks for jobs due (retries) at least this often.
@@ -223,11 +228,41 @@ class PostgresQueue:
             await manager.retry_job(job)
 
     async def _work(self, concurrency: int) -> None:
-        async with self.procrastinate.open_async():
-            # Done jobs go (their effects are recorded); failed ones stay for /staff/jobs.
-            await self.procrastinate.run_worker_async(
-                concurrency=concurrency, delete_jobs="successful"
+        """Run procrastinate's worker until SIGTERM or Ctrl-C, starting it again whenever it
+        stops or fails on its own: a PostgreSQL restart (its connections gone) must not
+        leave the queue without workers."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        while not stop.is_set():
+            try:
+                async with self.procrastinate.open_async():
+                    await self._run_until(stop, concurrency)
+            except Exception as exc:  # noqa: BLE001 (the database away: try again)
+                log.error("worker: %s; starting again shortly", type(exc).__name__)
+            if not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), RESTART_SECONDS)
+        log.info("worker stopped")
+
+    async def _run_until(self, stop: asyncio.Event, concurrency: int) -> None:
+        # Done jobs go (their effects are recorded); failed ones stay for /staff/jobs.
+        worker = asyncio.create_task(
+            self.procrastinate.run_worker_async(
+                concurrency=concurrency, delete_jobs="successful", install_signal_handlers=False
             )
+        )
+        stopping = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if worker in done:
+            stopping.cancel()
+            worker.result()  # raises what stopped it
+            log.warning("worker: stopped by itself; starting again")
+            return
+        worker.cancel()  # procrastinate finishes the jobs in hand first
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
 
     def ensure_started(self) -> None:
         """Web processes on PostgreSQL run no jobs: workers do."""
