@@ -82,7 +82,9 @@ class DatabaseSessionInterface(SessionInterface):
             return session
         return ServerSession(data, token)
 
-    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+    def save_session(self, app: Flask, session: ServerSession | None, response: Response) -> None:
+        if session is None:
+            return  # opening it failed (the database down): the 503 page has nothing to keep
         if session.token is None and not session.modified:
             return  # nothing worth a session yet (no form, no CSRF token)
         if not session.modified and request.endpoint in ("static", "assets"):

@@ -360,6 +360,9 @@ class Citizen(HttpUser):
 # -- the processes ------------------------------------------------------------------------------
 
 
+TEAM = "team@loadtest.example.gov.uk"  # the forms' notify_email
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -574,6 +577,17 @@ def main() -> int:
         folder = Path(tmp)
         definitions = folder / "definitions"
         shutil.copytree(ROOT / "form_definitions", definitions)
+        # Every submission also goes to a webhook on loopback and a team notice: the jobs
+        # whose doubles or losses the run counts.
+        hook_secret = secrets.token_urlsafe(32)
+        receiver = load.HookReceiver(hook_secret)
+        for form_id in FORMS:
+            with (definitions / f"{form_id}.yaml").open("a", encoding="utf-8") as file:
+                file.write(
+                    f"\nnotify_email: {TEAM}\nwebhooks:\n"
+                    f"  - url: http://127.0.0.1:{receiver.port}/hook\n"
+                    "    secret_env: LOADTEST_WEBHOOK_SECRET\n"
+                )
         database = url or f"sqlite:///{folder / 'forms.db'}"
         ports = [free_port(), free_port()] if url else [free_port()]
         env = {
@@ -589,6 +603,8 @@ def main() -> int:
             "RESUME_LINKS_PER_IP": "1000000",
             "RESUME_TOKEN_ATTEMPTS_PER_IP": "1000000",
             "PYTHONPATH": str(ROOT),
+            "WEBHOOKS_ALLOW_PRIVATE": "1",  # the receiver is on loopback (not production)
+            "LOADTEST_WEBHOOK_SECRET": hook_secret,
         }
         os.environ.update({k: env[k] for k in ("FORMS_SERVICE_ENV", "FORMS_INSTANCE_PATH")})
         os.environ["LOADTEST_DATABASE_URL"] = database
@@ -617,11 +633,18 @@ def main() -> int:
         store = Store(database)
         figures = load.figures(store, list(FORMS), HARNESS.told)
         figures.update(load.job_figures(store, folder / "outbox", HARNESS.told))
+        figures.update(
+            load.webhook_figures(store, list(FORMS), receiver.accepted, folder / "outbox", TEAM)
+        )
+        receiver.close()
         store.engine.dispose()
         kind = "PostgreSQL, 2 web processes, 2 workers" if url else "SQLite, 1 web process"
         print(f"\nLoad test on {kind}: {args.seconds:.0f} s, {args.users} citizens at once")
         print("\n".join(log))
         report(environment, ran_for)
+        print(f"  {'webhook: deliveries accepted (by id)':60} {len(receiver.accepted)}")
+        print(f"  {'webhook: answered 500 on purpose (then retried)':60} {receiver.refused}")
+        print(f"  {'webhook: bad signatures':60} {receiver.bad_signatures}")
         for what, count in sorted(HARNESS.events.items()):
             print(f"  {what:60} {count}")
         print(f"  {'answers acknowledged':60} {HARNESS.told.acknowledged_count}")

@@ -4,6 +4,7 @@ acknowledged answer and shown reference is stored, and count each one that is no
 
 from __future__ import annotations
 
+from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from forms_service.journey.routes_cover import cover
 from forms_service.sessions import session_key
 from forms_service.testing import load
 from forms_service.testing.journeys import FlaskAgent
+from tests.conftest import copy_definition
 
 FORM = "prison-visit-booking"
 
@@ -110,3 +112,40 @@ def test_outbox_resume_links_and_duplicate_emails(tmp_path):
         ("PVB-2222-3333", "team@example.gov.uk"): 2,
         ("PVB-2222-3333", "me@example.com"): 1,
     }
+
+
+def test_webhook_and_notice_figures_count_a_delivery_lost_or_doubled(
+    make_app, tmp_path, monkeypatch
+):
+    """A real receiver on loopback: each submission delivered once, signed, its team
+    notice emailed once; a missing or second delivery counts."""
+    receiver = load.HookReceiver("s3cret", fail_share=0.0)
+    monkeypatch.setenv("LOADTEST_WEBHOOK_SECRET", "s3cret")
+    folder = tmp_path / "forms"
+    path = copy_definition(FORM, folder)
+    with path.open("a", encoding="utf-8") as file:
+        file.write(
+            f"\nnotify_email: team@example.gov.uk\nwebhooks:\n"
+            f"  - url: http://127.0.0.1:{receiver.port}/hook\n"
+            "    secret_env: LOADTEST_WEBHOOK_SECRET\n"
+        )
+    try:
+        app = make_app(folder, WEBHOOKS_ALLOW_PRIVATE=True)
+        record = load.Told().start(FORM)
+        walk(app, record, longest=False)
+        store, outbox = app.extensions["store"], tmp_path / "outbox"
+        figures = load.webhook_figures(
+            store, [FORM], receiver.accepted, outbox, "team@example.gov.uk"
+        )
+        assert figures == dict.fromkeys(figures, 0)
+        assert list(receiver.accepted) == [f"{record.reference}:0"]
+        assert receiver.bad_signatures == 0
+        doubled = receiver.accepted + Counter({f"{record.reference}:0:1": 1})
+        again = load.webhook_figures(store, [FORM], doubled, outbox, "team@example.gov.uk")
+        assert again[load.WEBHOOK_TWICE] == 1
+        lost = load.webhook_figures(
+            store, [FORM], Counter(), tmp_path / "none", "team@example.gov.uk"
+        )
+        assert (lost[load.NO_WEBHOOK], lost[load.NO_NOTICE]) == (1, 1)
+    finally:
+        receiver.close()

@@ -414,7 +414,7 @@ def test_a_broken_database_gives_a_friendly_page_and_writes_nothing(app):
     assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
 
 
-def test_the_database_down_before_the_session_opens_still_gives_the_services_page(app):
+def test_the_database_down_before_the_session_opens_still_gives_the_services_page(app, caplog):
     """Under load with PostgreSQL killed, the session could not be opened, and the error
     page's language look-up then crashed it into a bare 500 (make loadtest found this)."""
     citizen = Citizen(app.test_client())
@@ -424,6 +424,7 @@ def test_the_database_down_before_the_session_opens_still_gives_the_services_pag
     response = citizen.client.get("/prison-visit-booking/prisoner")
     assert response.status_code == 503
     assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+    assert "AttributeError" not in caplog.text  # nor did saving the unopened session fail
 
 
 def test_an_error_page_inside_a_form_is_the_services_page(app):

@@ -38,6 +38,10 @@ RESUME_TWICE = "resume-link emails sent more than once for one save"
 EMAILED_TWICE = "emails about a submission sent twice to one address"
 NO_PDF = "submissions whose PDF was neither made nor still queued"
 PDF_WAITING = "submissions whose PDF job still waits (a killed process held it)"
+NO_WEBHOOK = "submissions never delivered to the webhook (nor still queued)"
+WEBHOOK_TWICE = "submissions delivered to the webhook under two delivery ids"
+WEBHOOK_REPEATS = "webhook attempts repeated after a 2xx (same id: receivers drop them)"
+NO_NOTICE = "submissions whose team notice was never emailed (nor still queued)"
 FAILED_JOBS = "jobs failed for good"
 UNFINISHED_JOBS = "jobs still waiting or running at the end"
 MUST_BE_ZERO = (
@@ -49,6 +53,9 @@ MUST_BE_ZERO = (
     RESUME_TWICE,
     EMAILED_TWICE,
     NO_PDF,
+    NO_WEBHOOK,
+    WEBHOOK_TWICE,
+    NO_NOTICE,
     FAILED_JOBS,
 )
 
@@ -245,4 +252,70 @@ def job_figures(store: Store, outbox: Path, told: Told) -> dict[str, int]:
         PDF_WAITING: len(without_pdf & waiting),
         FAILED_JOBS: len(store.failed_jobs()),
         UNFINISHED_JOBS: store.queued_job_count(),
+    }
+
+
+class HookReceiver:
+    """A webhook endpoint on loopback for the load test: checks each signature, answers
+    500 to a share of deliveries (so retries happen) and counts what it accepted by
+    Forms-Delivery-Id, as a real receiver that drops repeats would."""
+
+    def __init__(self, secret: str, fail_share: float = 0.1) -> None:
+        import http.server
+        import random
+        import time
+
+        from forms_service.delivery.signing import DELIVERY_ID_HEADER, SIGNATURE_HEADER, verify
+
+        self.accepted: Counter[str] = Counter()
+        self.refused = self.bad_signatures = 0
+        receiver, lock = self, threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                signed = verify(
+                    secret, self.headers.get(SIGNATURE_HEADER, ""), body, int(time.time())
+                )
+                with lock:
+                    if not signed:
+                        receiver.bad_signatures += 1
+                        status = 401
+                    elif random.random() < fail_share:  # noqa: S311 (a chance, not a secret)
+                        receiver.refused += 1
+                        status = 500
+                    else:
+                        receiver.accepted[self.headers.get(DELIVERY_ID_HEADER, "")] += 1
+                        status = 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def webhook_figures(
+    store: Store, forms: list[str], accepted: Counter[str], outbox: Path, team: str
+) -> dict[str, int]:
+    """Each stored submission delivered once to the webhook (by its delivery id) and its
+    team notice emailed once; what is still queued is not counted as lost."""
+    references = set().union(*(store.references(form_id) for form_id in forms))
+    waiting = {args.get("reference") for args in store.pending_job_args("webhook")}
+    delivered = Counter(ident.split(":", 1)[0] for ident in accepted)
+    noticed = {ref for (ref, to), n in emails_per_reference(outbox).items() if to == team}
+    waiting_notice = {args.get("reference") for args in store.pending_job_args("team_notice")}
+    return {
+        NO_WEBHOOK: len(references - set(delivered) - waiting),
+        WEBHOOK_TWICE: sum(1 for n in delivered.values() if n > 1),
+        WEBHOOK_REPEATS: sum(n - 1 for n in accepted.values() if n > 1),
+        NO_NOTICE: len(references - noticed - waiting_notice),
     }
