@@ -196,7 +196,7 @@ def make_app(tmp_path, template_cache, definition_cache, migrated_database):
     yield factory
     for app in apps:
         app.extensions["jobs"].stop()  # a runner thread would outlive its database
-    app.extensions["store"].engine.dispose()
+        app.extensions["store"].engine.dispose()
 
 
 @pytest.fixture

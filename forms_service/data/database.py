@@ -41,10 +41,10 @@ class Sessions:
     """
 
     def __init__(self, engine: Engine, info: dict[str, Any]):
+        self._engine = engine
+        self._write_engine = engine.execution_options(write_transaction=True)
         self._read = sessionmaker(engine, expire_on_commit=False, info=info)
-        self._write = sessionmaker(
-            engine.execution_options(write_transaction=True), expire_on_commit=False, info=info
-        )
+        self._write = sessionmaker(self._write_engine, expire_on_commit=False, info=info)
         for factory in (self._read, self._write):
             sealing.watch(factory)  # personal data sealed on the way in, opened on the way out
 
@@ -53,6 +53,19 @@ class Sessions:
 
     def begin(self) -> AbstractContextManager[Session]:
         return self._write.begin()
+
+    # The few queries every page runs (its web session, its draft) go through SQLAlchemy
+    # Core on a plain connection: the ORM's identity map, unit of work and events cost
+    # several times the query itself there. Nothing sealed is opened or sealed for you on
+    # these: use sealing.py's functions explicitly.
+
+    def connect(self) -> AbstractContextManager[Connection]:
+        """A connection to read with Core statements."""
+        return self._engine.connect()
+
+    def connect_write(self) -> AbstractContextManager[Connection]:
+        """One write transaction with Core statements (BEGIN IMMEDIATE on SQLite, as begin())."""
+        return self._write_engine.begin()
 
 
 class Database:
