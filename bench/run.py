@@ -2,8 +2,10 @@
 
 Run from the project root: `make bench`, or `.venv/bin/python bench/run.py [--n 300]`.
 `--profile` prints instead a cProfile of the page GET (the app's own functions, by
-cumulative time). Everything runs in this one process through Flask's test client, so the
-figures measure the application (WSGI call, routing, database, templates), never sockets.
+cumulative time), `--profile post` one of its valid POST; `--only pages` prints only the
+request rows (a quick check of a change to a page's cost). Everything runs in this one
+process through Flask's test client, so the figures measure the application (WSGI call,
+routing, database, templates), never sockets.
 
 What the figures mean
 ---------------------

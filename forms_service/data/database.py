@@ -41,7 +41,8 @@ class Sessions:
     """
 
     def __init__(self, engine: Engine, info: dict[str, Any]):
-        self._engine = engine
+        # A lone SELECT is its own transaction: no BEGIN and ROLLBACK around it on SQLite.
+        self._one_read = engine.execution_options(one_statement=True)
         self._write_engine = engine.execution_options(write_transaction=True)
         self._read = sessionmaker(engine, expire_on_commit=False, info=info)
         self._write = sessionmaker(self._write_engine, expire_on_commit=False, info=info)
@@ -60,8 +61,9 @@ class Sessions:
     # these: use sealing.py's functions explicitly.
 
     def connect(self) -> AbstractContextManager[Connection]:
-        """A connection to read with Core statements."""
-        return self._engine.connect()
+        """A connection for ONE Core SELECT (several need begin() or a session, to see
+        the same state of the database)."""
+        return self._one_read.connect()
 
     def connect_write(self) -> AbstractContextManager[Connection]:
         """One write transaction with Core statements (BEGIN IMMEDIATE on SQLite, as begin())."""
@@ -147,5 +149,8 @@ def _sqlite_connect(connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    immediate = connection.get_execution_options().get("write_transaction")
+    options = connection.get_execution_options()
+    if options.get("one_statement"):
+        return  # SQLite runs a statement outside a transaction in one of its own
+    immediate = options.get("write_transaction")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
