@@ -2,8 +2,10 @@
 
 Run from the project root: `make bench`, or `.venv/bin/python bench/run.py [--n 300]`.
 `--profile` prints instead a cProfile of the page GET (the app's own functions, by
-cumulative time). Everything runs in this one process through Flask's test client, so the
-figures measure the application (WSGI call, routing, database, templates), never sockets.
+cumulative time), `--profile post` one of its valid POST; `--only pages` prints only the
+request rows (a quick check of a change to a page's cost). Everything runs in this one
+process through Flask's test client, so the figures measure the application (WSGI call,
+routing, database, templates), never sockets.
 
 What the figures mean
 ---------------------
@@ -542,6 +544,35 @@ def bench_proofs(runs: int = 3) -> list[str]:
     return lines
 
 
+def run_pages(n: int, warmup: int) -> None:
+    """Only the request rows (`--only pages`): a quick check of a change to a request's cost."""
+    began, load_before = time.perf_counter(), load_average()
+    with tempfile.TemporaryDirectory(prefix="forms-bench-") as name:
+        requests = bench_requests(Path(name), n, warmup)
+    get, post = requests.get, requests.post
+    lines = [
+        "forms_service benchmark, request rows only",
+        *machine(load_before),
+        f"N = {n} timed requests per row after {warmup} warm-up requests; app and baseline "
+        "alternate request by request; Flask test client, in-process.",
+        "",
+        *request_table(
+            [
+                ("GET question page " + PAGE, get["app"]["total"], get["baseline"]["total"]),
+                (
+                    "POST + redirect + GET next page",
+                    post["app"]["total"],
+                    post["baseline"]["total"],
+                ),
+                (f"  POST {PAGE} (302)", post["app"]["POST"], post["baseline"]["POST"]),
+                (f"  GET {NEXT_PAGE}", post["app"]["GET next"], post["baseline"]["GET next"]),
+            ]
+        ),
+        f"Run took {time.perf_counter() - began:.0f} s.",
+    ]
+    print("\n".join(lines))
+
+
 def run(n: int, warmup: int) -> None:
     began, load_before = time.perf_counter(), load_average()
     with tempfile.TemporaryDirectory(prefix="forms-bench-") as name:
@@ -612,18 +643,23 @@ def run(n: int, warmup: int) -> None:
     print("\n".join(lines))
 
 
-def profile(n: int, warmup: int, top: int = 10) -> None:
-    """cProfile of n page GETs; the app's own functions, by cumulative time."""
+def profile(n: int, warmup: int, top: int = 10, post: bool = False) -> None:
+    """cProfile of n page GETs (or, with `post`, n valid POSTs of the page); the app's own
+    functions, by cumulative time."""
     with tempfile.TemporaryDirectory(prefix="forms-bench-") as name:
         app = create_app(app_config(Path(name), DEFINITIONS))
         client = app.test_client()
-        page_session(client)
+        data = {**ANSWERS, "csrf_token": page_session(client)}
+
+        def send() -> TestResponse:
+            return client.post(PAGE, data=data) if post else client.get(PAGE)
+
         for _ in range(warmup):
-            client.get(PAGE)
+            send()
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(n):
-            client.get(PAGE)
+            send()
         profiler.disable()
         dispose(app)
     out = io.StringIO()
@@ -632,7 +668,10 @@ def profile(n: int, warmup: int, top: int = 10) -> None:
     # cProfile counts as a call.
     own_code = re.escape(str(PROJECT / "forms_service")) + "/(?!templates/)"
     stats.sort_stats("cumulative").print_stats(own_code, top)
-    print(f"cProfile of {n} x GET {PAGE}: top {top} of the app's own functions by cumulative time")
+    what = "POST" if post else "GET"
+    print(
+        f"cProfile of {n} x {what} {PAGE}: top {top} of the app's own functions by cumulative time"
+    )
     print(out.getvalue().replace(str(PROJECT) + "/", ""))
 
 
@@ -640,11 +679,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--n", type=int, default=300, help="timed requests per row")
     parser.add_argument("--warmup", type=int, default=30, help="untimed requests first")
-    parser.add_argument("--profile", action="store_true", help="profile the page GET instead")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="get",
+        choices=["get", "post"],
+        help="profile the page GET (or, with `post`, the page's valid POST) instead",
+    )
+    parser.add_argument(
+        "--only", choices=["pages"], help="`pages`: only the request rows, not start-up etc."
+    )
     args = parser.parse_args()
     os.environ["FORMS_SERVICE_ENV"] = "test"
     if args.profile:
-        profile(args.n, args.warmup)
+        profile(args.n, args.warmup, post=args.profile == "post")
+    elif args.only == "pages":
+        run_pages(args.n, args.warmup)
     else:
         run(args.n, args.warmup)
 

@@ -218,3 +218,32 @@ def test_every_sealed_model_is_rotated():
         StoredPaperPdf,
         StaffUser,
     }
+
+
+def test_a_page_save_seals_as_the_orm_does_and_a_row_without_a_key_gets_one(keyed_app):
+    # Pages save drafts with Core statements (data/drafts.py), sealing explicitly: what
+    # they write must open through the ORM's sealed fields, and a copy fails elsewhere.
+    store = keyed_app.extensions["store"]
+    form_id = "prison-visit-booking"
+    created = store.update_draft("p" * 64, form_id, 1, "en", lambda a: {"first": 1})
+    saved = store.update_draft("p" * 64, form_id, 1, "cy", lambda a: {**a, "second": "Ann"})
+    assert saved.id == created.id and saved.answers == {"first": 1, "second": "Ann"}
+    draft = store.find_draft("p" * 64, form_id)
+    assert draft.answers == {"first": 1, "second": "Ann"} and draft.language == "cy"
+    assert store.open_draft("p" * 64, form_id).answers == draft.answers
+    [(sealed, key)] = raw(store, "SELECT answers_sealed, data_key FROM drafts")
+    assert b"Ann" not in sealed and wrapped_by(key) == "old"
+
+    other = store.update_draft("q" * 64, form_id, 1, "en", lambda a: {"x": 1})
+    with store.sessions.begin() as db:  # another draft's ciphertext in this row
+        db.execute(update(Draft).where(Draft.id == other.id).values(answers_sealed=sealed))
+    with pytest.raises(SealingError):
+        store.open_draft("q" * 64, form_id)
+
+    with store.sessions.begin() as db:  # a row with no data key and no answers yet
+        db.execute(
+            update(Draft).where(Draft.id == created.id).values(data_key=None, answers_sealed=None)
+        )
+    assert store.open_draft("p" * 64, form_id).answers == {}
+    store.update_draft("p" * 64, form_id, 1, "en", lambda a: {**a, "third": 3})
+    assert store.find_draft("p" * 64, form_id).answers == {"third": 3}

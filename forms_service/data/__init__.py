@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from forms_service.data.database import DATABASE_ERRORS, Database, StoreError
 from forms_service.data.deliveries import Deliveries
-from forms_service.data.drafts import Drafts
+from forms_service.data.drafts import Drafts, OpenDraft
 from forms_service.data.integrity import Integrity
 from forms_service.data.jobs import FailedJob, JobRequest, Jobs
 from forms_service.data.limits import RateLimits
@@ -80,6 +80,7 @@ __all__ = [
     "JobEffect",
     "JobRequest",
     "Jobs",
+    "OpenDraft",
     "PaperPdf",
     "QueuedJob",
     "RateLimit",

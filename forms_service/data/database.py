@@ -41,10 +41,11 @@ class Sessions:
     """
 
     def __init__(self, engine: Engine, info: dict[str, Any]):
+        # A lone SELECT is its own transaction: no BEGIN and ROLLBACK around it on SQLite.
+        self._one_read = engine.execution_options(one_statement=True)
+        self._write_engine = engine.execution_options(write_transaction=True)
         self._read = sessionmaker(engine, expire_on_commit=False, info=info)
-        self._write = sessionmaker(
-            engine.execution_options(write_transaction=True), expire_on_commit=False, info=info
-        )
+        self._write = sessionmaker(self._write_engine, expire_on_commit=False, info=info)
         for factory in (self._read, self._write):
             sealing.watch(factory)  # personal data sealed on the way in, opened on the way out
 
@@ -53,6 +54,20 @@ class Sessions:
 
     def begin(self) -> AbstractContextManager[Session]:
         return self._write.begin()
+
+    # The few queries every page runs (its web session, its draft) go through SQLAlchemy
+    # Core on a plain connection: the ORM's identity map, unit of work and events cost
+    # several times the query itself there. Nothing sealed is opened or sealed for you on
+    # these: use sealing.py's functions explicitly.
+
+    def connect(self) -> AbstractContextManager[Connection]:
+        """A connection for ONE Core SELECT (several need begin() or a session, to see
+        the same state of the database)."""
+        return self._one_read.connect()
+
+    def connect_write(self) -> AbstractContextManager[Connection]:
+        """One write transaction with Core statements (BEGIN IMMEDIATE on SQLite, as begin())."""
+        return self._write_engine.begin()
 
 
 class Database:
@@ -134,5 +149,8 @@ def _sqlite_connect(connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    immediate = connection.get_execution_options().get("write_transaction")
+    options = connection.get_execution_options()
+    if options.get("one_statement"):
+        return  # SQLite runs a statement outside a transaction in one of its own
+    immediate = options.get("write_transaction")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

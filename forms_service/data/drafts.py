@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,11 +16,23 @@ from forms_service.clock import as_utc, utcnow
 from forms_service.data.database import Sessions
 from forms_service.data.jobs import JobRequest
 from forms_service.data.models import Draft, FormVersion, RateLimit, ResumeToken, WebSession
-from forms_service.data.sealing import AnswerKeys
+from forms_service.data.sealing import AnswerKeys, open_column, record_key, seal_column
 from forms_service.tokens import new_token
 
 # The session key of a draft that a member of staff fills in (assisted digital).
 ASSISTED_PREFIX = "assisted:"
+
+
+@dataclass(frozen=True)
+class OpenDraft:
+    """What a journey's pages need of a draft being filled in: read and saved on every page,
+    so with Core statements and explicit sealing rather than through the ORM."""
+
+    id: int
+    form_id: str
+    form_version: int
+    language: str
+    answers: dict
 
 
 class Drafts:
@@ -33,6 +46,19 @@ class Drafts:
         with self.sessions() as db:
             return db.scalars(OPEN_DRAFT, {"session_key": session_key, "form_id": form_id}).first()
 
+    def open_draft(self, session_key: str, form_id: str) -> OpenDraft | None:
+        """The session's draft of the form as a page needs it (find_draft: the whole row)."""
+        with self.sessions.connect() as connection:
+            row = connection.execute(
+                OPEN_DRAFT_ROW, {"session_key": session_key, "form_id": form_id}
+            ).first()
+        if row is None:
+            return None
+        if row.answers_sealed is None:
+            return _open_draft(row, None)
+        key, _ = record_key(self.keys, DRAFTS, row.id, row.data_key)
+        return _open_draft(row, _open_answers(key, row))
+
     def update_draft(
         self,
         session_key: str,
@@ -41,20 +67,62 @@ class Drafts:
         language: str,
         change: Callable[[dict], dict],
         retention_days: int = 28,
-    ) -> Draft:
+    ) -> OpenDraft:
         """Apply `change` to the session's draft answers (creating the draft if needed).
 
         The draft row is locked while it changes (SQLite: the whole database), so two tabs
         saving at once cannot lose each other's answers, nor make two drafts.
         """
         keep = datetime.timedelta(days=retention_days)
-        attempt = partial(self._change_draft, session_key, form_id, form_version, language)
+        args = (session_key, form_id, form_version, language, change, keep)
         try:
-            return attempt(change, keep)
+            with self.sessions.connect_write() as connection:
+                changed = self._change_open_draft(connection, *args)
+            if changed is not None:
+                return changed
+            # No draft yet: the ORM creates it (once per journey), sealing it after its id.
+            created = self._change_draft(*args)
         except IntegrityError:
             # Another tab created the session's draft at the same moment (the unique index
             # allows one open draft): apply this change to that one instead.
-            return attempt(change, keep)
+            created = self._change_draft(*args)
+        return OpenDraft(
+            created.id, created.form_id, created.form_version, created.language, created.answers
+        )
+
+    def _change_open_draft(
+        self,
+        connection: Connection,
+        session_key: str,
+        form_id: str,
+        form_version: int,
+        language: str,
+        change: Callable[[dict], dict],
+        keep: datetime.timedelta,
+    ) -> OpenDraft | None:
+        """The page's save: lock the draft, open, change, seal and write its answers with
+        two Core statements; None (nothing written) when the session has no draft."""
+        row = connection.execute(
+            OPEN_DRAFT_ROW_LOCKED, {"session_key": session_key, "form_id": form_id}
+        ).first()
+        if row is None:
+            return None
+        key, new_wrapped = record_key(self.keys, DRAFTS, row.id, row.data_key)
+        answers = change(dict(_open_answers(key, row) or {}))
+        now = utcnow()
+        values = {
+            "b_id": row.id,
+            "b_answers": seal_column(key, ANSWERS, answers, DRAFTS, row.id, row.form_id),
+            "b_language": language,
+            "b_form_version": form_version,  # answers are migrated before any change
+            "b_updated_at": now,
+            "b_expires_at": now + keep,
+        }
+        if new_wrapped is None:
+            connection.execute(SAVE_DRAFT, values)
+        else:  # only when it had none: rotate-keys may re-wrap it meanwhile otherwise
+            connection.execute(SAVE_DRAFT.values(data_key=new_wrapped), values)
+        return OpenDraft(row.id, row.form_id, form_version, language, answers)
 
     def _change_draft(
         self,
@@ -330,3 +398,44 @@ OPEN_DRAFT = (
     .order_by(Draft.id.desc())
 )
 OPEN_DRAFT_LOCKED = OPEN_DRAFT.with_for_update()  # to change it: no other request can meanwhile
+
+# The same draft as the columns a page needs, for Core (open_draft, update_draft).
+DRAFTS = Draft.__tablename__
+ANSWERS: Any = Draft.__dict__["answers"]  # the Sealed field: its kind and name
+OPEN_DRAFT_ROW = (
+    select(
+        Draft.id,
+        Draft.form_id,
+        Draft.form_version,
+        Draft.language,
+        Draft.data_key,
+        Draft.answers_sealed,
+    )
+    .where(
+        Draft.session_key == bindparam("session_key"),
+        Draft.form_id == bindparam("form_id"),
+        Draft.submitted_at.is_(None),
+    )
+    .order_by(Draft.id.desc())
+)
+OPEN_DRAFT_ROW_LOCKED = OPEN_DRAFT_ROW.with_for_update()
+_drafts = Draft.__table__
+SAVE_DRAFT = (
+    update(_drafts)
+    .where(_drafts.c.id == bindparam("b_id"))
+    .values(
+        answers_sealed=bindparam("b_answers"),
+        language=bindparam("b_language"),
+        form_version=bindparam("b_form_version"),
+        updated_at=bindparam("b_updated_at"),
+        expires_at=bindparam("b_expires_at"),
+    )
+)
+
+
+def _open_answers(key: bytes, row: Row) -> dict | None:
+    return open_column(key, ANSWERS, row.answers_sealed, DRAFTS, row.id, row.form_id)
+
+
+def _open_draft(row: Row, answers: dict | None) -> OpenDraft:
+    return OpenDraft(row.id, row.form_id, row.form_version, row.language, answers or {})

@@ -312,8 +312,7 @@ class SealedRecord:
         if keys is None:
             raise SealingError("this record was not loaded through a Store")
         table, row_id, scope = self._where()
-        raw = unseal(self._data_key(keys), blob, field_ad(table, field.name, row_id, scope))
-        return decode(field.kind, raw)
+        return open_column(self._data_key(keys), field, blob, table, row_id, scope)
 
     def seal_fields(self, keys: AnswerKeys) -> None:
         """Seal the fields assigned since the last seal (the row must have its id)."""
@@ -326,14 +325,43 @@ class SealedRecord:
             if field.name not in pending:
                 continue
             value = plain[field.name]
-            if value is None:
-                blob = None
-            else:
-                where = field_ad(table, field.name, row_id, scope)
-                blob = seal(self._data_key(keys), encode(field.kind, value), where)
-            setattr(self, field.column, blob)
+            key = None if value is None else self._data_key(keys)
+            setattr(self, field.column, seal_column(key, field, value, table, row_id, scope))
             if field.index:
                 setattr(self, field.index, keys.index(field.name, value))
+
+
+# -- the same, for rows read and written with Core statements ------------------------------
+# (the few queries of every page: data/drafts.py). Same keys, same associated data, same
+# stored format as the ORM side above.
+
+
+def record_key(
+    keys: AnswerKeys, table: str, row_id: Any, wrapped: bytes | None
+) -> tuple[bytes, bytes | None]:
+    """A row's data key, and its wrapped form to store when the row had none yet (else None)."""
+    if wrapped is None:
+        return keys.new_data_key(record_ad(table, row_id))
+    return keys.unwrap(wrapped, record_ad(table, row_id)), None
+
+
+def open_column(
+    key: bytes, field: Sealed, blob: bytes | None, table: str, row_id: Any, scope: Any
+) -> Any:
+    """The plain value of a sealed column (None for NULL)."""
+    if blob is None:
+        return None
+    return decode(field.kind, unseal(key, blob, field_ad(table, field.name, row_id, scope)))
+
+
+def seal_column(
+    key: bytes | None, field: Sealed, value: Any, table: str, row_id: Any, scope: Any
+) -> bytes | None:
+    """What a sealed column stores for a plain value (NULL for None)."""
+    if value is None:
+        return None
+    assert key is not None
+    return seal(key, encode(field.kind, value), field_ad(table, field.name, row_id, scope))
 
 
 def rewrap_data_keys(

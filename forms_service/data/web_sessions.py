@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
 
 from forms_service.clock import as_utc, utcnow
 from forms_service.data.database import Sessions
@@ -32,11 +32,11 @@ class WebSessions:
             return None
 
     def load_web_session(self, key: str, now: datetime.datetime) -> dict | None:
-        with self.sessions() as db:
-            row = db.get(WebSession, key)
-            if row is None or as_utc(row.expires_at) <= now:
-                return None
-            return dict(row.data or {})
+        with self.sessions.connect() as connection:  # every request: Core, not the ORM
+            row = connection.execute(WEB_SESSION, {"key": key}).first()
+        if row is None or as_utc(row.expires_at) <= now:
+            return None
+        return dict(row.data or {})
 
     def save_web_session(
         self, key: str, data: Mapping[str, Any], expires_at: datetime.datetime
@@ -75,6 +75,12 @@ class WebSessions:
     def delete_web_session(self, key: str) -> None:
         with self.sessions.begin() as db:
             db.execute(delete(WebSession).where(WebSession.key == key))
+
+
+# Built once: building a statement (and its cache key) costs more than running it.
+WEB_SESSION = select(WebSession.data, WebSession.expires_at).where(
+    WebSession.key == bindparam("key")
+)
 
 
 def _session_ad(session_key: str, purpose: str) -> bytes:

@@ -127,7 +127,7 @@ def load_runner(form: Form) -> tuple[Runner, int | None]:
             abort(404)
         draft = helping.draft
     elif session.token is not None:
-        draft = store().find_draft(session.key, form.id)
+        draft = store().open_draft(session.key, form.id)
     saved = dict(draft.answers or {}) if draft else {}
     if draft is not None and draft.form_version != form.version:
         migrated = migrate(form, saved, today())
