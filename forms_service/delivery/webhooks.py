@@ -73,31 +73,20 @@ def webhook(reference: str, endpoint: int, round: int = 0) -> None:  # noqa: A00
     hook = hooks[endpoint]
     host = urlsplit(hook.url).hostname or ""
     ident = delivery_id(reference, endpoint, round)
+
+    def attempt(status: int | None, **problem: str) -> None:
+        """Each attempt in the audit log: the host and the status, never a body."""
+        store.audit(
+            ACTOR, "webhook_delivery", reference, None, host=host, endpoint=endpoint,
+            delivery_id=ident, status=status, **problem,
+        )  # fmt: skip
+
     try:
         status = deliver(hook, submission, ident)
     except DeliveryFailed as failure:
-        store.audit(
-            ACTOR,
-            "webhook_delivery",
-            reference,
-            None,
-            host=host,
-            endpoint=endpoint,
-            delivery_id=ident,
-            status=None,
-            problem=str(failure),
-        )
+        attempt(None, problem=str(failure))
         raise
-    store.audit(
-        ACTOR,
-        "webhook_delivery",
-        reference,
-        None,
-        host=host,
-        endpoint=endpoint,
-        delivery_id=ident,
-        status=status,
-    )
+    attempt(status)
     if not 200 <= status < 300:
         raise DeliveryFailed(f"{host} answered {status}")
     store.record_effect(key, submission.id)
