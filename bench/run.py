@@ -544,6 +544,18 @@ def bench_proofs(runs: int = 3) -> list[str]:
     return lines
 
 
+def request_rows(get: dict, post: dict) -> list[str]:
+    """The request rows: a page GET, and a POST with its redirect and the next GET."""
+    return request_table(
+        [
+            ("GET question page " + PAGE, get["app"]["total"], get["baseline"]["total"]),
+            ("POST + redirect + GET next page", post["app"]["total"], post["baseline"]["total"]),
+            (f"  POST {PAGE} (302)", post["app"]["POST"], post["baseline"]["POST"]),
+            (f"  GET {NEXT_PAGE}", post["app"]["GET next"], post["baseline"]["GET next"]),
+        ]
+    )
+
+
 def run_pages(n: int, warmup: int) -> None:
     """Only the request rows (`--only pages`): a quick check of a change to a request's cost."""
     began, load_before = time.perf_counter(), load_average()
@@ -556,18 +568,7 @@ def run_pages(n: int, warmup: int) -> None:
         f"N = {n} timed requests per row after {warmup} warm-up requests; app and baseline "
         "alternate request by request; Flask test client, in-process.",
         "",
-        *request_table(
-            [
-                ("GET question page " + PAGE, get["app"]["total"], get["baseline"]["total"]),
-                (
-                    "POST + redirect + GET next page",
-                    post["app"]["total"],
-                    post["baseline"]["total"],
-                ),
-                (f"  POST {PAGE} (302)", post["app"]["POST"], post["baseline"]["POST"]),
-                (f"  GET {NEXT_PAGE}", post["app"]["GET next"], post["baseline"]["GET next"]),
-            ]
-        ),
+        *request_rows(get, post),
         f"Run took {time.perf_counter() - began:.0f} s.",
     ]
     print("\n".join(lines))
@@ -595,18 +596,7 @@ def run(n: int, warmup: int) -> None:
         f"N = {n} timed requests per row after {warmup} warm-up requests; app and baseline "
         "alternate request by request; Flask test client, in-process.",
         "",
-        *request_table(
-            [
-                ("GET question page " + PAGE, get["app"]["total"], get["baseline"]["total"]),
-                (
-                    "POST + redirect + GET next page",
-                    post["app"]["total"],
-                    post["baseline"]["total"],
-                ),
-                (f"  POST {PAGE} (302)", post["app"]["POST"], post["baseline"]["POST"]),
-                (f"  GET {NEXT_PAGE}", post["app"]["GET next"], post["baseline"]["GET next"]),
-            ]
-        ),
+        *request_rows(get, post),
         "Baseline HTML = app HTML (CSP nonce and CSRF token masked)?",
         f"  {PAGE}: {requests.same_page}",
         f"  {NEXT_PAGE}: {requests.same_next}",
