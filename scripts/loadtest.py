@@ -56,7 +56,7 @@ from locust.exception import StopUser
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loadtest_crash import Service
+from loadtest_crash import ProcessGroup, Service
 
 from forms_service.clock import today_in_london
 from forms_service.data import Store
@@ -369,12 +369,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Worker:
+class Worker(ProcessGroup):
     """`forms-service worker` in its own process group."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.env, self.log = env, log
-        self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         with self.log.open("ab") as out:
@@ -386,16 +385,6 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
 
 
 class Postgres:
@@ -476,7 +465,7 @@ def chaos(
         recovered(urls[:1], killed),
     )
     killed = at(0.4)
-    workers[0].kill()
+    workers[0].kill_all()
     gevent.sleep(1)
     workers[0].start()
     note(
@@ -628,7 +617,7 @@ def main() -> int:
         finally:
             for process in [*webs, *workers]:  # whatever went wrong, leave nothing running
                 with contextlib.suppress(ProcessLookupError):
-                    process.kill_all() if isinstance(process, Service) else process.kill()
+                    process.kill_all()
 
         store = Store(database)
         figures = load.figures(store, list(FORMS), HARNESS.told)

@@ -174,7 +174,24 @@ def citizen(number: int, base: str, results: Results, deadline: float) -> None:
             two.http.close()
 
 
-class Service:
+class ProcessGroup:
+    """A process started in its own process group, so it can be killed whole."""
+
+    process: subprocess.Popen | None = None
+
+    def kill_all(self) -> None:
+        """The process and its children, all at once (a machine or container dying)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+class Service(ProcessGroup):
     """gunicorn on loopback, started in its own process group so it can be killed whole."""
 
     def __init__(
@@ -232,17 +249,6 @@ class Service:
         workers = self.workers()
         if workers:
             os.kill(random.choice(workers), signal.SIGKILL)
-
-    def kill_all(self) -> None:
-        """The master and its workers, all at once (a machine or container dying)."""
-        if self.process is not None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
 
 
 def killer(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, select, text, update
+from sqlalchemy import Engine, delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -227,4 +227,5 @@ class Jobs:
             if self.on_postgresql:
                 sql = "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
                 return int(db.execute(text(sql)).scalar_one())
-            return len(db.scalars(select(QueuedJob.id).where(QueuedJob.status != FAILED)).all())
+            count = select(func.count()).select_from(QueuedJob).where(QueuedJob.status != FAILED)
+            return int(db.execute(count).scalar_one())

@@ -77,6 +77,7 @@ class LocalQueue:
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self._next_purge: datetime.datetime | None = None
+        self._next_release: datetime.datetime | None = None
         store.job_listeners.append(self.kick)
 
     def kick(self) -> None:
@@ -108,7 +109,7 @@ class LocalQueue:
         failing = False
         while not self._stop.is_set():
             try:
-                self.store.release_stalled_jobs(utcnow() - STALLED_AFTER)
+                self._release_stalled_if_due()
                 self.run_pending()
                 self._purge_if_due()
                 due = self.store.next_job_due()
@@ -143,6 +144,14 @@ class LocalQueue:
             else:
                 self.store.job_succeeded(job.id)
         return count
+
+    def _release_stalled_if_due(self) -> None:
+        """Put back a dead process's jobs, once a minute: each look is a write transaction,
+        and SQLite has one writer at a time (the page saves)."""
+        now = utcnow()
+        if self._next_release is None or now >= self._next_release:
+            self.store.release_stalled_jobs(now - STALLED_AFTER)
+            self._next_release = now + datetime.timedelta(minutes=1)
 
     def _purge_if_due(self) -> None:
         now = utcnow()
@@ -191,8 +200,8 @@ class PostgresQueue:
             self.run_pending()
 
     def run_pending(self) -> int:
-        """Run the jobs due now and return (the tests' inline runner; `forms-service
-        worker` runs `work` instead)."""
+        """Run the jobs due now and return how many went (the tests' inline runner;
+        `forms-service worker` runs `work` instead)."""
         before = self.store.queued_job_count()
         self.procrastinate.run_worker(
             wait=False,
@@ -201,7 +210,7 @@ class PostgresQueue:
             concurrency=1,
             delete_jobs="successful",
         )
-        return before
+        return before - self.store.queued_job_count()
 
     def work(self, concurrency: int = 2) -> None:
         """The worker process: run jobs until SIGTERM or Ctrl-C (the job in hand is
