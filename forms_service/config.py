@@ -154,6 +154,11 @@ def load_config(
         # PostgreSQL (procrastinate's schedule, default 2). Unset on SQLite: every 24 hours
         # from start.
         "PURGE_HOUR": env.get("PURGE_HOUR", ""),
+        # Performance events are kept as they happened this many days (today counts as one),
+        # then counted into daily totals and deleted by the daily purge; satisfaction
+        # comments are deleted after FEEDBACK_COMMENT_DAYS.
+        "EVENTS_KEEP_DAYS": int(env.get("EVENTS_KEEP_DAYS", "2")),
+        "FEEDBACK_COMMENT_DAYS": int(env.get("FEEDBACK_COMMENT_DAYS", "365")),
         # How jobs run (forms_service/jobs/queue.py): thread (a thread of each web process on
         # SQLite; on PostgreSQL web processes only queue and `forms-service worker` runs
         # them), inline (right after the commit that queued them: tests) or off (queue only).

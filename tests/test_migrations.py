@@ -174,6 +174,10 @@ def test_a_database_from_before_migrations_is_upgraded_in_place(tmp_path):
         "stored_paper_pdfs",
         "job_effects",
         "queued_jobs",
+        "journey_events",
+        "daily_event_counts",
+        "feedback_comments",
+        "paper_volumes",
     }
     assert set(before) == set(Base.metadata.tables) - added_since
     assert all(before.values()), "the fixture has a row in every table"

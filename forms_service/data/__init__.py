@@ -12,6 +12,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     staff.py          staff accounts and sign-ins, API tokens, the audit log
     paper_forms.py    blank paper PDFs by hash, submissions filled into them (cached)
     jobs.py           queuing jobs with what causes them, their effects, failed jobs
+    events.py         journey events for the performance dashboard, rolled up daily
     limits.py         rate limits
     integrity.py      checks the crash-load test runs after killing the service
     retention.py      deleting submissions past their retention, audited
@@ -23,6 +24,7 @@ from __future__ import annotations
 from forms_service.data.database import DATABASE_ERRORS, Database, StoreError
 from forms_service.data.deliveries import Deliveries
 from forms_service.data.drafts import Drafts, OpenDraft
+from forms_service.data.events import Events
 from forms_service.data.integrity import Integrity
 from forms_service.data.jobs import FailedJob, JobRequest, Jobs
 from forms_service.data.limits import RateLimits
@@ -30,10 +32,14 @@ from forms_service.data.models import (
     ApiToken,
     AuditEvent,
     Base,
+    DailyEventCount,
     Draft,
+    FeedbackComment,
     FormVersion,
     JobEffect,
+    JourneyEvent,
     PaperPdf,
+    PaperVolume,
     QueuedJob,
     RateLimit,
     RecoveryCode,
@@ -64,6 +70,7 @@ class Store(
     Retention,
     Integrity,
     Jobs,
+    Events,
     Database,
 ):
     """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""
@@ -74,14 +81,18 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "DailyEventCount",
     "Draft",
+    "FeedbackComment",
     "FailedJob",
     "FormVersion",
     "JobEffect",
     "JobRequest",
     "Jobs",
+    "JourneyEvent",
     "OpenDraft",
     "PaperPdf",
+    "PaperVolume",
     "QueuedJob",
     "RateLimit",
     "RecoveryCode",

@@ -82,6 +82,10 @@ class Draft(SealedRecord, Base):
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
     assisted = Sealed("json")
     assisted_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The journey's random id in the performance events (journey_events.journey): never the
+    # session key nor this row's id, so an event cannot be joined to a draft's answers by
+    # anyone without the draft itself. Set when the draft is first saved.
+    journey: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (
         Index("ix_drafts_session_form", "session_key", "form_id"),
@@ -369,3 +373,76 @@ class QueuedJob(Base):
     started_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True))
     # The exception's type only: its message could hold what the job was sending.
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class JourneyEvent(Base):
+    """One thing that happened in a journey, for the performance dashboard (no answers, no
+    names, no session key, no IP address): a page shown or saved, a validation error, a
+    journey started, saved, resumed or submitted, feedback given, a decision made. Kept
+    EVENTS_KEEP_DAYS, then rolled up into daily_event_counts and deleted
+    (data/events.py). See forms_service/performance/events.py for the kinds."""
+
+    __tablename__ = "journey_events"
+    __table_args__ = (Index("ix_journey_events_form_at", "form_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    form_id: Mapped[str] = mapped_column(String(100))
+    form_version: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))  # online, assisted, paper
+    language: Mapped[str] = mapped_column(String(8))
+    journey: Mapped[str | None] = mapped_column(String(32))  # random, per draft
+    kind: Mapped[str] = mapped_column(String(30))
+    page: Mapped[str | None] = mapped_column(String(100))
+    question: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(String(50))  # an error kind, "within"/"late"
+    value: Mapped[int | None] = mapped_column(Integer)  # minutes, a rating, working days
+
+
+class DailyEventCount(Base):
+    """Journey events of one UTC day, counted by everything but the journey: `events` how
+    many, `journeys` how many different journeys. What the dashboard reads for days whose
+    events have been rolled up."""
+
+    __tablename__ = "daily_event_counts"
+    __table_args__ = (Index("ix_daily_event_counts_form_day", "form_id", "day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[datetime.date] = mapped_column(Date, index=True)
+    form_id: Mapped[str] = mapped_column(String(100))
+    form_version: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(30))
+    page: Mapped[str | None] = mapped_column(String(100))
+    question: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(String(50))
+    value: Mapped[int | None] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer)
+    journeys: Mapped[int] = mapped_column(Integer)
+
+
+class FeedbackComment(SealedRecord, Base):
+    """A comment given with the satisfaction rating after a submission, sealed like answers
+    (people write what they like in it). Not linked to the submission or the journey."""
+
+    __tablename__ = "feedback_comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    form_id: Mapped[str] = mapped_column(String(100), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(8))
+    rating: Mapped[int] = mapped_column(Integer)  # 1 very dissatisfied ... 5 very satisfied
+    comment = Sealed("text")
+    comment_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class PaperVolume(Base):
+    """Paper forms received outside the service (posted and processed without being keyed
+    in), recorded by staff for digital take-up."""
+
+    __tablename__ = "paper_volumes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(100), index=True)
+    received_on: Mapped[datetime.date] = mapped_column(Date, index=True)
+    count: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(200))
