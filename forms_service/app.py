@@ -78,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         citizen,
         info,
         jobs_admin,
+        journey_events,
         maps,
         resume,
         staff,
@@ -87,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     mailer.init_app(app)
     jobs_queue.init_app(app)
     template_filters.register(app)
+    journey_events.register(app)  # performance events, written after each response
     redact_access_logs()
     app.register_blueprint(info.bp)  # the required pages, linked from every footer
     app.register_blueprint(citizen.bp)

@@ -332,7 +332,12 @@ def purge() -> None:
     daily; it is safe to run at any time beside it and beside the service.
     """
     app = current_app
-    counts = purge_expired(app.extensions["store"], app.extensions["forms"], utcnow())
+    counts = purge_expired(
+        app.extensions["store"],
+        app.extensions["forms"],
+        utcnow(),
+        events_keep_days=app.config["EVENTS_KEEP_DAYS"],
+    )
     for what, count in counts.items():
         click.echo(f"{what}: {count}")
 

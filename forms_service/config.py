@@ -158,6 +158,8 @@ def load_config(
         # then counted into daily totals and deleted by the daily purge; satisfaction
         # comments are deleted after FEEDBACK_COMMENT_DAYS.
         "EVENTS_KEEP_DAYS": int(env.get("EVENTS_KEEP_DAYS", "2")),
+        # Count journey events for the performance dashboard at all (on by default).
+        "PERFORMANCE_EVENTS": env.get("PERFORMANCE_EVENTS", "1") not in ("0", "false", "no"),
         "FEEDBACK_COMMENT_DAYS": int(env.get("FEEDBACK_COMMENT_DAYS", "365")),
         # How jobs run (forms_service/jobs/queue.py): thread (a thread of each web process on
         # SQLite; on PostgreSQL web processes only queue and `forms-service worker` runs

@@ -63,18 +63,28 @@ def purge(
     now: datetime.datetime,
     *,
     keep_going: Callable[[], bool] = lambda: True,
+    events_keep_days: int = 2,
 ) -> dict[str, int]:
     """Delete everything past its retention at `now`; counts of what went, by kind.
 
     Submissions go in batches, each in its own transaction with an audit row naming the
     references; then drafts never sent, their resume links, ended sessions and old rate
-    limit counters, with one audit row of counts. `keep_going` is asked between batches
+    limit counters, with one audit row of counts; then the performance events older than
+    `events_keep_days` become daily counts (they hold no personal data: not audited). `keep_going` is asked between batches
     (the worker stops at SIGTERM after the batch in hand).
     """
     counts = store.purge_submissions(submission_cutoffs(store, forms, now), keep_going=keep_going)
     others = store.purge(as_utc(now))
     store.audit(PURGE_ACTOR, "retention_purge", "drafts and sessions", None, **others)
-    return {**counts, **others}
+    rolled = store.roll_up_events(events_cutoff(now, events_keep_days))
+    return {**counts, **others, "journey events counted by day": rolled}
+
+
+def events_cutoff(now: datetime.datetime, keep_days: int) -> datetime.datetime:
+    """The UTC midnight before which performance events are only kept as daily counts:
+    `keep_days` whole days are kept as they happened, today being the first."""
+    first_kept = as_utc(now).date() - datetime.timedelta(days=max(keep_days, 1) - 1)
+    return datetime.datetime.combine(first_kept, datetime.time(), tzinfo=datetime.UTC)
 
 
 def retention_warnings(form: Form) -> list[Problem]:

@@ -15,7 +15,7 @@ import holidays
 # The Gregorian computus that `holidays` itself uses; kept public for callers of easter().
 from dateutil.easter import easter
 
-__all__ = ["add_working_days", "bank_holidays", "easter", "is_working_day"]
+__all__ = ["add_working_days", "bank_holidays", "easter", "is_working_day", "working_days_between"]
 
 Day = datetime.date
 
@@ -44,3 +44,15 @@ def add_working_days(start: Day, count: int) -> Day:
         if is_working_day(day):
             count -= 1
     return day
+
+
+def working_days_between(start: Day, end: Day) -> int:
+    """How many working days after `start` up to and including `end` (0 when `end` is not
+    after it): the inverse of add_working_days, so a decision on the due date took exactly
+    the target."""
+    days = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        days += is_working_day(day)
+    return days

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from forms_service.clock import utcnow
 from forms_service.data.database import Sessions, StoreError
+from forms_service.data.events import EVENT_KEYS, INSERT_EVENTS
 from forms_service.data.jobs import JobRequest
 from forms_service.data.models import Draft, StoredPdf, Submission, SubmissionEvent
 from forms_service.data.sealing import AnswerKeys
+from forms_service.performance.events import decision_event
 from forms_service.statuses import DECIDED_STATUSES, OPEN_STATUSES, RECEIVED
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -260,6 +262,8 @@ class Submissions:
                 row.decided_at = None
             elif status != before or row.decided_at is None:
                 row.decided_at = utcnow()
+                if before not in DECIDED_STATUSES:  # a decision, not a changed one
+                    record_decision(db, row)
             _event(db, row.id, "status", actor_id, actor, {"from": before, "to": status}, note)
 
     def assign(
@@ -346,3 +350,18 @@ def _looks_like_reference(text_: str) -> bool:
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+def record_decision(db: Session, row: Submission) -> None:
+    """The performance dashboard's `decided` event, in the transaction that decides (its
+    turnaround: working days taken, within the due date or late). No reference, no name."""
+    event = decision_event(
+        form_id=row.form_id,
+        form_version=row.form_version,
+        channel=row.channel,
+        language=row.language,
+        submitted_at=row.submitted_at,
+        due_on=row.due_on,
+        decided_at=row.decided_at,
+    )
+    db.execute(INSERT_EVENTS, [{key: event.get(key) for key in EVENT_KEYS}])

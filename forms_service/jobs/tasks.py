@@ -90,5 +90,10 @@ def resume_link(draft_id: int, language: str, request_id: str) -> None:
 @task(PURGE, attempts=3, first_wait=datetime.timedelta(minutes=10))
 def purge() -> None:
     """Delete what is past its retention (forms_service.retention), audited there."""
-    counts = purge_expired(_store(), current_app.extensions["forms"], utcnow())
+    counts = purge_expired(
+        _store(),
+        current_app.extensions["forms"],
+        utcnow(),
+        events_keep_days=current_app.config["EVENTS_KEEP_DAYS"],
+    )
     log.info("purge done: %s", ", ".join(f"{k}: {v}" for k, v in counts.items()))

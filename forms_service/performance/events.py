@@ -22,6 +22,12 @@ number is not kept). Check your answers is CHECK_ANSWERS_PAGE.
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
+from forms_service.clock import LONDON, as_utc
+from forms_service.working_days import working_days_between
+
 STARTED = "started"
 PAGE_SHOWN = "page_shown"
 PAGE_SAVED = "page_saved"
@@ -64,3 +70,32 @@ RATINGS = {
     1: "Very dissatisfied",
 }
 SATISFIED = (5, 4)
+
+
+def decision_event(
+    *,
+    form_id: str,
+    form_version: int,
+    channel: str,
+    language: str,
+    submitted_at: datetime.datetime,
+    due_on: datetime.date | None,
+    decided_at: datetime.datetime,
+) -> dict[str, Any]:
+    """The `decided` event of a submission decided at `decided_at`: the working days it
+    took (London dates, the day of submission not counted, as the due date is set) and
+    whether that was by its due date (detail None when the form sets no target)."""
+    submitted_on = as_utc(submitted_at).astimezone(LONDON).date()
+    decided_on = as_utc(decided_at).astimezone(LONDON).date()
+    detail = None if due_on is None else (WITHIN if decided_on <= due_on else LATE)
+    return {
+        "at": decided_at,
+        "form_id": form_id,
+        "form_version": form_version,
+        "channel": channel,
+        "language": language,
+        "journey": None,
+        "kind": DECIDED,
+        "detail": detail,
+        "value": working_days_between(submitted_on, decided_on),
+    }

@@ -18,9 +18,11 @@ from flask_babel import gettext
 
 from forms_service.assisted import METHOD_LABELS, OTHER, completed_by, helping
 from forms_service.delivery import ask_for_confirmation_email
+from forms_service.performance.events import RESUMED
 from forms_service.roles import ADMIN, ASSISTED_DIGITAL
 from forms_service.views import form_pages
 from forms_service.views.common import get_form, store
+from forms_service.views.journey_events import note
 from forms_service.views.resume_links import (
     LIMITED,
     email_questions,
@@ -219,6 +221,7 @@ def continue_draft():
     form = get_form(g.assisted.draft.form_id)
     runner, _ = load_runner(form)
     mark_resumed(form)
+    note(RESUMED)
     return redirect(url_for_place(form, runner.resumed_landing()))
 
 

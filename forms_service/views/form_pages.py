@@ -24,6 +24,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from forms_service.assisted import PAPER, channel_of
+from forms_service.clock import as_utc, utcnow
 from forms_service.data import Submission, new_reference
 from forms_service.definitions.model import Form
 from forms_service.delivery import ask_for_confirmation_email, confirmation_sent_to
@@ -49,8 +50,18 @@ from forms_service.journey import (
 )
 from forms_service.journey.duration import estimated_minutes
 from forms_service.journey.reader import capital
+from forms_service.performance.events import (
+    CHECK_ANSWERS_PAGE,
+    EXIT_REACHED,
+    PAGE_SAVED,
+    PAGE_SHOWN,
+    SAVED,
+    SUBMITTED,
+    VALIDATION_ERROR,
+)
 from forms_service.question_types import question_type
 from forms_service.views.common import get_form, store, today
+from forms_service.views.journey_events import forget_journey, note
 from forms_service.views.question_fields import page_form, render_field, render_markdown_text
 from forms_service.views.resume_links import LIMITED, posted_email
 from forms_service.views.service_info import contact_details, duration_words, feedback_url
@@ -156,7 +167,10 @@ def _step(form: Form, path: str):
             except DraftTooLarge:
                 page_form_.refuse_all(_too_large_message())
                 return render_page(form, step, runner, page_form_, change), 422
+            note(PAGE_SAVED, page=step.page.id)
             return go(form, after.after_saving(step, change))
+        for question, kind in page_form_.problems():
+            note(VALIDATION_ERROR, page=step.page.id, question=question, detail=kind)
         if page_form_.too_large():
             # Too long to keep even for a moment: this answer is the only copy (422).
             return render_page(form, step, runner, page_form_, change), 422
@@ -168,6 +182,9 @@ def _step(form: Form, path: str):
         # Sent back from check your answers: a saved answer no longer passes (a date bound
         # moved with today). Show why, with what was saved.
         page_form_.validate()
+    note(PAGE_SHOWN, page=step.page.id)
+    if step.page.is_exit:
+        note(EXIT_REACHED, page=step.page.id)
     return render_page(form, step, runner, page_form_, change)
 
 
@@ -186,6 +203,7 @@ def _save_for_later(form: Form, runner: Runner, step: Step, page_form_: Any):
     except DraftTooLarge:
         page_form_.refuse_all(_too_large_message())
         return render_page(form, step, runner, page_form_, False), 422
+    note(SAVED, page=step.page.id)
     if assisted() is not None:
         return redirect(url_for("assisted.end_and_save"))
     if author_preview() is not None:  # no email in a preview: the answers stay here
@@ -461,6 +479,7 @@ def check_answers(form_id: str):
             return go(form, blocker)
         if confirm_text is None or request.form.get("declaration") == "yes":
             return _submit(form, runner, draft_id)
+        note(VALIDATION_ERROR, page=CHECK_ANSWERS_PAGE, question="declaration", detail="required")
         return show_errors_again()
     if errors_to_show() is not None:
         error = (
@@ -468,6 +487,7 @@ def check_answers(form_id: str):
             if assisted()
             else gettext("Confirm that you have read and agree with the declaration")
         )
+    note(PAGE_SHOWN, page=CHECK_ANSWERS_PAGE)
     return render_template(
         "journey/check.html",
         sections=summary_lists(form, runner),
@@ -619,8 +639,10 @@ def _submit(form: Form, runner: Runner, draft_id: int):
     sla = form.sla_working_days
 
     helping = assisted()
+    started: list[Any] = []
 
     def build(draft: Any) -> dict[str, Any]:
+        started.append(draft.created_at)
         # Started by staff (and perhaps handed to the citizen to finish): the record says so.
         record = {}
         if draft.assisted is not None:
@@ -650,9 +672,19 @@ def _submit(form: Form, runner: Runner, draft_id: int):
             jobs=jobs,
         )
         audit("assisted_submitted", submission.reference, form=form.id)
+        _submitted(started)
         return redirect(url_for("assisted.submitted", reference=submission.reference))
     store().submit(draft_id, make_reference=lambda: new_reference(prefix), build=build, jobs=jobs)
+    _submitted(started)
     return go(form, CONFIRMATION)
+
+
+def _submitted(started: list[Any]) -> None:
+    """Count the submission, with the minutes from the draft's first save (the journey's
+    time to complete); the next start of the form is a new journey."""
+    taken = utcnow() - as_utc(started[0]) if started else None
+    note(SUBMITTED, value=max(0, round(taken.total_seconds() / 60)) if taken else None)
+    forget_journey()
 
 
 def _sent_from_here(form: Form) -> Submission | None:

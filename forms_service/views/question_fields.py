@@ -76,6 +76,7 @@ class QuestionField(Field):
 
     def validate(self, form: PageForm, extra_validators: Any = ()) -> bool:
         self.errors, self.error_parts, self.part_errors = [], (), {}
+        self.error_kinds: list[str] = []  # what is wrong, for the performance events
         try:
             self.too_large = True
             self.qtype.check_raw(self.question, self.raw)
@@ -86,6 +87,7 @@ class QuestionField(Field):
             for problem in (exc, *exc.more):
                 message = error_message(self.question, problem, form.journey)
                 self.errors.append(message)
+                self.error_kinds.append(problem.kind)
                 for part in problem.parts:
                     self.part_errors.setdefault(part, message)
             self.error_parts = tuple(self.part_errors) or self.error_parts
@@ -191,6 +193,16 @@ class PageForm(FlaskForm):
     def answers(self) -> dict[str, Any]:
         """The page's answers to store, keyed by question id (None where not answered)."""
         return {f.name: f.data for f in self if isinstance(f, QuestionField)}
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(question id, error kind) of each problem on the page, once each: the type's
+        kinds ("required", "not_real_date"...), or "rule" for a page or repeat rule."""
+        found: dict[tuple[str, str], None] = {}
+        for field in self.question_fields():
+            if field.errors:
+                for kind in getattr(field, "error_kinds", None) or ["rule"]:
+                    found[(field.name, kind)] = None
+        return list(found)
 
     def question_fields(self) -> list[QuestionField]:
         return [f for f in self if isinstance(f, QuestionField)]

@@ -27,10 +27,12 @@ from wtforms import ValidationError
 
 from forms_service.clock import utcnow
 from forms_service.data import Draft
+from forms_service.performance.events import RESUMED
 from forms_service.question_types import values as V
 from forms_service.sessions import session_key
 from forms_service.tokens import hash_secret, new_token
 from forms_service.views.common import get_form, store
+from forms_service.views.journey_events import note
 from forms_service.views.resume_links import (
     LIMITED,
     email_error,
@@ -157,6 +159,7 @@ def resume(token: str):
     session["language"] = draft.language
     runner, _ = load_runner(form)
     mark_resumed(form)
+    note(RESUMED)
     return redirect(url_for_place(form, runner.resumed_landing()))
 
 
