@@ -70,8 +70,9 @@ def purge(
     Submissions go in batches, each in its own transaction with an audit row naming the
     references; then drafts never sent, their resume links, ended sessions and old rate
     limit counters, with one audit row of counts; then the performance events older than
-    `events_keep_days` become daily counts (they hold no personal data: not audited). `keep_going` is asked between batches
-    (the worker stops at SIGTERM after the batch in hand).
+    `events_keep_days` become daily counts (they hold no personal data: not audited).
+    `keep_going` is asked between batches (the worker stops at SIGTERM after the batch in
+    hand).
     """
     counts = store.purge_submissions(submission_cutoffs(store, forms, now), keep_going=keep_going)
     others = store.purge(as_utc(now))
