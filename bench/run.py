@@ -80,6 +80,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -429,6 +430,7 @@ class RequestResults:
     post: dict[str, dict[str, Timing]]
     same_page: str
     same_next: str
+    events: dict[str, dict[str, Timing]]
 
 
 def bench_requests(tmp: Path, n: int, warmup: int) -> RequestResults:
@@ -465,8 +467,43 @@ def bench_requests(tmp: Path, n: int, warmup: int) -> RequestResults:
     post = measure(
         {"app": steps(app_post, app_data), "baseline": steps(base_post, base_data)}, n, warmup
     )
+    events = bench_events(app, tmp / "no-events", n, warmup)
     dispose(app)
-    return RequestResults(get, post, same_page, same_next)
+    return RequestResults(get, post, same_page, same_next, events)
+
+
+def bench_events(app: Flask, tmp: Path, n: int, warmup: int) -> dict[str, dict[str, Timing]]:
+    """The same valid POST on the app and on an app with PERFORMANCE_EVENTS off: what
+    writing its journey events (page_saved, and the next page's page_shown) adds."""
+    tmp.mkdir()
+    quiet = create_app({**app_config(tmp, DEFINITIONS), "PERFORMANCE_EVENTS": False})
+    clients = {"events on": app.test_client(), "events off": quiet.test_client()}
+    cases = {}
+    for name, client in clients.items():
+        data = {**ANSWERS, "csrf_token": page_session(client)}
+        client.post(PAGE, data=data)
+        cases[name] = [
+            Step("POST", partial(client.post, PAGE, data=data), 302, NEXT_PAGE),
+            Step("GET next", partial(client.get, NEXT_PAGE), 200),
+        ]
+    timings = measure(cases, n, warmup)
+    dispose(quiet)
+    return timings
+
+
+def event_rows(events: dict[str, dict[str, Timing]]) -> list[str]:
+    """What the performance events add to a page POST and to the next page (target: under
+    1 ms added to a POST), the median of each against the same app with events off."""
+    rows = ["Performance events (the same app with PERFORMANCE_EVENTS off, same run):"]
+    for step, label in (("POST", "page POST"), ("GET next", "next page GET")):
+        on, off = events["events on"][step], events["events off"][step]
+        added = on.median_ms - off.median_ms
+        verdict = f" (target < 1 ms: {'met' if added < 1 else 'not met'})" if step == "POST" else ""
+        rows.append(
+            f"  {label}: {on.median_ms:.2f} ms with, {off.median_ms:.2f} ms without: "
+            f"{added:+.2f} ms{verdict}"
+        )
+    return rows
 
 
 def hundred_definitions(target: Path, total: int = HUNDRED) -> None:
@@ -569,6 +606,7 @@ def run_pages(n: int, warmup: int) -> None:
         "alternate request by request; Flask test client, in-process.",
         "",
         *request_rows(get, post),
+        *event_rows(requests.events),
         f"Run took {time.perf_counter() - began:.0f} s.",
     ]
     print("\n".join(lines))
@@ -600,6 +638,7 @@ def run(n: int, warmup: int) -> None:
         "Baseline HTML = app HTML (CSP nonce and CSRF token masked)?",
         f"  {PAGE}: {requests.same_page}",
         f"  {NEXT_PAGE}: {requests.same_next}",
+        *event_rows(requests.events),
         "",
         *startup_table(
             [

@@ -160,6 +160,9 @@ def load_config(
         "EVENTS_KEEP_DAYS": int(env.get("EVENTS_KEEP_DAYS", "2")),
         # Count journey events for the performance dashboard at all (on by default).
         "PERFORMANCE_EVENTS": env.get("PERFORMANCE_EVENTS", "1") not in ("0", "false", "no"),
+        # Events are written by a thread of each process this often, in one statement (a
+        # page only hands them over); 0 writes each request's at once (the tests do).
+        "EVENTS_BATCH_SECONDS": float(env.get("EVENTS_BATCH_SECONDS", "1")),
         "FEEDBACK_COMMENT_DAYS": int(env.get("FEEDBACK_COMMENT_DAYS", "365")),
         # How jobs run (forms_service/jobs/queue.py): thread (a thread of each web process on
         # SQLite; on PostgreSQL web processes only queue and `forms-service worker` runs

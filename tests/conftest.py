@@ -178,6 +178,8 @@ def make_app(tmp_path, template_cache, definition_cache, migrated_database):
             # Jobs run right after the commit that queued them, so a test sees the email
             # its request caused (tests/test_jobs.py runs the real thread and worker).
             "JOBS_RUNNER": "inline",
+            # Each request's performance events written before its response returns.
+            "EVENTS_BATCH_SECONDS": 0,
             # Rendering every submission's PDF would double many tests' time; the tests of
             # the PDF at submission turn it on.
             "PDFS_AT_SUBMISSION": False,
@@ -218,6 +220,8 @@ def shared_app(tmp_path_factory, template_cache, definition_cache, migrated_data
             # Jobs run right after the commit that queued them, so a test sees the email
             # its request caused (tests/test_jobs.py runs the real thread and worker).
             "JOBS_RUNNER": "inline",
+            # Each request's performance events written before its response returns.
+            "EVENTS_BATCH_SECONDS": 0,
             # Rendering every submission's PDF would double many tests' time; the tests of
             # the PDF at submission turn it on.
             "PDFS_AT_SUBMISSION": False,

@@ -1,7 +1,8 @@
 """The performance events of a request (forms_service/performance/events.py says what each
-holds): the journey's views note them as they run, and they are written in one statement
-once the response is ready. Nothing here holds an answer, a name, the session key or an
-address; the journey's id is random (kept in the server-side session and on the draft).
+holds): the journey's views note them as they run, and once the response is ready they go
+to the process's EventWriter, which writes them in batches. Nothing here holds an answer,
+a name, the session key or an address; the journey's id is random (kept in the
+server-side session and on the draft).
 
 Not counted: author previews (`forms-service preview` and uploaded definitions), and
 everything when PERFORMANCE_EVENTS is off.
@@ -9,7 +10,6 @@ everything when PERFORMANCE_EVENTS is off.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from typing import Any
 
@@ -18,9 +18,8 @@ from flask import Flask, Response, current_app, g, session
 from forms_service.assisted import channel_of
 from forms_service.clock import utcnow
 from forms_service.performance.events import ONLINE, STARTED
+from forms_service.performance.writer import EventWriter
 from forms_service.views.common import store
-
-log = logging.getLogger(__name__)
 
 JOURNEYS = "journeys"  # session: {form id, or "assisted:<reference>": {"id", "draft"}}
 
@@ -105,16 +104,19 @@ def forget_journey() -> None:
 
 
 def write(response: Response) -> Response:
-    """Write the request's events (after_request). A failure is logged by its type only
-    and never fails the page: the events are counts, the page is the citizen's."""
+    """Hand the request's events to the process's writer (after_request): they are written
+    within EVENTS_BATCH_SECONDS, in one statement with other requests' (performance/
+    writer.py). A failed write is logged by its type only and never fails a page."""
     events = g.pop("performance_events", None)
     if events and response.status_code < 500:
-        try:
-            store().record_events(events)
-        except Exception as exc:  # noqa: BLE001 - counts must never cost a citizen a page
-            log.warning("performance events not written: %s", type(exc).__name__)
+        current_app.extensions["event_writer"].add(events)
     return response
 
 
 def register(app: Flask) -> None:
+    writer = EventWriter(
+        lambda events: app.extensions["store"].record_events(events),
+        app.config["EVENTS_BATCH_SECONDS"],
+    )
+    app.extensions["event_writer"] = writer
     app.after_request(write)
