@@ -22,7 +22,8 @@ from sqlalchemy import MetaData, insert, inspect, select, text
 
 from forms_service import create_app
 from forms_service.cli import cli
-from forms_service.data import Base, Store, StoredPdf
+from forms_service.clock import as_utc
+from forms_service.data import Base, JourneyEvent, Store, StoredPdf
 from forms_service.data.schema import (
     alembic_config,
     current,
@@ -332,3 +333,41 @@ def named_rows(store: Store) -> dict[str, list[dict]]:
             )
             for name, table in tables.tables.items()
         }
+
+
+def test_0013_counts_the_decisions_made_before_it(empty_store):
+    upgrade(empty_store.engine, "0012_confirmation_address", keys=lambda: empty_store.keys)
+    tables = MetaData()
+    tables.reflect(empty_store.engine)
+    at = datetime.datetime(2026, 12, 4, 15, tzinfo=datetime.UTC)
+    with empty_store.engine.begin() as connection:
+        connection.execute(
+            insert(tables.tables["drafts"]),
+            [
+                {"id": n, "session_key": f"s{n}", "form_id": "prison-visit-booking",
+                 "form_version": 1, "language": "cy", "created_at": at, "updated_at": at}
+                for n in (1, 2)
+            ],
+        )  # fmt: skip
+        common = {"form_id": "prison-visit-booking", "form_version": 1, "definition": {},
+                  "language": "cy", "channel": "paper", "started_at": at, "submitted_at": at,
+                  "due_on": datetime.date(2026, 12, 9), "confirmation_requests": 0}  # fmt: skip
+        connection.execute(
+            insert(tables.tables["submissions"]),
+            [
+                {**common, "id": 1, "reference": "PVB-AAAA-BBBB", "draft_id": 1,
+                 "status": "accepted",
+                 "decided_at": datetime.datetime(2026, 12, 10, 9, tzinfo=datetime.UTC)},
+                {**common, "id": 2, "reference": "PVB-CCCC-DDDD", "draft_id": 2,
+                 "status": "received", "decided_at": None},
+            ],
+        )  # fmt: skip
+    upgrade(empty_store.engine, keys=lambda: empty_store.keys)
+    with empty_store.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT form_id, channel, language, kind, detail, value FROM journey_events")
+        ).all()
+        [decided] = connection.execute(select(JourneyEvent.at)).scalars()
+    # Friday to the next Thursday: 4 working days, one after the due Wednesday.
+    assert rows == [("prison-visit-booking", "paper", "cy", "decided", "late", 4)]
+    assert as_utc(decided) == datetime.datetime(2026, 12, 10, 9, tzinfo=datetime.UTC)

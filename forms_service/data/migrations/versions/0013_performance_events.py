@@ -82,6 +82,30 @@ def upgrade() -> None:
     )
     op.create_index("ix_paper_volumes_form_id", "paper_volumes", ["form_id"])
     op.create_index("ix_paper_volumes_received_on", "paper_volumes", ["received_on"])
+    _decisions_made_before()
+
+
+def _decisions_made_before() -> None:
+    """Submissions decided before this release: their `decided` events, so the dashboard's
+    turnaround starts with the casework already done (the purge rolls them up by day)."""
+    from forms_service.performance.events import decision_event  # the same formula
+
+    bind = op.get_bind()
+    submissions = sa.table(
+        "submissions",
+        *(sa.column(name) for name in ("form_id", "form_version", "channel", "language")),
+        sa.column("submitted_at", sa.DateTime(timezone=True)),
+        sa.column("decided_at", sa.DateTime(timezone=True)),
+        sa.column("due_on", sa.Date),
+    )
+    rows = bind.execute(
+        sa.select(submissions).where(submissions.c.decided_at.is_not(None))
+    ).mappings()
+    events = [decision_event(**row) for row in rows]
+    if events:
+        columns = [sa.column(name) for name in events[0] if name != "at"]
+        table = sa.table("journey_events", sa.column("at", sa.DateTime(timezone=True)), *columns)
+        op.bulk_insert(table, events)
 
 
 def downgrade() -> None:
