@@ -163,6 +163,7 @@ def test_rotate_keys_rewraps_every_record_in_batches_and_resumes(keyed_app, make
         "stored_pdfs: 1 re-wrapped, 0 already under the first key",
         "stored_paper_pdfs: 1 re-wrapped, 0 already under the first key",
         "submissions: 3 re-wrapped, 0 already under the first key",
+        "feedback_comments: 0 re-wrapped, 0 already under the first key",
         "Done: 6 data key(s) re-wrapped; every record is under key 'new'.",
     ]
     again = rotate(rotated, "--batch", "2")
