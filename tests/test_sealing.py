@@ -19,6 +19,7 @@ from sqlalchemy import select, text, update
 from forms_service.cli import cli
 from forms_service.data import (
     Draft,
+    FeedbackComment,
     StaffUser,
     StoredPaperPdf,
     StoredPdf,
@@ -218,6 +219,7 @@ def test_every_sealed_model_is_rotated():
         StoredPdf,
         StoredPaperPdf,
         StaffUser,
+        FeedbackComment,
     }
 
 
