@@ -167,7 +167,7 @@ def build_report(
     gettext: Callable[[str], str] = lambda s: s,
 ) -> Report:
     """The figures of `filters`'s period for one form (filters.form_id) or for every form
-    in `forms` (form_id None: no funnels, no errors by question), from four queries.
+    in `forms` (form_id None: no funnels, no errors by question), from five queries.
 
     `forms` is app.extensions["forms"], or the forms an API token may see. Paper forms
     received outside the service count only with no channel filter (or "paper") and no
@@ -178,7 +178,15 @@ def build_report(
     scope = EventScope(form_ids, filters.start, filters.end, filters.channel, filters.language)
     notes: list[str] = []
 
-    by_page = store.event_counts(scope, _PAGE_KINDS, ("kind", "page", "question", "detail"))
+    counted = store.event_breakdowns(
+        scope,
+        {
+            "pages": (_PAGE_KINDS, ("kind", "page", "question", "detail")),
+            "values": (_VALUE_KINDS, ("form_id", "kind", "channel", "value")),
+            "decided": ((events.DECIDED,), ("day", "detail", "value")),
+        },
+    )
+    by_page, by_value, decided = counted["pages"], counted["values"], counted["decided"]
     totals: dict[str, int] = {}
     journeys: dict[str, int] = {}
     shown: dict[str, int] = {}
@@ -193,7 +201,6 @@ def build_report(
             key = (page, question, detail or "")
             errors[key] = errors.get(key, 0) + row.events
 
-    by_value = store.event_counts(scope, _VALUE_KINDS, ("form_id", "kind", "channel", "value"))
     submitted_by_form: dict[str, dict[str, int]] = {}
     minutes: dict[int, int] = {}
     ratings = {rating: 0 for rating in events.RATINGS}
@@ -227,7 +234,6 @@ def build_report(
             gettext("Cost per transaction is not set for every channel that had transactions.")
         )
 
-    decided = store.event_counts(scope, (events.DECIDED,), ("day", "detail", "value"))
     slas = {forms[f].sla_working_days for f in form_ids if f in forms}
     sla = slas.pop() if len(slas) == 1 else None
     weeks, turnaround_median, turnaround_within = _turnaround(decided, filters)
@@ -340,15 +346,13 @@ def _funnels(
     A route's weight is the journeys that reached its least-reached page (roughly how many
     took it), then all its pages' journeys added up."""
     routes = list(form_routes(form))
-    ranked = sorted(
-        routes,
-        key=lambda route: (
-            -min((shown.get(p, 0) for p in route), default=0),
-            -sum(shown.get(p, 0) for p in route),
-        ),
-    )
-    chosen = ranked[:MAX_FUNNELS]
-    chosen.sort(key=routes.index)  # in the order of the definition, for a stable display
+
+    def weight(number: int) -> tuple[int, int, int]:
+        reached = [shown.get(page, 0) for page in routes[number]]
+        return (-min(reached, default=0), -sum(reached), number)
+
+    # In the order of the definition, for a stable display.
+    chosen = [routes[n] for n in sorted(sorted(range(len(routes)), key=weight)[:MAX_FUNNELS])]
     common = set.intersection(*(set(r) for r in routes)) if routes else set()
     funnels = []
     for number, route in enumerate(chosen, start=1):
@@ -377,10 +381,14 @@ def _funnels(
 def _errors(form: Form, errors: Mapping[tuple[str, str, str], int]) -> tuple[ErrorCount, ...]:
     """Validation errors by page, question and kind, most first."""
     found = []
+    labels: dict[str, str] = {}
     for (page, question_id, kind), count in errors.items():
-        question = form.question(question_id)
-        label = _text(question.label, form) if question and question.label else question_id
-        found.append(ErrorCount(page, question_id, label, kind, count))
+        if question_id not in labels:
+            question = form.question(question_id)
+            labels[question_id] = (
+                _text(question.label, form) if question and question.label else question_id
+            )
+        found.append(ErrorCount(page, question_id, labels[question_id], kind, count))
     found.sort(key=lambda e: (-e.count, e.page_id, e.question_id, e.kind))
     return tuple(found)
 
