@@ -228,8 +228,15 @@ def build_report(
     started = journeys.get(events.STARTED, 0)
     exits = journeys.get(events.EXIT_REACHED, 0)
 
-    costs = _costs(forms, form_ids, submitted_by_form, outside_by_form, filters.days)
-    if costs[-1].cost_for_period is None:
+    costs = _costs(forms, form_ids, submitted_by_form, outside_by_form, filters)
+    if filters.language is not None:
+        notes.append(
+            gettext(
+                "Cost per transaction is shown for all languages only: "
+                "the cost of a channel is not split by language."
+            )
+        )
+    elif costs[-1].cost_for_period is None:
         notes.append(
             gettext("Cost per transaction is not set for every channel that had transactions.")
         )
@@ -288,18 +295,23 @@ def _costs(
     form_ids: tuple[str, ...],
     submitted: Mapping[str, Mapping[str, int]],
     outside: Mapping[str, int],
-    days: int,
+    filters: Filters,
 ) -> tuple[Cost, ...]:
     """Each form's costs (kpis.costs_per_transaction), added up channel by channel. Paper
     forms received outside the service are paper transactions: the paper channel's cost
-    pays for handling them too."""
+    pays for handling them too. With a channel filter only that channel's cost counts;
+    with a language filter no cost is known (a channel's cost is for every language)."""
     per_form = []
     for form_id in form_ids:
         form = forms.get(form_id)
         done = dict(submitted.get(form_id, {}))
         done[events.PAPER] = done.get(events.PAPER, 0) + outside.get(form_id, 0)
-        yearly = form.costs_per_year if form is not None else {}
-        per_form.append(kpis.costs_per_transaction(yearly, done, days))
+        yearly = dict(form.costs_per_year) if form is not None else {}
+        if filters.language is not None:
+            yearly = {}
+        elif filters.channel is not None:
+            yearly = {c: v for c, v in yearly.items() if c == filters.channel}
+        per_form.append(kpis.costs_per_transaction(yearly, done, filters.days))
     return kpis.add_costs(per_form)
 
 
