@@ -723,6 +723,13 @@ def performance_events(store) -> None:
         [
             event("started", "a"),
             event("page_shown", "a", page="prisoner"),
+            event(
+                "validation_error",
+                "a",
+                page="prisoner",
+                question="prisoner_number",
+                detail="invalid",
+            ),
             event("submitted", "a", value=12),
             event("feedback", value=4),
             event("started", "b", channel="assisted", language="cy"),
@@ -765,6 +772,16 @@ def test_performance_of_one_form(client, document, store, token):
         "transactions": 1,
         "per_transaction": None,
     }
+    assert body["errors"] == [
+        {
+            "page": "prisoner",
+            "page_title": "Who are you visiting?",
+            "question_id": "prisoner_number",
+            "question": "Prison number",
+            "kind": "invalid",
+            "count": 1,
+        }
+    ]
     assert audit_rows(store)[-1].action == "api.performance"
 
 

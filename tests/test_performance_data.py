@@ -165,6 +165,7 @@ def test_the_report_of_one_form(app, store):
         "invalid",
         1,
     )
+    assert error.page_title == "Who are you visiting?"
     assert report.funnels, "prison visits have a route"
     for funnel in report.funnels:
         first, *_, check, last = funnel.steps

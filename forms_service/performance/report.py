@@ -89,6 +89,7 @@ class ErrorCount:
     question: str  # the question's label, for people
     kind: str  # required, invalid, too_long, ... (question_types ERROR_KINDS and finer)
     count: int
+    page_title: str = ""  # the page's name for people (page_title), "" when not known
 
 
 @dataclass(frozen=True)
@@ -394,13 +395,16 @@ def _errors(form: Form, errors: Mapping[tuple[str, str, str], int]) -> tuple[Err
     """Validation errors by page, question and kind, most first."""
     found = []
     labels: dict[str, str] = {}
+    titles: dict[str, str] = {}
     for (page, question_id, kind), count in errors.items():
         if question_id not in labels:
             question = form.question(question_id)
             labels[question_id] = (
                 _text(question.label, form) if question and question.label else question_id
             )
-        found.append(ErrorCount(page, question_id, labels[question_id], kind, count))
+        if page not in titles:
+            titles[page] = page_title(form, page)
+        found.append(ErrorCount(page, question_id, labels[question_id], kind, count, titles[page]))
     found.sort(key=lambda e: (-e.count, e.page_id, e.question_id, e.kind))
     return tuple(found)
 

@@ -63,6 +63,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "errors": [
             {
                 "page": error.page_id,
+                "page_title": error.page_title,
                 "question_id": error.question_id,
                 "question": error.question,
                 "kind": error.kind,

@@ -269,7 +269,7 @@ def _errors(report: Report, words: _Words) -> Table:
     titles = {step.page_id: step.title for funnel in report.funnels for step in funnel.steps}
     rows = tuple(
         (
-            titles.get(error.page_id, error.page_id),
+            error.page_title or titles.get(error.page_id, error.page_id),
             error.question,
             words.error_kind(error.kind),
             error.count,

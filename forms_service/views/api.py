@@ -980,6 +980,7 @@ def _performance_schemas() -> dict[str, Any]:
                     "items": obj(
                         {
                             "page": {"type": "string"},
+                            "page_title": {"type": "string"},
                             "question_id": {"type": "string"},
                             "question": {"type": "string"},
                             "kind": {"type": "string"},
