@@ -219,6 +219,8 @@ def test_paper_forms_are_recorded_listed_and_deleted_with_an_audit(app, owner):
     events, _total = store.audit_events(offset=0, limit=5)
     assert events[0].action == "paper_volume_recorded" and events[0].target == FORM
 
+    other_form = f"/staff/performance/criminal-injuries-compensation/paper/{volume.id}/delete"
+    assert owner.post(other_form, {}).status_code == 404
     response = owner.post(f"/staff/performance/{FORM}/paper/{volume.id}/delete", {})
     assert response.status_code == 303
     assert store.paper_volumes(FORM, today, today) == []

@@ -32,7 +32,7 @@ LIGHT_GREY = "#f3f2f1"
 
 WIDTH = 640  # the drawing's width in viewBox units: 1 unit is 1 CSS px at full size
 FONT = 19  # GOV.UK body text size
-SMALL_FONT = 16  # the least any readable text gets
+SMALL_FONT = 17  # the least any readable text gets (16px or more in a two-thirds column)
 FONT_FAMILY = '"GDS Transport", arial, sans-serif'
 LABEL_CHARS = 60  # a bar's label longer than this is cut (the table has it whole)
 

@@ -363,8 +363,11 @@ def record_paper(form_id: str):
 @staff_required(PERFORMANCE, ADMIN)
 def delete_paper(form_id: str, volume_id: int):
     form = form_or_404(form_id)
+    recorded = store().paper_volumes(form.id, datetime.date.min, datetime.date.max)
+    if volume_id not in {volume.id for volume in recorded}:
+        abort(404)  # another form's, or deleted already (by someone else, a second click)
     if not store().delete_paper_volume(volume_id):
-        abort(404)  # deleted already, by someone else or a second click
+        abort(404)
     audit("paper_volume_deleted", form.id, volume=volume_id)
     tell(gettext("Paper forms deleted"))
     return redirect(_back_url(form) + "#paper", code=303)
