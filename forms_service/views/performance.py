@@ -30,9 +30,10 @@ from flask_babel import get_locale, gettext
 
 from forms_service.clock import utcnow
 from forms_service.definitions.model import Form
+from forms_service.exports import BOM, csv_line
 from forms_service.performance import dashboard
 from forms_service.performance.events import ASSISTED, ONLINE, PAPER
-from forms_service.performance.report import Filters, Table, build_report
+from forms_service.performance.report import Filters, build_report
 from forms_service.performance.tables import report_tables, table_csv
 from forms_service.question_types.base import N_
 from forms_service.question_types.values import InvalidValue, parse_date
@@ -265,8 +266,10 @@ def csv(form_id: str, table_id: str):
     tables = report_tables(report, gettext)
     if table_id == ALL_FIGURES:
         # Each table under its caption, a blank line between: one file to open in a
-        # spreadsheet.
-        body = "\r\n".join(f"{_csv_caption(t)}\r\n{table_csv(t)}" for t in tables)
+        # spreadsheet (one byte order mark, at the start).
+        body = BOM + "\r\n".join(
+            csv_line([t.caption]) + table_csv(t).removeprefix(BOM) for t in tables
+        )
     else:
         table = next((t for t in tables if t.id == table_id), None)
         if table is None:
@@ -278,11 +281,6 @@ def csv(form_id: str, table_id: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-
-
-def _csv_caption(table: Table) -> str:
-    caption = table.caption.replace('"', '""')
-    return f'"{caption}"'
 
 
 @bp.post("/<form_id>/paper")
