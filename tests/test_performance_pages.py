@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import re
+import uuid
 
 import pytest
 
@@ -268,3 +269,63 @@ def test_paper_forms_that_cannot_be_recorded_are_explained(app, owner, fields, m
 def test_recording_paper_needs_the_csrf_token(app, owner):
     response = owner.client.post(f"/staff/performance/{FORM}/paper", data={"count": "3"})
     assert response.status_code == 400
+
+
+def journey(channel: str, language: str, *kinds: tuple, hours_ago: int = 3) -> list[dict]:
+    """One journey's events, as views/journey_events.py writes them: (kind, page, question,
+    detail, value) tuples, shortened from the right."""
+    at = utcnow() - datetime.timedelta(hours=hours_ago)
+    common = {
+        "at": at,
+        "journey": uuid.uuid4().hex,
+        "form_id": FORM,
+        "form_version": "1",
+        "channel": channel,
+        "language": language,
+    }
+    names = ("kind", "page", "question", "detail", "value")
+    return [{**common, **dict(zip(names, event, strict=False))} for event in kinds]
+
+
+def test_the_figures_shown_are_the_events_recorded(app, owner):
+    submitted = [("started",), ("page_shown", "prisoner"), ("submitted", None, None, None, 12)]
+    events = [
+        *journey("online", "en", *submitted),
+        *journey("online", "en", *submitted, ("feedback", None, None, None, 5)),
+        *journey("online", "cy", *submitted, ("feedback", None, None, None, 2)),
+        *journey(
+            "online",
+            "en",
+            ("started",),
+            ("page_shown", "prisoner"),
+            ("validation_error", "prisoner", "prisoner_number", "invalid"),
+            ("validation_error", "prisoner", "prisoner_number", "required"),
+            ("saved", "prisoner"),
+        ),
+        *journey("assisted", "en", *submitted),
+    ]
+    app.extensions["store"].record_events(events)
+
+    page = text(owner.get(f"/staff/performance/{FORM}?period=7&channel=online"))
+    summary = dict(
+        re.findall(
+            r'<dt class="govuk-summary-list__key">\s*([^<]+?)\s*</dt>\s*'
+            r'<dd class="govuk-summary-list__value">\s*([^<]+?)\s*</dd>',
+            page,
+        )
+    )
+    assert summary["Started"] == "4"
+    assert summary["Submitted"] == "3"
+    assert summary["Saved for later"] == "1"
+    assert summary["Time to complete (median)"] == "12 minutes"
+    assert re.search(r"govuk-heading-xl[^>]*>\s*75%\s*<", page)  # completion: 3 of 4
+    assert re.search(r"govuk-heading-xl[^>]*>\s*50%\s*<", page)  # satisfaction: 1 of 2
+    assert "2 validation errors in the period. Most were on “Prison number” (2)." in page
+
+    welsh = text(owner.get(f"/staff/performance/{FORM}?period=7&language=cy"))
+    assert re.search(r"Started\s*</dt>\s*<dd[^>]*>\s*1\s*<", welsh)
+
+    response = owner.get(f"/staff/performance/{FORM}/summary.csv?period=7&channel=online")
+    rows = list(csv.reader(io.StringIO(text(response).removeprefix("\ufeff"))))
+    assert ["Journeys started", "4", ""] in rows
+    assert ["Journeys submitted", "3", "4"] in rows
