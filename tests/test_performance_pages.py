@@ -87,6 +87,8 @@ def test_the_sections_come_in_order_with_a_chart_and_table_each(owner):
         assert f'aria-labelledby="{chart}-title {chart}-desc"' in page
     assert 'href="/staff/performance/comments?form=prison-visit-booking"' in page
     assert "Download all figures (CSV)" in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 def test_the_form_select_goes_to_the_forms_own_page_keeping_the_filters(owner):

@@ -8,8 +8,9 @@ shape, the table is the truth for screen readers and for copying.
 
 Every label (question labels and page titles come from definitions) goes through
 markupsafe, so the result is `Markup` safe to put in a template as it is. Charts scale to
-their column (viewBox, width 100%) but never beyond their drawn size, so the text is never
-smaller than 16px on a desktop column; narrower screens shrink it, and the table is there.
+their column (viewBox, width 100%; app.css keeps them from growing past their drawn size),
+so the text is 16px or more in a desktop two-thirds column; narrower screens shrink it, and
+the table is there. No style attribute: the Content Security Policy forbids inline styles.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Column:
 def _svg(chart_id: str, title: str, desc: str, width: float, height: float, body: Markup) -> Markup:
     return Markup(
         '<svg class="app-chart" id="{id}" role="img" aria-labelledby="{id}-title {id}-desc"'
-        ' viewBox="0 0 {w} {h}" width="100%" style="max-width: {w}px"'
+        ' viewBox="0 0 {w} {h}" width="100%"'
         ' preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"'
         ' font-family="{font}">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>'

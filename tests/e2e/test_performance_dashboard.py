@@ -58,29 +58,38 @@ def sign_in(person: Citizen, email: str) -> None:
     person.follow(person.page.get_by_role("button", name="Sign in"))
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_service_owner_filters_the_figures_and_downloads_them(
-    citizen_at, base_url, live_app, make_staff, javascript
-):
+@pytest.fixture(scope="module")
+def journeys(live_app) -> None:
+    """Three assisted journeys in Welsh (two submitted) and one online in English, once for
+    the module: the live app's database is the whole session's."""
     live_app.extensions["store"].record_events(
         journey_events("assisted", "cy", submitted=True)
         + journey_events("assisted", "cy", submitted=False)
         + journey_events("assisted", "cy", submitted=True)
         + journey_events("online", "en", submitted=True)
     )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_service_owner_filters_the_figures_and_downloads_them(
+    citizen_at, base_url, make_staff, journeys, javascript
+):
     owner = citizen_at(base_url, javascript=javascript)
     sign_in(owner, make_staff("performance", name="Sam Owner"))
     expect(owner.page).to_have_url(re.compile(r"/staff/performance/$"))
     expect(owner.heading).to_have_text("All forms")
 
     page = owner.page
-    page.get_by_label("Form").select_option(label="Book a prison visit")
-    page.get_by_label("Channel").select_option(label="Assisted digital")
-    page.get_by_label("Language").select_option(label="Welsh")
+    filters = page.get_by_role("form", name="Filter the figures")
+    filters.get_by_label("Form").select_option(label="Book a prison visit")
+    filters.get_by_label("Channel").select_option(label="Assisted digital")
+    filters.get_by_label("Language").select_option(label="Welsh")
     owner.follow(page.get_by_role("button", name="Apply filters"))
     expect(page).to_have_url(re.compile(rf"/staff/performance/{PRISON}\?.*channel=assisted"))
     expect(owner.heading).to_have_text("Book a prison visit")
-    expect(page.locator("#period")).to_contain_text("Channel: Assisted digital. Language: Welsh.")
+    expect(page.locator("#chosen-period")).to_contain_text(
+        "Channel: Assisted digital. Language: Welsh."
+    )
     # The three assisted Welsh journeys, not the online English one.
     started = page.locator(".govuk-summary-list__row", has_text="Started")
     expect(started.locator(".govuk-summary-list__value")).to_have_text("3")
@@ -92,15 +101,18 @@ def test_a_service_owner_filters_the_figures_and_downloads_them(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download all figures (CSV)").click()
-    content = download.value.path().read_text(encoding="utf-8")
+    content = download.value.path().read_text(encoding="utf-8-sig")  # a BOM, for Excel
     rows = list(csv.reader(io.StringIO(content)))
-    assert rows
-    assert any("3" in row for row in rows), content[:500]
+    # Every table, each under its caption: the summary counts the three Welsh assisted
+    # journeys (two submitted), not the online one.
+    assert ["Summary"] in rows
+    assert ["Journeys started", "3", ""] in rows, content[:500]
+    assert ["Journeys submitted", "2", "3"] in rows
 
     # A custom period that ends before it starts: the error summary, and axe again.
-    page.get_by_label("Custom").check()
-    for name, day in (("start", "10"), ("end", "1")):
-        group = page.get_by_role("group", name="Start date" if name == "start" else "End date")
+    filters.get_by_label("Custom").check()
+    for name, day in (("Start date", "10"), ("End date", "1")):
+        group = filters.get_by_role("group", name=name)
         group.get_by_label("Day").fill(day)
         group.get_by_label("Month").fill("3")
         group.get_by_label("Year").fill("2026")
