@@ -91,6 +91,15 @@ def test_the_sections_come_in_order_with_a_chart_and_table_each(owner):
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
+def test_all_forms_leave_pages_and_questions_to_each_form(owner):
+    page = text(owner.get("/staff/performance/"))
+    assert "Choose a form to see where people drop off." in page
+    assert "Choose a form to see the validation errors of its questions." in page
+    assert "chart-errors" not in page
+    assert "Paper forms received outside the service</h2>" not in page
+    assert 'href="/staff/performance/comments"' in page
+
+
 def test_the_form_select_goes_to_the_forms_own_page_keeping_the_filters(owner):
     response = owner.get(f"/staff/performance/?form={FORM}&period=7&channel=assisted")
     assert response.status_code == 302
