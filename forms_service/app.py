@@ -80,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         jobs_admin,
         journey_events,
         maps,
+        performance,
         resume,
         staff,
         two_factor,
@@ -103,6 +104,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(jobs_admin.bp)  # /staff/jobs: failed jobs, to retry
     app.register_blueprint(authoring.bp)  # form authors preview uploaded definitions
     app.register_blueprint(authoring.form_bp)
+    app.register_blueprint(performance.bp)  # /staff/performance: the dashboard
     if preview:  # forms-service preview: one definition file, read again when it changes
         from forms_service.definitions.watch import WatchedDefinition
         from forms_service.views import preview as preview_views

@@ -81,6 +81,8 @@ KINDS = {
     "webhook_delivery": N_("Delivered a submission to another system"),
     "webhook_redeliver": N_("Asked for a submission to be delivered again"),
     "job_retried": N_("Retried a failed job"),
+    "paper_volume_recorded": N_("Recorded paper forms received outside the service"),
+    "paper_volume_deleted": N_("Deleted a record of paper forms received"),
 }
 
 # The inbox's filters as the audit log names them (others show their own key).
@@ -250,6 +252,15 @@ def _webhook_redeliver(target: str | None, detail: Mapping[str, Any], w: Wording
     return w.gettext("Asked for %(reference)s to be delivered again to %(host)s") % values
 
 
+def _paper_recorded(target: str | None, detail: Mapping[str, Any], w: Wording, ref: dict) -> str:
+    count = int(detail.get("count") or 0)
+    return w.ngettext(
+        "Recorded %(num)d paper form received on %(day)s for %(reference)s",
+        "Recorded %(num)d paper forms received on %(day)s for %(reference)s",
+        count,
+    ) % {**ref, "num": count, "day": detail.get("received_on") or "?"}
+
+
 def _fixed(message: str) -> Callable[..., str]:
     """A sentence with at most the record's reference (or name) in it."""
 
@@ -301,4 +312,8 @@ _SENTENCES: dict[str, Callable[[str | None, Mapping[str, Any], Wording, dict], s
     "webhook_delivery": _webhook_delivery,
     "webhook_redeliver": _webhook_redeliver,
     "job_retried": _fixed(N_("Retried failed job %(reference)s")),
+    "paper_volume_recorded": _paper_recorded,
+    "paper_volume_deleted": _fixed(
+        N_("Deleted a record of paper forms received for %(reference)s")
+    ),
 }

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from forms_service import two_factor
 from forms_service.clock import as_utc, utcnow
 from forms_service.data import StaffUser
-from forms_service.roles import ADMIN, ASSISTED_DIGITAL, CASEWORKER
+from forms_service.roles import ADMIN, ASSISTED_DIGITAL, CASEWORKER, PERFORMANCE
 from forms_service.views.common import store
 
 # Between the right password and the second factor: who, since when, and where to go after.
@@ -176,12 +176,14 @@ def complete_sign_in(user: StaffUser, target: str | None = None) -> str:
 
 
 def start_page(user: StaffUser) -> str:
-    """Where a member of staff starts: the inbox, their forms for someone, or (a form
-    author only) the definitions they preview."""
+    """Where a member of staff starts: the inbox, their forms for someone, the
+    performance dashboard, or (a form author only) the definitions they preview."""
     if user.has_role(CASEWORKER, ADMIN):
         return url_for("staff.inbox")
     if user.has_role(ASSISTED_DIGITAL):
         return url_for("assisted.drafts")
+    if user.has_role(PERFORMANCE):
+        return url_for("performance.index")
     return url_for("authoring.index")
 
 
