@@ -4,6 +4,7 @@ counted, with what, and what never is (no answers, no session key, no draft id).
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from sqlalchemy import select, text
 
@@ -208,3 +209,23 @@ def test_the_purge_counts_old_events_by_day_and_deletes_them(app):
         (datetime.date(2026, 11, 30), "page_shown", "prisoner", 3, 2),
         (datetime.date(2026, 11, 30), "started", None, 1, 1),
     ]
+
+
+def test_the_add_another_page_counts_under_the_repeats_id(make_app):
+    app = make_app(definitions=Path(__file__).resolve().parent / "fixtures")
+    citizen = Citizen(app.test_client())
+    citizen.post("/visit/lead", {"lead_name": "Lead"})
+    citizen.post(
+        "/visit/visitors/1/visitor-details",
+        {"visitor_name": "Ann", "visitor_dob-day": "1", "visitor_dob-month": "1",
+         "visitor_dob-year": "1990"},
+    )  # fmt: skip
+    citizen.post_with_errors("/visit/visitors", {})
+    citizen.post("/visit/visitors", {"add_another": "no"})
+    assert [k for k in kinds(app) if k[1] == "visitors"] == [
+        ("validation_error", "visitors", "add_another", "required"),
+        ("page_shown", "visitors", None, None),
+        ("page_saved", "visitors", None, None),
+    ]
+    # An item's pages keep their own ids, without the item's number.
+    assert ("page_saved", "visitor-details", None, None) in kinds(app)

@@ -325,7 +325,10 @@ def _add_another(form: Form, runner: Runner, step: Step):
             return go(form, runner.new_item(repeat, change))
         if not _add_another_errors(runner, repeat, answer):
             after = save(form, runner, lambda saved: with_repeat_done(saved, repeat, True))
+            note(PAGE_SAVED, page=repeat.id)
             return go(form, after.after_saving(step, change))
+        kind = "rule" if answer == "no" else "required"  # too few items, or no answer
+        note(VALIDATION_ERROR, page=repeat.id, question="add_another", detail=kind)
         return show_errors_again()
     items = [
         {
@@ -342,6 +345,7 @@ def _add_another(form: Form, runner: Runner, step: Step):
         }
         for i in range(count)
     ]
+    note(PAGE_SHOWN, page=repeat.id)  # the repeat's id, as the journey map names this page
     return render_template(
         "journey/repeat.html",
         repeat=repeat,
