@@ -80,6 +80,7 @@ KINDS = {
     "webhook_delivery": N_("Delivered a submission to another system"),
     "webhook_redeliver": N_("Asked for a submission to be delivered again"),
     "job_retried": N_("Retried a failed job"),
+    "feedback_comments": N_("Read satisfaction comments"),
 }
 
 # The inbox's filters as the audit log names them (others show their own key).
@@ -249,6 +250,27 @@ def _webhook_redeliver(target: str | None, detail: Mapping[str, Any], w: Wording
     return w.gettext("Asked for %(reference)s to be delivered again to %(host)s") % values
 
 
+def _feedback_comments(target: str | None, detail: Mapping[str, Any], w: Wording, ref: dict) -> str:
+    """A page of satisfaction comments read: which form (target; None: all), which days."""
+    values = {
+        "form": target or "",
+        "start": detail.get("start") or "?",
+        "end": detail.get("end") or "?",
+        "num": int(detail.get("count") or 0),
+    }
+    if target:
+        return (
+            w.gettext(
+                "Read satisfaction comments on form %(form)s, %(start)s to %(end)s (%(num)d shown)"
+            )
+            % values
+        )
+    return (
+        w.gettext("Read satisfaction comments on all forms, %(start)s to %(end)s (%(num)d shown)")
+        % values
+    )
+
+
 def _fixed(message: str) -> Callable[..., str]:
     """A sentence with at most the record's reference (or name) in it."""
 
@@ -299,4 +321,5 @@ _SENTENCES: dict[str, Callable[[str | None, Mapping[str, Any], Wording, dict], s
     "webhook_delivery": _webhook_delivery,
     "webhook_redeliver": _webhook_redeliver,
     "job_retried": _fixed(N_("Retried failed job %(reference)s")),
+    "feedback_comments": _feedback_comments,
 }

@@ -13,6 +13,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     paper_forms.py    blank paper PDFs by hash, submissions filled into them (cached)
     jobs.py           queuing jobs with what causes them, their effects, failed jobs
     events.py         journey events for the performance dashboard, rolled up daily
+    feedback.py       satisfaction ratings and their comments (sealed), anonymous
     limits.py         rate limits
     integrity.py      checks the crash-load test runs after killing the service
     retention.py      deleting submissions past their retention, audited
@@ -25,6 +26,7 @@ from forms_service.data.database import DATABASE_ERRORS, Database, StoreError
 from forms_service.data.deliveries import Deliveries
 from forms_service.data.drafts import Drafts, OpenDraft
 from forms_service.data.events import Events
+from forms_service.data.feedback import Feedback
 from forms_service.data.integrity import Integrity
 from forms_service.data.jobs import FailedJob, JobRequest, Jobs
 from forms_service.data.limits import RateLimits
@@ -71,6 +73,7 @@ class Store(
     Integrity,
     Jobs,
     Events,
+    Feedback,
     Database,
 ):
     """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""
