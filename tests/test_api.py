@@ -283,6 +283,7 @@ def test_openapi_document_is_public_and_every_reference_resolves(client, documen
         ("/submissions/{reference}", "patch"),
         ("/submissions/{reference}/pdf", "get"),
         ("/submissions/{reference}/paper.pdf", "get"),
+        ("/performance", "get"),
     }
     for path, method, op in secured:
         assert "401" in op["responses"] and "200" in op["responses"], (path, method)
@@ -696,3 +697,138 @@ def test_a_pdf_download_is_audited(client, store, token, seeded, monkeypatch):
     )
     (row,) = audit_rows(store)
     assert (row.action, row.target) == ("api.pdf", visit.reference)
+
+
+# -- performance -----------------------------------------------------------------------------
+
+
+def performance_events(store) -> None:
+    """Two prison visit journeys (one submitted, online; one in Welsh, assisted, not) and a
+    claim, on 10 November 2026, and one visit decided within its target."""
+    at = datetime.datetime(2026, 11, 10, 12, tzinfo=datetime.UTC)
+
+    def event(kind, journey=None, form=PRISON, channel="online", language="en", **what):
+        return {
+            "at": at,
+            "form_id": form,
+            "form_version": 1,
+            "channel": channel,
+            "language": language,
+            "journey": journey,
+            "kind": kind,
+            **what,
+        }
+
+    store.record_events(
+        [
+            event("started", "a"),
+            event("page_shown", "a", page="prisoner"),
+            event("submitted", "a", value=12),
+            event("feedback", value=4),
+            event("started", "b", channel="assisted", language="cy"),
+            event("page_shown", "b", channel="assisted", language="cy", page="prisoner"),
+            event("decided", detail="within", value=2),
+            event("started", "c", form=CICA),
+            event("submitted", "c", form=CICA, value=50),
+        ]
+    )
+
+
+PERIOD = "from=2026-11-01&to=2026-11-30"
+
+
+def test_performance_of_one_form(client, document, store, token):
+    performance_events(store)
+    response = client.get(f"/api/v1/performance?form={PRISON}&{PERIOD}", headers=auth(token))
+    assert response.status_code == 200
+    assert_matches_openapi(document, "/performance", "get", response)
+    body = response.get_json()
+    assert (body["form"], body["from"], body["to"]) == (PRISON, "2026-11-01", "2026-11-30")
+    assert (body["started"], body["submitted"]) == (2, 1)
+    assert body["completion"] == {"part": 1, "whole": 2, "value": 0.5}
+    assert body["transactions"] == {"online": 1, "assisted": 0, "paper": 0}
+    assert body["satisfaction"]["value"] == 1
+    assert body["ratings"][1] == {"rating": 4, "label": "Satisfied", "count": 1}
+    assert body["sla_working_days"] == 3
+    assert body["turnaround_within"] == {"part": 1, "whole": 1, "value": 1.0}
+    # Weeks start on Monday: 26 October is the week of 1 November.
+    weeks = {week["week_start"]: week["decided"] for week in body["turnaround"]}
+    assert list(weeks)[0] == "2026-10-26" and weeks["2026-11-09"] == 1
+    assert body["funnels"][0]["steps"][0] == {
+        "page": "prisoner",
+        "title": "Who are you visiting?",
+        "reached": 2,
+    }
+    assert body["costs"][-1] == {
+        "channel": None,
+        "cost_for_period": None,
+        "transactions": 1,
+        "per_transaction": None,
+    }
+    assert audit_rows(store)[-1].action == "api.performance"
+
+
+def test_performance_filters_by_channel_and_language(client, document, store, token):
+    performance_events(store)
+    response = client.get(
+        f"/api/v1/performance?form={PRISON}&{PERIOD}&channel=assisted&language=cy",
+        headers=auth(token),
+    )
+    assert_matches_openapi(document, "/performance", "get", response)
+    body = response.get_json()
+    assert (body["started"], body["submitted"], body["channel"]) == (1, 0, "assisted")
+
+
+def test_performance_of_all_forms_is_all_the_tokens_forms(client, document, store, token):
+    performance_events(store)
+    response = client.get(f"/api/v1/performance?{PERIOD}", headers=auth(token))
+    assert_matches_openapi(document, "/performance", "get", response)
+    body = response.get_json()
+    # The claim is not one of this token's forms: not counted.
+    assert (body["form"], body["started"], body["submitted"]) == (None, 2, 1)
+    assert body["funnels"] == [] and body["errors"] == []
+    both = store.issue_api_token("Department dashboard", [PRISON, CICA])
+    body = client.get(f"/api/v1/performance?{PERIOD}", headers=auth(both)).get_json()
+    assert (body["started"], body["submitted"]) == (3, 2)
+
+
+def test_performance_defaults_to_the_last_30_days(client, store, token):
+    body = client.get("/api/v1/performance", headers=auth(token)).get_json()
+    start, end = datetime.date.fromisoformat(body["from"]), datetime.date.fromisoformat(body["to"])
+    assert (end - start).days == 29
+    assert end == datetime.datetime.now(datetime.UTC).date()
+    assert len(body["turnaround"]) in (5, 6)  # every week the 30 days touch
+
+
+def test_a_form_outside_the_token_is_not_found_like_a_made_up_one(client, document, token):
+    for form in (CICA, "no-such-form"):
+        response = client.get(f"/api/v1/performance?form={form}", headers=auth(token))
+        assert response.status_code == 404
+        assert response.get_json()["error"] == "not_found"
+        assert_matches_openapi(document, "/performance", "get", response)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("from=2026-13-01", "from and to must be dates"),
+        ("to=yesterday", "from and to must be dates"),
+        ("from=2026-11-30&to=2026-11-01", "from must be on or before to"),
+        ("from=2024-01-01&to=2026-01-01", "at most 366 days"),
+        ("channel=post", "channel must be one of: online, assisted, paper"),
+        ("language=fr", "language must be one of: cy, en"),
+        ("since=2026-01-01", "unknown parameter(s): since"),
+    ],
+)
+def test_bad_performance_parameters_are_400(client, document, token, query, message):
+    response = client.get(f"/api/v1/performance?{query}", headers=auth(token))
+    assert response.status_code == 400
+    assert_matches_openapi(document, "/performance", "get", response)
+    body = response.get_json()
+    assert body["error"] == "bad_request" and message in body["message"]
+
+
+def test_performance_needs_a_token(client, document):
+    response = client.get("/api/v1/performance")
+    assert response.status_code == 401
+    assert_matches_openapi(document, "/performance", "get", response)

@@ -13,6 +13,7 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     paper_forms.py    blank paper PDFs by hash, submissions filled into them (cached)
     jobs.py           queuing jobs with what causes them, their effects, failed jobs
     events.py         journey events for the performance dashboard, rolled up daily
+    performance.py    the dashboard's counts over both tables, paper forms received outside
     feedback.py       satisfaction ratings and their comments (sealed), anonymous
     demo_history.py   a made-up performance history in bulk (forms-service demo-data)
     limits.py         rate limits
@@ -57,6 +58,7 @@ from forms_service.data.models import (
     WebSession,
 )
 from forms_service.data.paper_forms import PaperForms
+from forms_service.data.performance import Performance
 from forms_service.data.retention import Retention
 from forms_service.data.staff import StaffAccess
 from forms_service.data.submissions import Submissions, new_reference
@@ -75,6 +77,7 @@ class Store(
     Integrity,
     Jobs,
     Events,
+    Performance,
     Feedback,
     DemoHistory,
     Database,

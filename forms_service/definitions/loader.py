@@ -38,6 +38,7 @@ from forms_service.definitions.model import (
     TextVariant,
 )
 from forms_service.definitions.paper_form import check_against_pdf, read_paper_form
+from forms_service.definitions.performance_keys import read_costs_per_year
 from forms_service.definitions.yamlnodes import YamlNode, YamlSyntaxError, from_plain, parse_yaml
 from forms_service.question_types import REGISTRY, question_type
 from forms_service.question_types.answer_types import Kind, T
@@ -117,6 +118,7 @@ FORM_KEYS = (
     "confirmation_email",
     "notify_email",
     "webhooks",
+    "costs_per_year",
 )
 CONTACT_KEYS = ("phone", "hours", "email", "text")
 # Loose on purpose: people write numbers many ways ("0300 123 4567", "+44 (0)300 ...").
@@ -462,6 +464,7 @@ class _DefinitionReader:
         confirmation_email = read_confirmation_email(self, get("confirmation_email"))
         notify_email = read_notify_email(self, get("notify_email"), CONTACT_EMAIL)
         webhooks = read_webhooks(self, get("webhooks"))
+        costs_per_year = read_costs_per_year(self, get("costs_per_year"))
         for lang, count in self.partial_translations.items():
             name = LANGUAGES[lang]
             self.warn(
@@ -511,6 +514,7 @@ class _DefinitionReader:
                 confirmation_email=confirmation_email,
                 notify_email=notify_email,
                 webhooks=webhooks,
+                costs_per_year=costs_per_year,
                 source=self.file,
                 snapshot=self._snapshot(root, paper_form),
             )

@@ -305,6 +305,9 @@ class Form:
     confirmation_email: ConfirmationEmail = ConfirmationEmail()
     notify_email: str | None = None  # the team told of each submission (no answers)
     webhooks: tuple[Webhook, ...] = ()  # other systems sent each submission (delivery/)
+    # Pounds a year to run each channel of this form (online, assisted, paper; each one
+    # optional), for the dashboard's cost per transaction.
+    costs_per_year: Mapping[str, float] = field(default_factory=dict)
     source: str = ""
     snapshot: Mapping[str, Any] = field(default_factory=dict)  # the definition as plain data
 

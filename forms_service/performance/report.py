@@ -7,7 +7,16 @@ Flask or SQL.
 from __future__ import annotations
 
 import datetime
+import textwrap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from forms_service.performance import events
+
+if TYPE_CHECKING:
+    from forms_service.data.performance import Counted
+    from forms_service.definitions.model import Form, Page, Text
 
 Day = datetime.date
 
@@ -127,3 +136,273 @@ class Table:
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str | int | float | None, ...], ...]
+
+
+# -- building a report ---------------------------------------------------------------------
+
+# Below the dataclasses: kpis.py builds Rate and Cost.
+from forms_service.data.performance import EventScope  # noqa: E402
+from forms_service.performance import kpis  # noqa: E402
+from forms_service.performance.routes import form_routes  # noqa: E402
+
+MAX_FUNNELS = 6  # routes shown for one form: the ones most journeys took
+SUBMITTED_STEP = "submitted"
+# Kinds counted per page (and question and error kind), and kinds counted by value.
+_PAGE_KINDS = (
+    events.STARTED,
+    events.PAGE_SHOWN,
+    events.VALIDATION_ERROR,
+    events.SAVED,
+    events.RESUMED,
+    events.EXIT_REACHED,
+)
+_VALUE_KINDS = (events.SUBMITTED, events.FEEDBACK)
+
+
+def build_report(
+    store: Any,
+    forms: Mapping[str, Form],
+    filters: Filters,
+    *,
+    gettext: Callable[[str], str] = lambda s: s,
+) -> Report:
+    """The figures of `filters`'s period for one form (filters.form_id) or for every form
+    in `forms` (form_id None: no funnels, no errors by question), from four queries.
+
+    `forms` is app.extensions["forms"], or the forms an API token may see. Paper forms
+    received outside the service count only with no channel filter (or "paper") and no
+    language filter: nobody knows the language of a posted form.
+    """
+    form = forms[filters.form_id] if filters.form_id is not None else None
+    form_ids = (filters.form_id,) if form is not None else tuple(forms)
+    scope = EventScope(form_ids, filters.start, filters.end, filters.channel, filters.language)
+    notes: list[str] = []
+
+    by_page = store.event_counts(scope, _PAGE_KINDS, ("kind", "page", "question", "detail"))
+    totals: dict[str, int] = {}
+    journeys: dict[str, int] = {}
+    shown: dict[str, int] = {}
+    errors: dict[tuple[str, str, str], int] = {}
+    for row in by_page:
+        kind, page, question, detail = row.key
+        totals[kind] = totals.get(kind, 0) + row.events
+        journeys[kind] = journeys.get(kind, 0) + row.journeys
+        if kind == events.PAGE_SHOWN and page:
+            shown[page] = shown.get(page, 0) + row.journeys
+        elif kind == events.VALIDATION_ERROR and page and question:
+            key = (page, question, detail or "")
+            errors[key] = errors.get(key, 0) + row.events
+
+    by_value = store.event_counts(scope, _VALUE_KINDS, ("form_id", "kind", "channel", "value"))
+    submitted_by_form: dict[str, dict[str, int]] = {}
+    minutes: dict[int, int] = {}
+    ratings = {rating: 0 for rating in events.RATINGS}
+    for row in by_value:
+        form_id, kind, channel, value = row.key
+        if kind == events.SUBMITTED:
+            per_channel = submitted_by_form.setdefault(form_id, {})
+            per_channel[channel] = per_channel.get(channel, 0) + row.events
+            if value is not None and value >= 0:
+                minutes[value] = minutes.get(value, 0) + row.events
+        elif value in ratings:
+            ratings[value] += row.events
+
+    paper_counts = filters.channel in (None, events.PAPER) and filters.language is None
+    outside_by_form: dict[str, int] = {}
+    if paper_counts:
+        outside_by_form = store.paper_outside_by_form(form_ids, filters.start, filters.end)
+    paper_outside = sum(outside_by_form.values())
+
+    transactions = {channel: 0 for channel in events.CHANNELS}
+    for per_channel in submitted_by_form.values():
+        for channel, count in per_channel.items():
+            transactions[channel] = transactions.get(channel, 0) + count
+    submitted = sum(transactions.values())
+    started = journeys.get(events.STARTED, 0)
+    exits = journeys.get(events.EXIT_REACHED, 0)
+
+    costs = _costs(forms, form_ids, submitted_by_form, outside_by_form, filters.days)
+    if costs[-1].cost_for_period is None:
+        notes.append(
+            gettext("Cost per transaction is not set for every channel that had transactions.")
+        )
+
+    decided = store.event_counts(scope, (events.DECIDED,), ("day", "detail", "value"))
+    slas = {forms[f].sla_working_days for f in form_ids if f in forms}
+    sla = slas.pop() if len(slas) == 1 else None
+    weeks, turnaround_median, turnaround_within = _turnaround(decided, filters)
+
+    funnels: tuple[Funnel, ...] = ()
+    error_counts: tuple[ErrorCount, ...] = ()
+    if form is not None:
+        funnels, more = _funnels(form, shown, submitted, gettext)
+        if more:
+            notes.append(
+                gettext(
+                    "The form has more routes than these %(shown)s, the ones most journeys took."
+                )
+                % {"shown": len(funnels)}
+            )
+        error_counts = _errors(form, errors)
+    if filters.days > 1 and started:
+        notes.append(
+            gettext("A journey in progress on 2 days counts once on each day in page counts.")
+        )
+
+    return Report(
+        filters=filters,
+        form_title=_text(form.title, form) if form is not None else gettext("All forms"),
+        started=started,
+        submitted=submitted,
+        exits=exits,
+        completion=kpis.completion(started, submitted),
+        completion_with_exits=kpis.completion_with_exits(started, submitted, exits),
+        transactions=transactions,
+        paper_outside=paper_outside,
+        digital_take_up=kpis.digital_take_up(transactions, paper_outside),
+        ratings=ratings,
+        satisfaction=kpis.satisfaction(ratings),
+        costs=costs,
+        saved=totals.get(events.SAVED, 0),
+        resumed=totals.get(events.RESUMED, 0),
+        median_minutes=kpis.median(minutes),
+        p90_minutes=kpis.p90(minutes),
+        funnels=funnels,
+        errors=error_counts,
+        sla_working_days=sla,
+        turnaround=weeks,
+        turnaround_median=turnaround_median,
+        turnaround_within=turnaround_within,
+        notes=tuple(notes),
+    )
+
+
+def _costs(
+    forms: Mapping[str, Form],
+    form_ids: tuple[str, ...],
+    submitted: Mapping[str, Mapping[str, int]],
+    outside: Mapping[str, int],
+    days: int,
+) -> tuple[Cost, ...]:
+    """Each form's costs (kpis.costs_per_transaction), added up channel by channel. Paper
+    forms received outside the service are paper transactions: the paper channel's cost
+    pays for handling them too."""
+    per_form = []
+    for form_id in form_ids:
+        form = forms.get(form_id)
+        done = dict(submitted.get(form_id, {}))
+        done[events.PAPER] = done.get(events.PAPER, 0) + outside.get(form_id, 0)
+        yearly = form.costs_per_year if form is not None else {}
+        per_form.append(kpis.costs_per_transaction(yearly, done, days))
+    return kpis.add_costs(per_form)
+
+
+def _turnaround(
+    decided: list[Counted], filters: Filters
+) -> tuple[tuple[TurnaroundWeek, ...], float | None, Rate]:
+    """Week by week (every week of the period, Monday first), and over the whole period:
+    decisions, the median working days taken, and the share within the target."""
+    weeks: dict[Day, tuple[dict[int, int], list[int]]] = {}
+    week = kpis.week_start(filters.start)
+    while week <= filters.end:
+        weeks[week] = ({}, [0, 0])  # working days -> decisions; [within, with a target]
+        week += datetime.timedelta(days=7)
+    everything: dict[int, int] = {}
+    within = [0, 0]
+    for row in decided:
+        day, detail, value = row.key
+        histogram, target = weeks.setdefault(kpis.week_start(day), ({}, [0, 0]))
+        if value is not None:
+            histogram[value] = histogram.get(value, 0) + row.events
+            everything[value] = everything.get(value, 0) + row.events
+        if detail in (events.WITHIN, events.LATE):
+            for counts in (target, within):
+                counts[1] += row.events
+                counts[0] += row.events if detail == events.WITHIN else 0
+    result = tuple(
+        TurnaroundWeek(
+            week_start=start,
+            decided=sum(histogram.values()),
+            median_working_days=kpis.median(histogram),
+            within_target=Rate(*target),
+        )
+        for start, (histogram, target) in sorted(weeks.items())
+    )
+    return result, kpis.median(everything), Rate(*within)
+
+
+def _funnels(
+    form: Form, shown: Mapping[str, int], submitted: int, gettext: Callable[[str], str]
+) -> tuple[tuple[Funnel, ...], bool]:
+    """The routes most journeys took (at most MAX_FUNNELS), each in route order then check
+    your answers and "Submitted"; and whether the form has more routes than that.
+
+    A route's weight is the journeys that reached its least-reached page (roughly how many
+    took it), then all its pages' journeys added up."""
+    routes = list(form_routes(form))
+    ranked = sorted(
+        routes,
+        key=lambda route: (
+            -min((shown.get(p, 0) for p in route), default=0),
+            -sum(shown.get(p, 0) for p in route),
+        ),
+    )
+    chosen = ranked[:MAX_FUNNELS]
+    chosen.sort(key=routes.index)  # in the order of the definition, for a stable display
+    common = set.intersection(*(set(r) for r in routes)) if routes else set()
+    funnels = []
+    for number, route in enumerate(chosen, start=1):
+        steps = [FunnelStep(page, page_title(form, page), shown.get(page, 0)) for page in route]
+        if form.check_answers:
+            steps.append(
+                FunnelStep(
+                    events.CHECK_ANSWERS_PAGE,
+                    gettext("Check your answers"),
+                    shown.get(events.CHECK_ANSWERS_PAGE, 0),
+                )
+            )
+        steps.append(FunnelStep(SUBMITTED_STEP, gettext("Submitted"), submitted))
+        own = [page_title(form, page) for page in route if page not in common]
+        if len(chosen) == 1 or not own:
+            name = gettext("Route %(number)s") % {"number": number}
+        else:
+            name = gettext("Route %(number)s: through %(pages)s") % {
+                "number": number,
+                "pages": ", ".join(own[:3]) + (", …" if len(own) > 3 else ""),
+            }
+        funnels.append(Funnel(name, tuple(steps)))
+    return tuple(funnels), len(routes) > len(chosen)
+
+
+def _errors(form: Form, errors: Mapping[tuple[str, str, str], int]) -> tuple[ErrorCount, ...]:
+    """Validation errors by page, question and kind, most first."""
+    found = []
+    for (page, question_id, kind), count in errors.items():
+        question = form.question(question_id)
+        label = _text(question.label, form) if question and question.label else question_id
+        found.append(ErrorCount(page, question_id, label, kind, count))
+    found.sort(key=lambda e: (-e.count, e.page_id, e.question_id, e.kind))
+    return tuple(found)
+
+
+def page_title(form: Form, page_id: str) -> str:
+    """A page's name for people, in the form's first language: its title, else its first
+    question's label, else the start of its body, else its id."""
+    page: Page | None = form.page(page_id)
+    if page is None:
+        return page_id
+    if page.title is not None:
+        return _text(page.title, form)
+    for question in page.questions:
+        if question.label is not None:
+            return _text(question.label, form)
+    if page.is_repeat and page.item_name is not None:
+        return _text(page.item_name, form)
+    if page.body is not None:
+        return textwrap.shorten(_text(page.body, form), 80, placeholder="…") or page_id
+    return page_id
+
+
+def _text(text: Text, form: Form) -> str:
+    """A definition's text in the form's first language, on one line (placeholders kept)."""
+    return " ".join(text.pick(form.default_language).split())

@@ -20,9 +20,11 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from flask.blueprints import BlueprintSetupState
 
 from forms_service.assisted import METHOD_WORDS
-from forms_service.clock import as_utc
+from forms_service.clock import as_utc, utcnow
 from forms_service.data import ApiToken, Store, Submission
 from forms_service.exports import CHANNELS, submission_json
+from forms_service.performance.report import Filters, build_report
+from forms_service.performance.report_json import report_json
 from forms_service.statuses import RECEIVED, STATUSES
 from forms_service.tokens import hash_secret
 from forms_service.views.common import make_paper_pdf, make_pdf
@@ -34,6 +36,9 @@ MAX_LIMIT = 200
 MAX_NOTE = 2000
 LIST_PARAMS = frozenset({"form", "status", "channel", "since", "limit", "cursor"})
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+PERFORMANCE_PARAMS = frozenset({"form", "from", "to", "channel", "language"})
+PERFORMANCE_DEFAULT_DAYS = 30  # today and the 29 days before it
+PERFORMANCE_MAX_DAYS = 366
 BAD_TOKEN_WINDOW_MINUTES = 10  # API_BAD_TOKENS_PER_IP calls with a bad token in this long
 
 
@@ -157,6 +162,10 @@ def utc_iso_micro(moment: datetime.datetime) -> str:
 
 class BadRequest(ValueError):
     """A parameter the API cannot use; its message is shown to the caller."""
+
+
+class FormNotFound(LookupError):
+    """A form the token cannot see, or that does not exist (the caller cannot tell which)."""
 
 
 def _list_filters(token: ApiToken) -> dict[str, Any]:
@@ -313,6 +322,67 @@ def change_status(reference: str) -> Response:
 # -- OpenAPI ---------------------------------------------------------------------------------
 
 
+def _performance_filters(token: ApiToken, forms: dict[str, Any]) -> Filters:
+    """The dashboard's filters from the query string; `forms` are the token's loaded forms.
+    BadRequest for a parameter that is not valid, FormNotFound for a form the token cannot see
+    (FormNotFound: the same answer whether or not the form exists)."""
+    args = request.args
+    unknown = sorted(set(args) - PERFORMANCE_PARAMS)
+    if unknown:
+        raise BadRequest(f"unknown parameter(s): {', '.join(unknown)}")
+    form_id = args.get("form") or None
+    if form_id is not None and form_id not in forms:
+        raise FormNotFound(form_id)
+    today = utcnow().date()
+    try:
+        end = datetime.date.fromisoformat(args["to"]) if args.get("to") else today
+        start = (
+            datetime.date.fromisoformat(args["from"])
+            if args.get("from")
+            else end - datetime.timedelta(days=PERFORMANCE_DEFAULT_DAYS - 1)
+        )
+    except ValueError:
+        raise BadRequest("from and to must be dates like 2026-11-30") from None
+    if start > end:
+        raise BadRequest("from must be on or before to")
+    if (end - start).days + 1 > PERFORMANCE_MAX_DAYS:
+        raise BadRequest(f"the period can be at most {PERFORMANCE_MAX_DAYS} days")
+    channel = args.get("channel") or None
+    if channel is not None and channel not in CHANNELS:
+        raise BadRequest(f"channel must be one of: {', '.join(CHANNELS)}")
+    language = args.get("language") or None
+    chosen = [forms[form_id]] if form_id else list(forms.values())
+    languages = sorted({lang for form in chosen for lang in form.languages})
+    if language is not None and language not in languages:
+        raise BadRequest(f"language must be one of: {', '.join(languages)}")
+    return Filters(form_id, start, end, channel, language)
+
+
+@bp.get("/performance")
+def get_performance() -> Response:
+    """The performance dashboard's figures for one of the token's forms, or for all of them
+    together (performance/report.py): the same numbers the staff dashboard shows."""
+    token = _token()
+    loaded = current_app.extensions["forms"]
+    forms = {form_id: loaded[form_id] for form_id in token.forms if form_id in loaded}
+    try:
+        filters = _performance_filters(token, forms)
+    except BadRequest as exc:
+        _audit("api.performance", request.args.get("form"), outcome="bad_request")
+        return problem(400, "bad_request", str(exc))
+    except FormNotFound:
+        _audit("api.performance", request.args.get("form"), outcome="not_found")
+        return problem(404, "not_found", "There is no form with this id.")
+    report = build_report(_store(), forms, filters)
+    _audit(
+        "api.performance",
+        filters.form_id,
+        start=filters.start.isoformat(),
+        end=filters.end.isoformat(),
+    )
+    return jsonify(report_json(report))
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The API's description, public, for client generators and for people."""
@@ -443,6 +513,38 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
                     },
                 }
             },
+            "/performance": {
+                "get": {
+                    "operationId": "getPerformance",
+                    "summary": "The performance dashboard's figures for a period",
+                    "description": (
+                        "The four KPIs (completion rate, digital take-up, user satisfaction, "
+                        "cost per transaction), drop-off by page for each route, validation "
+                        "errors by question, time to complete and turnaround week by week, "
+                        "for one of the token's forms or (without `form`) all of them "
+                        "together. Days are UTC days; the period defaults to the last "
+                        f"{PERFORMANCE_DEFAULT_DAYS} days to today. A form the token cannot "
+                        "see is reported as not found. No figure is about one person."
+                    ),
+                    "parameters": [
+                        _ref("parameters", name)
+                        for name in (
+                            "PerformanceForm",
+                            "From",
+                            "To",
+                            "PerformanceChannel",
+                            "Language",
+                        )
+                    ],
+                    "responses": {
+                        "200": _json_body(_ref("schemas", "PerformanceReport"), "The figures"),
+                        "400": _ref("responses", "BadRequest"),
+                        "401": _ref("responses", "Unauthorised"),
+                        "404": _ref("responses", "FormNotFound"),
+                        "429": _ref("responses", "TooManyRequests"),
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
@@ -475,6 +577,9 @@ def openapi_document(server: str = "/api/v1") -> dict[str, Any]:
                 },
                 "NotFound": _json_body(
                     _ref("schemas", "Problem"), "No submission with this reference for this token"
+                ),
+                "FormNotFound": _json_body(
+                    _ref("schemas", "Problem"), "No form with this id for this token"
                 ),
                 "NotFoundOrNoPaperForm": _json_body(
                     _ref("schemas", "Problem"),
@@ -585,6 +690,30 @@ def _parameters() -> dict[str, Any]:
             "Page size",
         ),
         "Cursor": query("cursor", {"type": "string"}, "next_cursor from the previous page"),
+        "PerformanceForm": query(
+            "form", {"type": "string"}, "One of the token's forms; without it, all of them"
+        ),
+        "From": query(
+            "from",
+            {"type": "string", "format": "date"},
+            f"The first day (UTC) of the period; default {PERFORMANCE_DEFAULT_DAYS - 1} days "
+            f"before `to`. At most {PERFORMANCE_MAX_DAYS} days in all",
+        ),
+        "To": query(
+            "to", {"type": "string", "format": "date"}, "The last day (UTC); default today"
+        ),
+        "PerformanceChannel": query(
+            "channel",
+            {"type": "string", "enum": list(CHANNELS)},
+            "Only journeys in this channel. Paper forms received outside the service count "
+            "only without a channel or with paper",
+        ),
+        "Language": query(
+            "language",
+            {"type": "string", "example": "cy"},
+            "Only journeys in this language (one of the forms' languages). Paper forms "
+            "received outside the service have none, so they do not count",
+        ),
     }
 
 
@@ -723,6 +852,7 @@ def _schemas() -> dict[str, Any]:
                 "note": {"type": "string", "maxLength": MAX_NOTE},
             },
         },
+        **_performance_schemas(),
         "Problem": {
             "type": "object",
             "required": ["error", "message"],
@@ -740,4 +870,138 @@ def _schemas() -> dict[str, Any]:
                 "message": {"type": "string"},
             },
         },
+    }
+
+
+def _performance_schemas() -> dict[str, Any]:
+    """GET /performance's response (performance/report_json.py)."""
+
+    def obj(properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+        schema = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": list(properties),
+            "properties": properties,
+        }
+        return {**schema, "description": description} if description else schema
+
+    count = {"type": "integer", "minimum": 0}
+    maybe_number = {"type": "number", "nullable": True}
+    rate = _ref("schemas", "Rate")
+    channel = {"type": "string", "enum": list(CHANNELS)}
+    return {
+        "Rate": obj(
+            {
+                "part": {"type": "number"},
+                "whole": {"type": "number"},
+                "value": {
+                    "type": "number",
+                    "nullable": True,
+                    "description": "part / whole, from 0 to 1; null when whole is 0 (no data)",
+                },
+            },
+            "A share",
+        ),
+        "Cost": obj(
+            {
+                "channel": {**channel, "nullable": True, "description": "null: all channels"},
+                "cost_for_period": {
+                    **maybe_number,
+                    "description": "Pounds: costs_per_year * days / 365; null when not set",
+                },
+                "transactions": count,
+                "per_transaction": {
+                    **maybe_number,
+                    "description": "Pounds; null when not set or nothing was completed",
+                },
+            }
+        ),
+        "PerformanceReport": obj(
+            {
+                "form": {"type": "string", "nullable": True, "description": "null: all forms"},
+                "form_title": {"type": "string"},
+                "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"},
+                "channel": {**channel, "nullable": True},
+                "language": {"type": "string", "nullable": True},
+                "started": count,
+                "submitted": count,
+                "exits": {**count, "description": "Journeys that reached an exit page"},
+                "completion": {**rate, "description": "submitted / started"},
+                "completion_with_exits": rate,
+                "transactions": obj({name: count for name in CHANNELS}),
+                "paper_outside": {
+                    **count,
+                    "description": "Paper forms recorded as received outside the service",
+                },
+                "digital_take_up": rate,
+                "ratings": {
+                    "type": "array",
+                    "items": obj(
+                        {
+                            "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                            "label": {"type": "string"},
+                            "count": count,
+                        }
+                    ),
+                },
+                "satisfaction": rate,
+                "costs": {
+                    "type": "array",
+                    "items": _ref("schemas", "Cost"),
+                    "description": "One per channel, then overall (channel null)",
+                },
+                "saved": count,
+                "resumed": count,
+                "median_minutes": maybe_number,
+                "p90_minutes": maybe_number,
+                "funnels": {
+                    "type": "array",
+                    "description": "One form only: its routes, the ones most journeys took",
+                    "items": obj(
+                        {
+                            "name": {"type": "string"},
+                            "steps": {
+                                "type": "array",
+                                "items": obj(
+                                    {
+                                        "page": {"type": "string"},
+                                        "title": {"type": "string"},
+                                        "reached": count,
+                                    }
+                                ),
+                            },
+                        }
+                    ),
+                },
+                "errors": {
+                    "type": "array",
+                    "description": "One form only: validation errors, most first",
+                    "items": obj(
+                        {
+                            "page": {"type": "string"},
+                            "question_id": {"type": "string"},
+                            "question": {"type": "string"},
+                            "kind": {"type": "string"},
+                            "count": count,
+                        }
+                    ),
+                },
+                "sla_working_days": {"type": "integer", "nullable": True},
+                "turnaround": {
+                    "type": "array",
+                    "items": obj(
+                        {
+                            "week_start": {"type": "string", "format": "date"},
+                            "decided": count,
+                            "median_working_days": maybe_number,
+                            "within_target": rate,
+                        }
+                    ),
+                },
+                "turnaround_median": maybe_number,
+                "turnaround_within": rate,
+                "notes": {"type": "array", "items": {"type": "string"}},
+            }
+        ),
     }
