@@ -2,6 +2,7 @@
 (recent days) as one, on SQLite and on PostgreSQL (the PostgreSQL pass runs this file too),
 and build_report turns them into the figures a service owner sees."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -201,3 +202,22 @@ def test_the_report_of_all_forms_has_totals_but_no_funnels(app, store):
     # Only prison visits set a target, so the forms do not share one.
     assert report.sla_working_days is None
     assert report.turnaround_within.whole == 2  # each decision against its own form's target
+
+
+def test_costs_follow_the_channel_filter_and_not_a_language(app, store):
+    # 365 days a year: £3,650 a year online is £30 over days 1 to 3; assisted £7,300 is £60.
+    prison = dataclasses.replace(
+        app.extensions["forms"][FORM], costs_per_year={"online": 3650, "assisted": 7300}
+    )
+    forms = {FORM: prison}
+    report = build_report(store, forms, Filters(FORM, DAY1, DAY3))
+    online, assisted, paper, overall = report.costs
+    assert (online.per_transaction, assisted.per_transaction) == (30, 60)
+    assert overall.per_transaction == 45  # (30 + 60) / 2
+    # Online only: the online cost over online transactions, not every channel's cost.
+    only_online = build_report(store, forms, Filters(FORM, DAY1, DAY3, channel="online"))
+    assert only_online.costs[-1].per_transaction == 30
+    # A channel's cost is for every language: not divided by one language's transactions.
+    welsh = build_report(store, forms, Filters(FORM, DAY1, DAY3, language="cy"))
+    assert welsh.costs[-1].per_transaction is None
+    assert any("all languages" in note for note in welsh.notes)

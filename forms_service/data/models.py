@@ -404,7 +404,11 @@ class DailyEventCount(Base):
     events have been rolled up."""
 
     __tablename__ = "daily_event_counts"
-    __table_args__ = (Index("ix_daily_event_counts_form_day", "form_id", "day"),)
+    __table_args__ = (
+        Index("ix_daily_event_counts_form_day", "form_id", "day"),
+        # Each dashboard breakdown reads only its kinds (migration 0014).
+        Index("ix_daily_event_counts_form_kind_day", "form_id", "kind", "day"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[datetime.date] = mapped_column(Date, index=True)
     form_id: Mapped[str] = mapped_column(String(100))

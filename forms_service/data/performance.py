@@ -3,22 +3,22 @@ received outside the service.
 
 A period's events live in two tables: days already rolled up in daily_event_counts, and
 the last EVENTS_KEEP_DAYS days as they happened in journey_events (data/events.py). Each
-breakdown is ONE query: a UNION ALL of the two, the raw events counted per UTC day like the
-roll-up counts them, summed by what the breakdown needs. Both halves use the (form_id, day)
-and (form_id, at) indexes (or the day/at ones for all forms).
+breakdown is one query over the daily totals (the (form_id, kind, day) index), and the
+recent events are read once for all of them, counted per UTC day as the roll-up will count
+them, so a period straddling the roll-up adds up the same before and after it.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, func, literal_column, select, union_all
+from sqlalchemy import ColumnElement, Engine, delete, func, literal_column, select
 
 from forms_service.clock import utcnow
 from forms_service.data.database import Sessions
-from forms_service.data.events import DAILY, EVENTS, utc_day
+from forms_service.data.events import DAILY, DIMENSIONS, EVENTS, utc_day
 from forms_service.data.models import PaperVolume
 
 Day = datetime.date
@@ -41,8 +41,10 @@ class EventScope:
 @dataclass(frozen=True)
 class Counted:
     """One group of a breakdown: its values of the grouped columns, the events in it, and
-    the journeys: distinct journeys per UTC day, summed over the days (a journey spanning
-    two days counts on each, as the roll-up keeps no journey ids)."""
+    the journeys: distinct journeys of each UTC day (and each value of every dimension),
+    added up. So a journey spanning two days counts on each, as the roll-up keeps no
+    journey ids; a journey has one form version, channel and language, so for a page's
+    journeys this is the journeys shown it each day."""
 
     key: tuple
     events: int
@@ -55,72 +57,45 @@ def _midnight(day: Day) -> datetime.datetime:
 
 class Performance:
     sessions: Sessions
+    engine: Engine
 
     def event_counts(
         self, scope: EventScope, kinds: Sequence[str], by: Sequence[str]
     ) -> list[Counted]:
         """The events of `kinds` in `scope`, grouped by the columns `by` (see GROUPABLE)."""
-        unknown = set(by) - set(GROUPABLE)
-        if unknown:
-            raise ValueError(f"cannot group events by {sorted(unknown)}")
-        with self.sessions.connect() as connection:
-            dialect = connection.dialect.name
-            rolled = self._rolled_up(scope, kinds, by)
-            recent = self._recent(scope, kinds, by, dialect)
-            both = union_all(rolled, recent).subquery()
-            columns = [both.c[name] for name in by]
-            query = select(*columns, func.sum(both.c.events), func.sum(both.c.journeys)).group_by(
-                *columns
-            )
-            return [
-                Counted(
-                    tuple(_day(v) if n == "day" else v for n, v in zip(by, row[:-2], strict=True)),
-                    int(row[-2] or 0),
-                    int(row[-1] or 0),
-                )
-                for row in connection.execute(query)
-            ]
+        return self.event_breakdowns(scope, {"only": (kinds, by)})["only"]
 
-    @staticmethod
-    def _rolled_up(scope: EventScope, kinds: Sequence[str], by: Sequence[str]):
-        table = DAILY
-        where = _where(table, scope, kinds) + [table.c.day >= scope.start, table.c.day <= scope.end]
-        columns = [table.c[name].label(name) for name in by]
-        return (
-            select(
-                *columns,
-                func.sum(table.c.events).label("events"),
-                func.sum(table.c.journeys).label("journeys"),
-            )
-            .where(*where)
-            .group_by(*columns)
-        )
+    def event_breakdowns(
+        self, scope: EventScope, breakdowns: Mapping[str, tuple[Sequence[str], Sequence[str]]]
+    ) -> dict[str, list[Counted]]:
+        """Several breakdowns of `scope` at once: name -> (kinds, columns to group by).
 
-    @staticmethod
-    def _recent(scope: EventScope, kinds: Sequence[str], by: Sequence[str], dialect: str):
-        table = EVENTS
-        where = _where(table, scope, kinds) + [
-            table.c.at >= _midnight(scope.start),
-            table.c.at < _midnight(scope.end + datetime.timedelta(days=1)),
-        ]
-        day = utc_day(table.c.at, dialect)
-        # Journeys are distinct per day, as the roll-up counts them: group by the day too,
-        # then the union's outer query sums the days.
-        inner = select(
-            day.label("day"),
-            *[table.c[name].label(name) for name in by if name != "day"],
-            func.count().label("events"),
-            func.count(table.c.journey.distinct()).label("journeys"),
-        ).where(*where)
-        day_key = literal_column("day") if dialect == "sqlite" else day
-        inner = inner.group_by(day_key, *[table.c[name] for name in by if name != "day"])
-        per_day = inner.subquery()
-        columns = [per_day.c[name].label(name) for name in by]
-        return select(
-            *columns,
-            func.sum(per_day.c.events).label("events"),
-            func.sum(per_day.c.journeys).label("journeys"),
-        ).group_by(*columns)
+        One query a breakdown over the daily totals, and ONE over the recent events for
+        them all (counted per day at the roll-up's own grain, then added up here: a few
+        thousand rows a day), all in one transaction, so that a roll-up running meanwhile
+        neither loses nor doubles a day."""
+        for _kinds, by in breakdowns.values():
+            unknown = set(by) - set(GROUPABLE)
+            if unknown:
+                raise ValueError(f"cannot group events by {sorted(unknown)}")
+        dialect = self.engine.dialect.name
+        options = {"isolation_level": "REPEATABLE READ"} if dialect == "postgresql" else {}
+        all_kinds = sorted({kind for kinds, _ in breakdowns.values() for kind in kinds})
+        found: dict[str, dict[tuple, list[int]]] = {name: {} for name in breakdowns}
+        with self.sessions() as db:
+            connection = db.connection(execution_options=options)
+            for name, (kinds, by) in breakdowns.items():
+                totals = found[name]
+                for row in connection.execute(_rolled_up(scope, kinds, by)):
+                    _add(totals, tuple(_cells(by, row)), row.events, row.journeys)
+            for row in connection.execute(_recent(scope, all_kinds, dialect)):
+                for name, (kinds, by) in breakdowns.items():
+                    if row.kind in kinds:
+                        _add(found[name], tuple(_cells(by, row)), row.events, row.journeys)
+        return {
+            name: [Counted(key, events, journeys) for key, (events, journeys) in totals.items()]
+            for name, totals in found.items()
+        }
 
     # -- paper forms received outside the service --------------------------------------
 
@@ -205,3 +180,52 @@ def _day(value) -> Day | None:
     if value is None or isinstance(value, Day):
         return value
     return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _rolled_up(scope: EventScope, kinds: Sequence[str], by: Sequence[str]):
+    """The daily totals of `kinds`, grouped by `by` (journeys as the roll-up counted them)."""
+    table = DAILY
+    where = _where(table, scope, kinds) + [table.c.day >= scope.start, table.c.day <= scope.end]
+    columns = [table.c[name].label(name) for name in by]
+    return (
+        select(
+            *columns,
+            func.sum(table.c.events).label("events"),
+            func.sum(table.c.journeys).label("journeys"),
+        )
+        .where(*where)
+        .group_by(*columns)
+    )
+
+
+def _recent(scope: EventScope, kinds: Sequence[str], dialect: str):
+    """The recent events of `kinds` counted exactly as the roll-up will count them: by UTC
+    day and every dimension, with the distinct journeys of each group."""
+    table = EVENTS
+    where = _where(table, scope, kinds) + [
+        table.c.at >= _midnight(scope.start),
+        table.c.at < _midnight(scope.end + datetime.timedelta(days=1)),
+    ]
+    day = utc_day(table.c.at, dialect)
+    dimensions = [table.c[name] for name in DIMENSIONS]
+    day_key = literal_column("day") if dialect == "sqlite" else day
+    return (
+        select(
+            day.label("day"),
+            *dimensions,
+            func.count().label("events"),
+            func.count(table.c.journey.distinct()).label("journeys"),
+        )
+        .where(*where)
+        .group_by(day_key, *dimensions)
+    )
+
+
+def _cells(by: Sequence[str], row) -> list:
+    return [_day(row.day) if name == "day" else row._mapping[name] for name in by]
+
+
+def _add(totals: dict[tuple, list[int]], key: tuple, events, journeys) -> None:
+    counts = totals.setdefault(key, [0, 0])
+    counts[0] += int(events or 0)
+    counts[1] += int(journeys or 0)

@@ -5,6 +5,9 @@ tracked (no Flask here).
     report.py   the figures of a period for one form or all, as plain data
     kpis.py     the formulas: completion rate, digital take-up, satisfaction, cost per
                 transaction, percentiles, turnaround
+    routes.py   the routes through a form, for the funnels (from the journey map)
+    tables.py   every figure of a report as tables, and their CSV
+    report_json.py  a report as the API's JSON
     charts.py   accessible SVG charts drawn on the server
     demo.py     a realistic history for the dashboard (`forms-service demo-data`)
 

@@ -167,7 +167,7 @@ def build_report(
     gettext: Callable[[str], str] = lambda s: s,
 ) -> Report:
     """The figures of `filters`'s period for one form (filters.form_id) or for every form
-    in `forms` (form_id None: no funnels, no errors by question), from four queries.
+    in `forms` (form_id None: no funnels, no errors by question), from five queries.
 
     `forms` is app.extensions["forms"], or the forms an API token may see. Paper forms
     received outside the service count only with no channel filter (or "paper") and no
@@ -178,7 +178,15 @@ def build_report(
     scope = EventScope(form_ids, filters.start, filters.end, filters.channel, filters.language)
     notes: list[str] = []
 
-    by_page = store.event_counts(scope, _PAGE_KINDS, ("kind", "page", "question", "detail"))
+    counted = store.event_breakdowns(
+        scope,
+        {
+            "pages": (_PAGE_KINDS, ("kind", "page", "question", "detail")),
+            "values": (_VALUE_KINDS, ("form_id", "kind", "channel", "value")),
+            "decided": ((events.DECIDED,), ("day", "detail", "value")),
+        },
+    )
+    by_page, by_value, decided = counted["pages"], counted["values"], counted["decided"]
     totals: dict[str, int] = {}
     journeys: dict[str, int] = {}
     shown: dict[str, int] = {}
@@ -193,7 +201,6 @@ def build_report(
             key = (page, question, detail or "")
             errors[key] = errors.get(key, 0) + row.events
 
-    by_value = store.event_counts(scope, _VALUE_KINDS, ("form_id", "kind", "channel", "value"))
     submitted_by_form: dict[str, dict[str, int]] = {}
     minutes: dict[int, int] = {}
     ratings = {rating: 0 for rating in events.RATINGS}
@@ -221,13 +228,19 @@ def build_report(
     started = journeys.get(events.STARTED, 0)
     exits = journeys.get(events.EXIT_REACHED, 0)
 
-    costs = _costs(forms, form_ids, submitted_by_form, outside_by_form, filters.days)
-    if costs[-1].cost_for_period is None:
+    costs = _costs(forms, form_ids, submitted_by_form, outside_by_form, filters)
+    if filters.language is not None:
+        notes.append(
+            gettext(
+                "Cost per transaction is shown for all languages only: "
+                "the cost of a channel is not split by language."
+            )
+        )
+    elif costs[-1].cost_for_period is None:
         notes.append(
             gettext("Cost per transaction is not set for every channel that had transactions.")
         )
 
-    decided = store.event_counts(scope, (events.DECIDED,), ("day", "detail", "value"))
     slas = {forms[f].sla_working_days for f in form_ids if f in forms}
     sla = slas.pop() if len(slas) == 1 else None
     weeks, turnaround_median, turnaround_within = _turnaround(decided, filters)
@@ -282,18 +295,23 @@ def _costs(
     form_ids: tuple[str, ...],
     submitted: Mapping[str, Mapping[str, int]],
     outside: Mapping[str, int],
-    days: int,
+    filters: Filters,
 ) -> tuple[Cost, ...]:
     """Each form's costs (kpis.costs_per_transaction), added up channel by channel. Paper
     forms received outside the service are paper transactions: the paper channel's cost
-    pays for handling them too."""
+    pays for handling them too. With a channel filter only that channel's cost counts;
+    with a language filter no cost is known (a channel's cost is for every language)."""
     per_form = []
     for form_id in form_ids:
         form = forms.get(form_id)
         done = dict(submitted.get(form_id, {}))
         done[events.PAPER] = done.get(events.PAPER, 0) + outside.get(form_id, 0)
-        yearly = form.costs_per_year if form is not None else {}
-        per_form.append(kpis.costs_per_transaction(yearly, done, days))
+        yearly = dict(form.costs_per_year) if form is not None else {}
+        if filters.language is not None:
+            yearly = {}
+        elif filters.channel is not None:
+            yearly = {c: v for c, v in yearly.items() if c == filters.channel}
+        per_form.append(kpis.costs_per_transaction(yearly, done, filters.days))
     return kpis.add_costs(per_form)
 
 
@@ -340,15 +358,13 @@ def _funnels(
     A route's weight is the journeys that reached its least-reached page (roughly how many
     took it), then all its pages' journeys added up."""
     routes = list(form_routes(form))
-    ranked = sorted(
-        routes,
-        key=lambda route: (
-            -min((shown.get(p, 0) for p in route), default=0),
-            -sum(shown.get(p, 0) for p in route),
-        ),
-    )
-    chosen = ranked[:MAX_FUNNELS]
-    chosen.sort(key=routes.index)  # in the order of the definition, for a stable display
+
+    def weight(number: int) -> tuple[int, int, int]:
+        reached = [shown.get(page, 0) for page in routes[number]]
+        return (-min(reached, default=0), -sum(reached), number)
+
+    # In the order of the definition, for a stable display.
+    chosen = [routes[n] for n in sorted(sorted(range(len(routes)), key=weight)[:MAX_FUNNELS])]
     common = set.intersection(*(set(r) for r in routes)) if routes else set()
     funnels = []
     for number, route in enumerate(chosen, start=1):
@@ -377,10 +393,14 @@ def _funnels(
 def _errors(form: Form, errors: Mapping[tuple[str, str, str], int]) -> tuple[ErrorCount, ...]:
     """Validation errors by page, question and kind, most first."""
     found = []
+    labels: dict[str, str] = {}
     for (page, question_id, kind), count in errors.items():
-        question = form.question(question_id)
-        label = _text(question.label, form) if question and question.label else question_id
-        found.append(ErrorCount(page, question_id, label, kind, count))
+        if question_id not in labels:
+            question = form.question(question_id)
+            labels[question_id] = (
+                _text(question.label, form) if question and question.label else question_id
+            )
+        found.append(ErrorCount(page, question_id, labels[question_id], kind, count))
     found.sort(key=lambda e: (-e.count, e.page_id, e.question_id, e.kind))
     return tuple(found)
 

@@ -30,9 +30,9 @@ def form_routes(form: Form) -> tuple[tuple[str, ...], ...]:
     exits = {page.node for page in graph.pages if page.is_exit}
     if not graph.tasks:
         paths = _paths("start", edges, exits, goal="check_answers")
-        return [
+        return tuple(
             tuple(nodes[n] for n in p if n in nodes) for p in itertools.islice(paths, MAX_ROUTES)
-        ]
+        )
     preamble = list(itertools.islice(_paths("start", edges, exits, goal="task_list"), MAX_PATHS))
     parts = [preamble]
     for task in graph.tasks:
