@@ -76,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         assisted,
         authoring,
         citizen,
+        feedback_comments,
         info,
         jobs_admin,
         journey_events,
@@ -102,6 +103,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(assisted.form_bp)
     app.register_blueprint(maps.bp)  # /staff/forms: each form's journey map
     app.register_blueprint(jobs_admin.bp)  # /staff/jobs: failed jobs, to retry
+    app.register_blueprint(feedback_comments.bp)  # /staff/performance/comments
     app.register_blueprint(authoring.bp)  # form authors preview uploaded definitions
     app.register_blueprint(authoring.form_bp)
     app.register_blueprint(performance.bp)  # /staff/performance: the dashboard

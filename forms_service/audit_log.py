@@ -83,6 +83,7 @@ KINDS = {
     "job_retried": N_("Retried a failed job"),
     "paper_volume_recorded": N_("Recorded paper forms received outside the service"),
     "paper_volume_deleted": N_("Deleted a record of paper forms received"),
+    "feedback_comments": N_("Read satisfaction comments"),
 }
 
 # The inbox's filters as the audit log names them (others show their own key).
@@ -261,6 +262,27 @@ def _paper_recorded(target: str | None, detail: Mapping[str, Any], w: Wording, r
     ) % {**ref, "num": count, "day": detail.get("received_on") or "?"}
 
 
+def _feedback_comments(target: str | None, detail: Mapping[str, Any], w: Wording, ref: dict) -> str:
+    """A page of satisfaction comments read: which form (target; None: all), which days."""
+    values = {
+        "form": target or "",
+        "start": detail.get("start") or "?",
+        "end": detail.get("end") or "?",
+        "num": int(detail.get("count") or 0),
+    }
+    if target:
+        return (
+            w.gettext(
+                "Read satisfaction comments on form %(form)s, %(start)s to %(end)s (%(num)d shown)"
+            )
+            % values
+        )
+    return (
+        w.gettext("Read satisfaction comments on all forms, %(start)s to %(end)s (%(num)d shown)")
+        % values
+    )
+
+
 def _fixed(message: str) -> Callable[..., str]:
     """A sentence with at most the record's reference (or name) in it."""
 
@@ -316,4 +338,5 @@ _SENTENCES: dict[str, Callable[[str | None, Mapping[str, Any], Wording, dict], s
     "paper_volume_deleted": _fixed(
         N_("Deleted a record of paper forms received for %(reference)s")
     ),
+    "feedback_comments": _feedback_comments,
 }

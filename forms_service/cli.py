@@ -342,6 +342,69 @@ def purge() -> None:
         click.echo(f"{what}: {count}")
 
 
+@cli.command("demo-data", cls=AdminCommand)
+@click.option("--journeys", default=100_000, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650))
+@click.option(
+    "--seed", default=1, show_default=True, type=int, help="The same seed, the same history."
+)
+@click.option(
+    "--forms", "form_ids", default="", help="Only these forms: FORM[,FORM...] (default: all)"
+)
+@click.option("--replace", is_flag=True, help="Delete the performance data already stored first.")
+@with_appcontext
+def demo_data(journeys: int, days: int, seed: int, form_ids: str, replace: bool) -> None:
+    """Fill the performance dashboard with a made-up history of the loaded forms (never in
+    production): journeys over the last --days days walking each form's real pages, with
+    drop-offs, validation errors, saves, exits, submissions, ratings and decisions."""
+    import time
+
+    from forms_service.performance.demo import make_history, plan_form
+
+    app = current_app
+    if app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "demo-data makes up performance data: it does not run in production "
+            "(FORMS_SERVICE_ENV=production)."
+        )
+    forms = app.extensions["forms"]
+    wanted = [f.strip() for f in form_ids.split(",") if f.strip()] or sorted(forms)
+    unknown = [f for f in wanted if f not in forms]
+    if unknown:
+        raise click.BadParameter(
+            f"no form {', '.join(unknown)} is loaded; choose from {', '.join(sorted(forms))}.",
+            param_hint="--forms",
+        )
+    store = app.extensions["store"]
+    if store.has_performance_history() and not replace:
+        raise click.ClickException(
+            "the database already holds performance data: add --replace to delete it first."
+        )
+    began = time.perf_counter()
+    now = utcnow()
+    plans = [plan_form(forms[form_id], now.date()) for form_id in wanted]
+    history = make_history(
+        plans,
+        journeys=journeys,
+        days=days,
+        seed=seed,
+        now=now,
+        keep_days=app.config["EVENTS_KEEP_DAYS"],
+    )
+    if replace:
+        store.delete_performance_history()
+    store.write_performance_history(history.events, history.daily, history.comments, history.paper)
+    counts = history.counts
+    click.echo(
+        f"{journeys} journeys over {days} days on {len(plans)} form(s): "
+        f"{counts['submitted']} submitted, {counts['exit_reached']} at an exit page, "
+        f"{counts['feedback']} ratings ({len(history.comments)} comments), "
+        f"{counts['decided']} decided; {len(history.events)} recent events, "
+        f"{len(history.daily)} daily counts, {len(history.paper)} paper volumes "
+        f"({time.perf_counter() - began:.1f} s)."
+    )
+
+
 @cli.command("worker")
 @click.option(
     "--hour",

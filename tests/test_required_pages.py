@@ -254,7 +254,7 @@ def test_the_confirmation_page_follows_the_pattern(app):
     assert 'data-module="app-print"' in html and "Print this page" in text
     assert "use your browser’s print option" in text  # for JavaScript off
     assert "0306 999 0123" in text
-    assert 'href="/contact#feedback">What did you think of this service?' in html
+    assert f'href="/{PRISON}/feedback">What did you think of this service?' in html
 
 
 def test_the_confirmation_page_says_what_happens_next_without_a_body(make_app, tmp_path):

@@ -133,6 +133,9 @@ def test_rotate_keys_rewraps_every_record_in_batches_and_resumes(keyed_app, make
     store.add_note(first.id, "Canary note", None, "staff:1")
     store.store_pdf(first.id, "h" * 64, b"%PDF-canary")
     store.store_paper_pdf(first.id, "p" * 64, b"%PDF-paper-canary")
+    feedback = {"form_id": "prison-visit-booking", "form_version": 1, "channel": "online",
+                "language": "en", "value": 4}  # fmt: skip
+    store.give_feedback(feedback, "Canary comment")
     answers_before = raw(store, "SELECT id, answers_sealed FROM submissions ORDER BY id")
 
     rotated = make_app(ANSWERS_KEYS=f"{NEW},{OLD}", ANSWERS_INDEX_KEY=INDEX)
@@ -164,8 +167,8 @@ def test_rotate_keys_rewraps_every_record_in_batches_and_resumes(keyed_app, make
         "stored_pdfs: 1 re-wrapped, 0 already under the first key",
         "stored_paper_pdfs: 1 re-wrapped, 0 already under the first key",
         "submissions: 3 re-wrapped, 0 already under the first key",
-        "feedback_comments: 0 re-wrapped, 0 already under the first key",
-        "Done: 6 data key(s) re-wrapped; every record is under key 'new'.",
+        "feedback_comments: 1 re-wrapped, 0 already under the first key",
+        "Done: 7 data key(s) re-wrapped; every record is under key 'new'.",
     ]
     again = rotate(rotated, "--batch", "2")
     assert "Done: 0 data key(s) re-wrapped" in again.output
@@ -179,6 +182,9 @@ def test_rotate_keys_rewraps_every_record_in_batches_and_resumes(keyed_app, make
     assert [e.note for e in only_new.events(submission.id) if e.kind == "note"] == ["Canary note"]
     assert only_new.stored_pdf(submission.id, "h" * 64) == b"%PDF-canary"
     assert only_new.stored_paper_pdf(submission.id, "p" * 64) == b"%PDF-paper-canary"
+    day = datetime.date.today()
+    [comment] = only_new.feedback_comments(None, day - datetime.timedelta(days=1), day, 5, 0)[0]
+    assert comment.comment == "Canary comment"
     found, total = only_new.find_submissions(forms=None, query=submission.applicant_name.upper())
     assert total == 3 and submission.reference in [s.reference for s in found]
 

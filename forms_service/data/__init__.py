@@ -14,6 +14,8 @@ is changed only by the Alembic migrations in `migrations/` (README: "Changing th
     jobs.py           queuing jobs with what causes them, their effects, failed jobs
     events.py         journey events for the performance dashboard, rolled up daily
     performance.py    the dashboard's counts over both tables, paper forms received outside
+    feedback.py       satisfaction ratings and their comments (sealed), anonymous
+    demo_history.py   a made-up performance history in bulk (forms-service demo-data)
     limits.py         rate limits
     integrity.py      checks the crash-load test runs after killing the service
     retention.py      deleting submissions past their retention, audited
@@ -24,8 +26,10 @@ from __future__ import annotations
 
 from forms_service.data.database import DATABASE_ERRORS, Database, StoreError
 from forms_service.data.deliveries import Deliveries
+from forms_service.data.demo_history import DemoHistory
 from forms_service.data.drafts import Drafts, OpenDraft
 from forms_service.data.events import Events
+from forms_service.data.feedback import Feedback
 from forms_service.data.integrity import Integrity
 from forms_service.data.jobs import FailedJob, JobRequest, Jobs
 from forms_service.data.limits import RateLimits
@@ -74,6 +78,8 @@ class Store(
     Jobs,
     Events,
     Performance,
+    Feedback,
+    DemoHistory,
     Database,
 ):
     """The service's database: `Store(DATABASE_URL)`, kept in app.extensions["store"]."""

@@ -77,7 +77,7 @@ RESERVED_FORM_IDS = frozenset(
     }
 )
 RESERVED_PAGE_IDS = frozenset(
-    {"check-your-answers", "confirmation", "submit", "start", "tasks", "remove"}
+    {"check-your-answers", "confirmation", "submit", "start", "tasks", "remove", "feedback"}
 )
 # Field names the service itself uses on every page (see the contract's stable names).
 RESERVED_QUESTION_IDS = frozenset({"csrf_token", "action", "add_another", "declaration", "lang"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from forms_service.views import form_pages
+from forms_service.views import form_pages, satisfaction
 
 bp = Blueprint("citizen", __name__)
 
@@ -19,3 +19,5 @@ def index():
 
 
 form_pages.register(bp)
+# After the confirmation page: the GOV.UK feedback page (citizens only, not assisted).
+bp.add_url_rule("/<form_id>/feedback", view_func=satisfaction.feedback, methods=["GET", "POST"])

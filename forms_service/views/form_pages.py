@@ -64,7 +64,7 @@ from forms_service.views.common import get_form, store, today
 from forms_service.views.journey_events import forget_journey, note
 from forms_service.views.question_fields import page_form, render_field, render_markdown_text
 from forms_service.views.resume_links import LIMITED, posted_email
-from forms_service.views.service_info import contact_details, duration_words, feedback_url
+from forms_service.views.service_info import contact_details, duration_words
 from forms_service.views.session_drafts import (
     DraftTooLarge,
     assisted,
@@ -739,7 +739,8 @@ def confirmation(form_id: str):
         body=body,
         sla_working_days=form.sla_working_days,
         contact=contact_details(form, reader.language),
-        feedback=feedback_url(),
+        # The GOV.UK feedback page of this form (views/satisfaction.py), once per submission.
+        feedback=url_for("citizen.feedback", form_id=form.id),
         # Said only when a confirmation email is queued: to the address they answered
         # with, or the one they typed here (then the small form is not offered again).
         email_sent_to=sent_to,

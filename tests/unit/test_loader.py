@@ -275,6 +275,10 @@ def test_welsh_under_way_in_an_english_form_is_kept_with_a_warning():
             ("- id: dob\n", "- id: check-your-answers\n"),
             "The page id 'check-your-answers' is used by the service",
         ),
+        (
+            ("- id: dob\n", "- id: feedback\n"),
+            "The page id 'feedback' is used by the service",
+        ),
         (("id: full_name,", "id: full-name,"), "The question id 'full-name' is not valid"),
         (
             ("id: full_name,", "id: today,"),
