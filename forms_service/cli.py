@@ -360,6 +360,7 @@ def demo_data(journeys: int, days: int, seed: int, form_ids: str, replace: bool)
     import time
 
     from forms_service.performance.demo import make_history, plan_form
+    from forms_service.performance.report import settled_day
 
     app = current_app
     if app.config["ENV_NAME"] == "production":
@@ -393,7 +394,9 @@ def demo_data(journeys: int, days: int, seed: int, form_ids: str, replace: bool)
     )
     if replace:
         store.delete_performance_history()
-    store.write_performance_history(history.events, history.daily, history.comments, history.paper)
+    store.write_performance_history(
+        history.events, history.daily, history.comments, history.paper, counted_until=settled_day()
+    )
     counts = history.counts
     click.echo(
         f"{journeys} journeys over {days} days on {len(plans)} form(s): "

@@ -222,3 +222,50 @@ def test_costs_follow_the_channel_filter_and_not_a_language(app, store):
     welsh = build_report(store, forms, Filters(FORM, DAY1, DAY3, language="cy"))
     assert welsh.costs[-1].per_transaction is None
     assert any("all languages" in note for note in welsh.notes)
+
+
+def test_ended_days_are_counted_once_and_their_events_not_read_again(app):
+    store = app.extensions["store"]
+    store.record_events(HISTORY)
+    # Days up to day 2 counted (the events stay, EVENTS_KEEP_DAYS): nothing read twice.
+    assert store.count_closed_days(DAY3) == DAY2
+    assert store.count_closed_days(DAY3) == DAY2  # nothing new: no second count
+    assert counts(store, ["started", "exit_reached"], ["kind"]) == {
+        ("started",): (3, 3),
+        ("exit_reached",): (1, 1),
+    }
+    assert counts(store, ["page_shown"], ["page"])[("prisoner",)] == (5, 4)
+    # The purge deletes only what is counted; the counts do not change.
+    assert store.roll_up_events(at(DAY3, 0)) == 12
+    assert counts(store, ["page_shown"], ["page"])[("prisoner",)] == (5, 4)
+
+
+def test_whole_weeks_are_read_from_weekly_counts_with_the_same_result(app):
+    store = app.extensions["store"]
+    monday = D(2026, 10, 5)
+    history = [
+        event(at(monday + datetime.timedelta(days=n), 12), "started", f"j{n}",
+              channel=("online", "paper")[n % 2])
+        for n in range(0, 40, 3)
+    ]  # fmt: skip
+    store.record_events(history)
+    store.count_closed_days(D(2026, 12, 1))
+    every = {
+        (start, end)
+        for start in (monday, monday + datetime.timedelta(days=2))
+        for end in (D(2026, 11, 1), D(2026, 11, 3), D(2026, 11, 8), D(2026, 11, 20))
+    }
+    for start, end in every:
+        expected = sum(1 for e in history if start <= e["at"].date() <= end)
+        paper = sum(
+            1 for e in history if start <= e["at"].date() <= end and e["channel"] == "paper"
+        )
+        assert counts(store, ["started"], ["kind"], start=start, end=end) == {
+            ("started",): (expected, expected)
+        }, (start, end)
+        assert counts(store, ["started"], ["kind"], start=start, end=end, channel="paper") == {
+            ("started",): (paper, paper)
+        }
+    # By day from whole weeks: each week's groups on its Monday.
+    by_day = counts(store, ["started"], ["day"], start=monday, end=D(2026, 10, 18))
+    assert by_day == {(monday,): (3, 3), (D(2026, 10, 12),): (2, 2)}

@@ -6,18 +6,19 @@ itself; the command refuses to run in production.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select
 
 from forms_service.data.database import Sessions
-from forms_service.data.events import DAILY, DIMENSIONS, EVENT_KEYS, EVENTS
+from forms_service.data.events import COUNTING, DAILY, DIMENSIONS, EVENT_KEYS, EVENTS, WEEKLY
 from forms_service.data.models import FeedbackComment, PaperVolume
 
 PAPER = PaperVolume.__table__
 BATCH = 20_000
-HISTORY = (EVENTS, DAILY, FeedbackComment.__table__, PAPER)
+HISTORY = (EVENTS, DAILY, WEEKLY, COUNTING, FeedbackComment.__table__, PAPER)
 
 
 def _batches(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]]]:
@@ -27,6 +28,7 @@ def _batches(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]
 
 class DemoHistory:
     sessions: Sessions
+    count_closed_days: Callable[[datetime.date], datetime.date | None]  # data/events.py
 
     def has_performance_history(self) -> bool:
         """Whether any journey event, daily count, satisfaction comment or paper volume is
@@ -38,7 +40,8 @@ class DemoHistory:
             )
 
     def delete_performance_history(self) -> None:
-        """Delete every journey event, daily count, satisfaction comment and paper volume."""
+        """Delete every journey event, daily and weekly count (and how far counting went),
+        satisfaction comment and paper volume."""
         with self.sessions.connect_write() as connection:
             for table in HISTORY:
                 connection.execute(delete(table))
@@ -49,6 +52,7 @@ class DemoHistory:
         daily: Sequence[dict[str, Any]],
         comments: Sequence[dict[str, Any]],
         paper: Sequence[dict[str, Any]],
+        counted_until: datetime.date,
     ) -> None:
         """Write a made-up history in one transaction: raw events (EVENT_KEYS), daily counts
         (day, DIMENSIONS, events, journeys), comments (at, form_id, channel, language,
@@ -63,3 +67,6 @@ class DemoHistory:
             if paper:
                 connection.execute(insert(PAPER), list(paper))
             db.add_all(FeedbackComment(**comment) for comment in comments)
+        # The days written as daily counts are counted: the weeks are built from them, and
+        # the recent days' events counted as every other day's are.
+        self.count_closed_days(counted_until)

@@ -375,15 +375,23 @@ class QueuedJob(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
 
 
+# What the dashboard's queries read besides the index's leading columns, so that they read
+# the index alone (migrations 0013 and 0014).
+COVER = ("channel", "language", "form_version", "page", "question", "detail", "value", "journey")
+COUNTED = (*COVER[:-1], "events", "journeys")
+
+
 class JourneyEvent(Base):
     """One thing that happened in a journey, for the performance dashboard (no answers, no
     names, no session key, no IP address): a page shown or saved, a validation error, a
     journey started, saved, resumed or submitted, feedback given, a decision made. Kept
-    EVENTS_KEEP_DAYS, then rolled up into daily_event_counts and deleted
-    (data/events.py). See forms_service/performance/events.py for the kinds."""
+    EVENTS_KEEP_DAYS, then deleted; each whole UTC day is counted into daily_event_counts
+    once it has ended (data/events.py). See forms_service/performance/events.py for the
+    kinds."""
 
     __tablename__ = "journey_events"
-    __table_args__ = (Index("ix_journey_events_form_at", "form_id", "at"),)
+    # The dashboard reads today's events by form and kind from this index alone.
+    __table_args__ = (Index("ix_journey_events_form_kind_at", "form_id", "kind", "at", *COVER),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True), index=True)
     form_id: Mapped[str] = mapped_column(String(100))
@@ -404,10 +412,9 @@ class DailyEventCount(Base):
     events have been rolled up."""
 
     __tablename__ = "daily_event_counts"
+    # Each dashboard breakdown reads only its kinds, from this index alone.
     __table_args__ = (
-        Index("ix_daily_event_counts_form_day", "form_id", "day"),
-        # Each dashboard breakdown reads only its kinds (migration 0014).
-        Index("ix_daily_event_counts_form_kind_day", "form_id", "kind", "day"),
+        Index("ix_daily_event_counts_form_kind_day", "form_id", "kind", "day", *COUNTED),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[datetime.date] = mapped_column(Date, index=True)
@@ -450,3 +457,36 @@ class PaperVolume(Base):
     count: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
     recorded_by: Mapped[str] = mapped_column(String(200))
+
+
+class WeeklyEventCount(Base):
+    """daily_event_counts added up by week (Monday to Sunday, `week` the Monday): the same
+    groups, a seventh of the rows, so a 90-day dashboard reads 13 weeks and a few days.
+    Rebuilt from the daily counts whenever a day of the week is counted."""
+
+    __tablename__ = "weekly_event_counts"
+    __table_args__ = (
+        Index("ix_weekly_event_counts_form_kind_week", "form_id", "kind", "week", *COUNTED),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[datetime.date] = mapped_column(Date, index=True)
+    form_id: Mapped[str] = mapped_column(String(100))
+    form_version: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(30))
+    page: Mapped[str | None] = mapped_column(String(100))
+    question: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(String(50))
+    value: Mapped[int | None] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer)
+    journeys: Mapped[int] = mapped_column(Integer)
+
+
+class EventCounting(Base):
+    """One row: the last UTC day whose journey events are in daily_event_counts (None:
+    none yet). Days after it are read from journey_events as they happened."""
+
+    __tablename__ = "event_counting"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counted_through: Mapped[datetime.date | None] = mapped_column(Date)

@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, Engine, delete, func, literal_column, select
 
 from forms_service.clock import utcnow
 from forms_service.data.database import Sessions
-from forms_service.data.events import DAILY, DIMENSIONS, EVENTS, utc_day
+from forms_service.data.events import (
+    COUNTING,
+    DAILY,
+    DIMENSIONS,
+    EVENTS,
+    ONE_DAY,
+    WEEKLY,
+    utc_day,
+)
 from forms_service.data.models import PaperVolume
 
 Day = datetime.date
@@ -84,14 +92,29 @@ class Performance:
         found: dict[str, dict[tuple, list[int]]] = {name: {} for name in breakdowns}
         with self.sessions() as db:
             connection = db.connection(execution_options=options)
+            through = connection.execute(select(COUNTING.c.counted_through)).scalar()
+            weeks, days, recent = _split(scope, _day(through))
             for name, (kinds, by) in breakdowns.items():
                 totals = found[name]
-                for row in connection.execute(_rolled_up(scope, kinds, by)):
-                    _add(totals, tuple(_cells(by, row)), row.events, row.journeys)
-            for row in connection.execute(_recent(scope, all_kinds, dialect)):
-                for name, (kinds, by) in breakdowns.items():
-                    if row.kind in kinds:
-                        _add(found[name], tuple(_cells(by, row)), row.events, row.journeys)
+                queries = [_rolled_up(DAILY, "day", part, kinds, by) for part in days]
+                if weeks is not None:
+                    queries.append(_rolled_up(WEEKLY, "week", weeks, kinds, by))
+                width = len(by)
+                for query in queries:
+                    for row in connection.execute(query):
+                        _add(totals, _key(by, row[:width]), row[width], row[width + 1])
+            if recent is not None:
+                result = connection.execute(_recent(recent, all_kinds, dialect))
+                fields = list(result.keys())
+                where = {
+                    name: [fields.index(c) for c in by] for name, (_, by) in breakdowns.items()
+                }
+                kind, events_at = fields.index("kind"), fields.index("events")
+                for row in result:
+                    for name, (kinds, by) in breakdowns.items():
+                        if row[kind] in kinds:
+                            key = _key(by, [row[i] for i in where[name]])
+                            _add(found[name], key, row[events_at], row[events_at + 1])
         return {
             name: [Counted(key, events, journeys) for key, (events, journeys) in totals.items()]
             for name, totals in found.items()
@@ -182,11 +205,43 @@ def _day(value) -> Day | None:
     return datetime.date.fromisoformat(str(value)[:10])
 
 
-def _rolled_up(scope: EventScope, kinds: Sequence[str], by: Sequence[str]):
-    """The daily totals of `kinds`, grouped by `by` (journeys as the roll-up counted them)."""
-    table = DAILY
-    where = _where(table, scope, kinds) + [table.c.day >= scope.start, table.c.day <= scope.end]
-    columns = [table.c[name].label(name) for name in by]
+def _split(
+    scope: EventScope, through: Day | None
+) -> tuple[EventScope | None, list[EventScope], EventScope | None]:
+    """Where a period's counts are: the days counted by `through` read from whole weeks of
+    weekly counts and the days around them from daily counts, and the days after it from
+    the events themselves. Returns (weeks, days, recent); before any day was counted
+    (`through` None) only the events are read."""
+    if through is None:
+        return None, [], scope
+    last = min(scope.end, through)
+    counted = replace(scope, end=last) if last >= scope.start else None
+    first_recent = max(scope.start, through + ONE_DAY)
+    recent = replace(scope, start=first_recent) if first_recent <= scope.end else None
+    if counted is None:
+        return None, [], recent
+    monday = counted.start + datetime.timedelta(days=-counted.start.weekday() % 7)
+    sunday_after = counted.end + ONE_DAY
+    last_sunday = sunday_after - datetime.timedelta(days=sunday_after.weekday() + 1)
+    if last_sunday - monday < datetime.timedelta(days=6):
+        return None, [counted], recent  # not one whole week: days only
+    weeks = replace(counted, start=monday, end=last_sunday)
+    days = []
+    if monday > counted.start:
+        days.append(replace(counted, end=monday - ONE_DAY))
+    if last_sunday < counted.end:
+        days.append(replace(counted, start=last_sunday + ONE_DAY))
+    return weeks, days, recent
+
+
+def _rolled_up(table, column: str, scope: EventScope, kinds: Sequence[str], by: Sequence[str]):
+    """Counted events of `kinds` in `scope`, grouped by `by` (journeys as the counting
+    counted them). From weekly counts, the "day" of a group is its week's Monday."""
+    where = _where(table, scope, kinds) + [
+        table.c[column] >= scope.start,
+        table.c[column] <= scope.end,
+    ]
+    columns = [(table.c[column] if name == "day" else table.c[name]).label(name) for name in by]
     return (
         select(
             *columns,
@@ -221,8 +276,13 @@ def _recent(scope: EventScope, kinds: Sequence[str], dialect: str):
     )
 
 
-def _cells(by: Sequence[str], row) -> list:
-    return [_day(row.day) if name == "day" else row._mapping[name] for name in by]
+def _key(by: Sequence[str], cells: Sequence) -> tuple:
+    """A group's key: its cells in `by` order, a day as a date (SQLite gives text)."""
+    if "day" not in by:
+        return tuple(cells)
+    return tuple(
+        _day(cell) if name == "day" else cell for name, cell in zip(by, cells, strict=True)
+    )
 
 
 def _add(totals: dict[tuple, list[int]], key: tuple, events, journeys) -> None:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime
 import textwrap
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from forms_service.clock import utcnow
 from forms_service.performance import events
 
 if TYPE_CHECKING:
@@ -160,6 +163,16 @@ _PAGE_KINDS = (
 _VALUE_KINDS = (events.SUBMITTED, events.FEEDBACK)
 
 
+# Events reach the database up to EVENTS_BATCH_SECONDS after they happen: a UTC day is
+# counted once it has been over a few minutes.
+SETTLE = datetime.timedelta(minutes=5)
+
+
+def settled_day() -> datetime.date:
+    """The first UTC day not yet over (with SETTLE's margin): days before it are counted."""
+    return (utcnow() - SETTLE).date()
+
+
 def build_report(
     store: Any,
     forms: Mapping[str, Form],
@@ -168,12 +181,14 @@ def build_report(
     gettext: Callable[[str], str] = lambda s: s,
 ) -> Report:
     """The figures of `filters`'s period for one form (filters.form_id) or for every form
-    in `forms` (form_id None: no funnels, no errors by question), from five queries.
+    in `forms` (form_id None: no funnels, no errors by question), from a few queries.
+    Days that have ended are counted first if they are not yet (once a day, a write).
 
     `forms` is app.extensions["forms"], or the forms an API token may see. Paper forms
     received outside the service count only with no channel filter (or "paper") and no
     language filter: nobody knows the language of a posted form.
     """
+    store.count_closed_days(settled_day())  # yesterday's events, once, as a day's counts
     form = forms[filters.form_id] if filters.form_id is not None else None
     form_ids = (filters.form_id,) if form is not None else tuple(forms)
     scope = EventScope(form_ids, filters.start, filters.end, filters.channel, filters.language)
@@ -350,6 +365,17 @@ def _turnaround(
     return result, kpis.median(everything), Rate(*within)
 
 
+_ROUTES: dict[tuple[str, int, int], tuple[tuple[str, ...], ...]] = {}
+
+
+def _routes(form: Form) -> tuple[tuple[str, ...], ...]:
+    """form_routes, once per loaded definition (up to thousands of routes: not per view)."""
+    key = (form.id, form.version, id(form))
+    if key not in _ROUTES:
+        _ROUTES[key] = form_routes(form)
+    return _ROUTES[key]
+
+
 def _funnels(
     form: Form, shown: Mapping[str, int], submitted: int, gettext: Callable[[str], str]
 ) -> tuple[tuple[Funnel, ...], bool]:
@@ -358,11 +384,15 @@ def _funnels(
 
     A route's weight is the journeys that reached its least-reached page (roughly how many
     took it), then all its pages' journeys added up."""
-    routes = list(form_routes(form))
+    routes = list(_routes(form))
+    counts = defaultdict(int, shown)
 
     def weight(number: int) -> tuple[int, int, int]:
-        reached = [shown.get(page, 0) for page in routes[number]]
-        return (-min(reached, default=0), -sum(reached), number)
+        route = routes[number]
+        if not route:
+            return (0, 0, number)
+        reached = itemgetter(*route)(counts) if len(route) > 1 else (counts[route[0]],)
+        return (-min(reached), -sum(reached), number)
 
     # In the order of the definition, for a stable display.
     chosen = [routes[n] for n in sorted(sorted(range(len(routes)), key=weight)[:MAX_FUNNELS])]
