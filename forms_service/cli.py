@@ -337,6 +337,7 @@ def purge() -> None:
         app.extensions["forms"],
         utcnow(),
         events_keep_days=app.config["EVENTS_KEEP_DAYS"],
+        comment_days=app.config["FEEDBACK_COMMENT_DAYS"],
     )
     for what, count in counts.items():
         click.echo(f"{what}: {count}")

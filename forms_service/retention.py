@@ -64,13 +64,16 @@ def purge(
     *,
     keep_going: Callable[[], bool] = lambda: True,
     events_keep_days: int = 2,
+    comment_days: int = 365,
 ) -> dict[str, int]:
     """Delete everything past its retention at `now`; counts of what went, by kind.
 
     Submissions go in batches, each in its own transaction with an audit row naming the
     references; then drafts never sent, their resume links, ended sessions and old rate
     limit counters, with one audit row of counts; then the performance events older than
-    `events_keep_days` become daily counts (they hold no personal data: not audited).
+    `events_keep_days` (counted by day already) and the satisfaction comments older than
+    `comment_days` (anonymous; the ratings stay as counts). Neither is audited: they are
+    not linked to anyone.
     `keep_going` is asked between batches (the worker stops at SIGTERM after the batch in
     hand).
     """
@@ -78,7 +81,13 @@ def purge(
     others = store.purge(as_utc(now))
     store.audit(PURGE_ACTOR, "retention_purge", "drafts and sessions", None, **others)
     rolled = store.roll_up_events(events_cutoff(now, events_keep_days))
-    return {**counts, **others, "journey events counted by day": rolled}
+    comments = store.purge_feedback_comments(as_utc(now) - datetime.timedelta(days=comment_days))
+    return {
+        **counts,
+        **others,
+        "journey events counted by day": rolled,
+        "satisfaction comments": comments,
+    }
 
 
 def events_cutoff(now: datetime.datetime, keep_days: int) -> datetime.datetime:

@@ -229,3 +229,18 @@ def test_the_add_another_page_counts_under_the_repeats_id(make_app):
     ]
     # An item's pages keep their own ids, without the item's number.
     assert ("page_saved", "visitor-details", None, None) in kinds(app)
+
+
+def test_the_purge_deletes_satisfaction_comments_after_their_time(app):
+    store = app.extensions["store"]
+    now = datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC)
+    base = {"form_id": FORM, "form_version": 1, "channel": "online", "language": "en",
+            "kind": "feedback", "journey": None, "value": 4}  # fmt: skip
+    store.give_feedback({**base, "at": now - datetime.timedelta(days=40)}, "Old words")
+    store.give_feedback({**base, "at": now - datetime.timedelta(days=5)}, "New words")
+    counts = purge(store, app.extensions["forms"], now, comment_days=30)
+    assert counts["satisfaction comments"] == 1
+    kept, total = store.feedback_comments(
+        None, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), 10, 0
+    )
+    assert total == 1 and [c.comment for c in kept] == ["New words"]

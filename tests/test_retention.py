@@ -176,6 +176,7 @@ def test_the_purge_takes_the_pdf_timeline_draft_and_links_and_audits_it(app):
         "rate limit counters": counts["rate limit counters"],
         # The two journeys' events, 31 days on: only their daily counts are kept.
         "journey events counted by day": 10,
+        "satisfaction comments": 0,
     }
     with store.sessions() as db:
         assert db.get(StoredPdf, submission.id) is None

@@ -95,5 +95,6 @@ def purge() -> None:
         current_app.extensions["forms"],
         utcnow(),
         events_keep_days=current_app.config["EVENTS_KEEP_DAYS"],
+        comment_days=current_app.config["FEEDBACK_COMMENT_DAYS"],
     )
     log.info("purge done: %s", ", ".join(f"{k}: {v}" for k, v in counts.items()))
