@@ -188,6 +188,13 @@ def test_a_custom_period_is_shown(owner):
     assert "govuk-error-summary" not in page
 
 
+def test_last_calendar_month_is_the_month_before_this_one(owner):
+    end = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
+    page = text(owner.get(f"/staff/performance/{FORM}?period=month"))
+    assert f"1 {end:%B %Y} to {end.day} {end:%B %Y}" in page
+    assert 'value="month" checked' in page
+
+
 def test_each_table_downloads_as_csv(owner):
     page = text(owner.get(f"/staff/performance/{FORM}?period=90"))
     links = re.findall(r'href="(/staff/performance/[^"]+\.csv[^"]*)"', page)

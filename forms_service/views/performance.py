@@ -44,10 +44,12 @@ from forms_service.views.staff_access import audit, staff_actor, staff_required,
 bp = Blueprint("performance", __name__, url_prefix="/staff/performance")
 
 ALL = "all"  # the "form" in a CSV's URL for the figures of every form
+MONTH = "month"  # the calendar month before this one: what monthly reports cover
 PERIODS = {
     "7": N_("Last 7 days"),
     "30": N_("Last 30 days"),
     "90": N_("Last 90 days"),
+    MONTH: N_("Last calendar month"),
     "custom": N_("Custom"),
 }
 DEFAULT_PERIOD = "30"
@@ -118,6 +120,9 @@ def read_filters(
             )
         if choice.errors:
             return None, choice
+    elif period == MONTH:
+        end = today.replace(day=1) - datetime.timedelta(days=1)
+        start = end.replace(day=1)
     else:
         end = today
         start = today - datetime.timedelta(days=int(period) - 1)
