@@ -79,9 +79,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         feedback_comments,
         info,
         jobs_admin,
-        journey_events,
         maps,
         performance,
+        performance_events,
         resume,
         staff,
         two_factor,
@@ -90,7 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     mailer.init_app(app)
     jobs_queue.init_app(app)
     template_filters.register(app)
-    journey_events.register(app)  # performance events, written after each response
+    performance_events.register(app)  # performance events, written after each response
     redact_access_logs()
     app.register_blueprint(info.bp)  # the required pages, linked from every footer
     app.register_blueprint(citizen.bp)

@@ -1,4 +1,4 @@
-"""The performance events a journey writes (forms_service/views/journey_events.py): what is
+"""The performance events a journey writes (forms_service/views/performance_events.py): what is
 counted, with what, and what never is (no answers, no session key, no draft id)."""
 
 from __future__ import annotations

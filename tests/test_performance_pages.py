@@ -290,7 +290,7 @@ def test_recording_paper_needs_the_csrf_token(app, owner):
 
 
 def journey(channel: str, language: str, *kinds: tuple, hours_ago: int = 3) -> list[dict]:
-    """One journey's events, as views/journey_events.py writes them: (kind, page, question,
+    """One journey's events, as views/performance_events.py writes them: (kind, page, question,
     detail, value) tuples, shortened from the right."""
     at = utcnow() - datetime.timedelta(hours=hours_ago)
     common = {

@@ -406,18 +406,10 @@ class JourneyEvent(Base):
     value: Mapped[int | None] = mapped_column(Integer)  # minutes, a rating, working days
 
 
-class DailyEventCount(Base):
-    """Journey events of one UTC day, counted by everything but the journey: `events` how
-    many, `journeys` how many different journeys. What the dashboard reads for days whose
-    events have been rolled up."""
+class EventCounts:
+    """What daily and weekly counts hold besides their day or week: an event's dimensions
+    (everything but the journey), how many events, and how many different journeys."""
 
-    __tablename__ = "daily_event_counts"
-    # Each dashboard breakdown reads only its kinds, from this index alone.
-    __table_args__ = (
-        Index("ix_daily_event_counts_form_kind_day", "form_id", "kind", "day", *COUNTED),
-    )
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    day: Mapped[datetime.date] = mapped_column(Date, index=True)
     form_id: Mapped[str] = mapped_column(String(100))
     form_version: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(20))
@@ -429,6 +421,19 @@ class DailyEventCount(Base):
     value: Mapped[int | None] = mapped_column(Integer)
     events: Mapped[int] = mapped_column(Integer)
     journeys: Mapped[int] = mapped_column(Integer)
+
+
+class DailyEventCount(EventCounts, Base):
+    """Journey events of one UTC day, counted once the day is over (data/events.py): what
+    the dashboard reads for that day (weekly_event_counts for whole weeks)."""
+
+    __tablename__ = "daily_event_counts"
+    # Each dashboard breakdown reads only its kinds, from this index alone.
+    __table_args__ = (
+        Index("ix_daily_event_counts_form_kind_day", "form_id", "kind", "day", *COUNTED),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[datetime.date] = mapped_column(Date, index=True)
 
 
 class FeedbackComment(SealedRecord, Base):
@@ -459,7 +464,7 @@ class PaperVolume(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
 
 
-class WeeklyEventCount(Base):
+class WeeklyEventCount(EventCounts, Base):
     """daily_event_counts added up by week (Monday to Sunday, `week` the Monday): the same
     groups, a seventh of the rows, so a 90-day dashboard reads 13 weeks and a few days.
     Rebuilt from the daily counts whenever a day of the week is counted."""
@@ -470,17 +475,6 @@ class WeeklyEventCount(Base):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     week: Mapped[datetime.date] = mapped_column(Date, index=True)
-    form_id: Mapped[str] = mapped_column(String(100))
-    form_version: Mapped[int] = mapped_column(Integer)
-    channel: Mapped[str] = mapped_column(String(20))
-    language: Mapped[str] = mapped_column(String(8))
-    kind: Mapped[str] = mapped_column(String(30))
-    page: Mapped[str | None] = mapped_column(String(100))
-    question: Mapped[str | None] = mapped_column(String(100))
-    detail: Mapped[str | None] = mapped_column(String(50))
-    value: Mapped[int | None] = mapped_column(Integer)
-    events: Mapped[int] = mapped_column(Integer)
-    journeys: Mapped[int] = mapped_column(Integer)
 
 
 class EventCounting(Base):

@@ -11,6 +11,6 @@ tracked (no Flask here).
     charts.py   accessible SVG charts drawn on the server
     demo.py     a realistic history for the dashboard (`forms-service demo-data`)
 
-The events are written by views/journey_events.py, stored and rolled up into daily counts
+The events are written by views/performance_events.py, stored and rolled up into daily counts
 by data/events.py, and read back by data/performance.py.
 """

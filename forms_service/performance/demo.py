@@ -53,15 +53,12 @@ from forms_service.performance.events import (
     VALIDATION_ERROR,
     WITHIN,
 )
+from forms_service.question_types import question_type
 from forms_service.question_types.base import LIMIT_KINDS
 from forms_service.working_days import add_working_days
 
 UTC = datetime.UTC
 DAY = 86400.0
-# Types whose answer is read (a date, an amount...), so it can be typed wrongly.
-PARSED_TYPES = frozenset(
-    {"date", "number", "money", "email", "phone", "postcode", "national_insurance_number"}
-)
 CHANNEL_SHARES = {ONLINE: 0.86, ASSISTED: 0.10, PAPER: 0.04}
 WELSH_SHARE = 0.09  # of journeys on a form that has Welsh
 EXIT_SHARE = 0.08  # of journeys that take a route ending at an exit page (all of them)
@@ -123,15 +120,16 @@ class FormPlan:
 
 def error_kinds(question: Question) -> tuple[str, ...]:
     """The validation errors a question can give, from its type and settings."""
-    if question.type == "content":
+    qtype = question_type(question)
+    if not qtype.takes_answer:
         return ()
     kinds = [] if question.optional else ["required"]
-    if question.type in PARSED_TYPES or question.setting("pattern") is not None:
+    if qtype.reads_a_value or question.setting("pattern") is not None:
         kinds.append("invalid")
     for key, kind in LIMIT_KINDS.items():
         if question.setting(key) is not None and kind not in kinds:
             kinds.append(kind)
-    if question.type in ("text", "textarea") and "too_long" not in kinds:
+    if qtype.always_limited and "too_long" not in kinds:
         kinds.append("too_long")  # every text has a most (its own or the service's)
     return tuple(kinds)
 

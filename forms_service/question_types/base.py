@@ -108,6 +108,11 @@ class QuestionType:
     labels_an_item: ClassVar[bool] = False  # a short text that identifies a repeat item
     is_email_address: ClassVar[bool] = False  # where a save-and-return link can be sent
     multiple: ClassVar[bool] = False  # reads a list of values for one name (checkboxes)
+    # What is typed is read as a value (a date, an amount, a postcode...): it can be typed in
+    # a way that is not one ("invalid"), whatever the definition sets.
+    reads_a_value: ClassVar[bool] = False
+    # Its answer has a longest length even when the definition sets none ("too_long").
+    always_limited: ClassVar[bool] = False
     # How the input is shown: html type, inputmode, autocomplete, width, prefix.
     input_attrs: ClassVar[Mapping[str, Any]] = {}
     hint: ClassVar[str | None] = None  # GOV.UK's suggested hint when the author gives none

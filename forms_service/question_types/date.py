@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class DateType(QuestionType):
     name = "date"
+    reads_a_value = True
     component = "date"
     keys = {
         "not_before": K.DATE_BOUND,

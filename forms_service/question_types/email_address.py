@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 class EmailType(QuestionType):
     name = "email"
+    reads_a_value = True
     component = "input"
     is_email_address = True
     keys = {

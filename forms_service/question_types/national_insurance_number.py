@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 class NinoType(QuestionType):
     name = "national_insurance_number"
+    reads_a_value = True
     component = "input"
     input_attrs = {"spellcheck": False, "width": "10"}
     hint = N_(

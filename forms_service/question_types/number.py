@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 class NumberType(QuestionType):
     name = "number"
+    reads_a_value = True
     component = "input"
     keys = {
         "min": K.NUMBER,
@@ -104,6 +105,7 @@ def _range_check(question: Question, value: Any, pounds: Any, money: bool = Fals
 
 class MoneyType(QuestionType):
     name = "money"
+    reads_a_value = True
     component = "input"
     keys = {"min": K.NUMBER, "max": K.NUMBER, "width": K.WIDTH}
     input_attrs = {"inputmode": "decimal", "spellcheck": False, "width": "10", "prefix": "£"}

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 class PhoneType(QuestionType):
     name = "phone"
+    reads_a_value = True
     component = "input"
     keys = {"uk_only": K.BOOL, "width": K.WIDTH}
     input_attrs = {"type": "tel", "autocomplete": "tel", "width": "20"}

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 class PostcodeType(QuestionType):
     name = "postcode"
+    reads_a_value = True
     component = "input"
     input_attrs = {"autocomplete": "postal-code", "spellcheck": False, "width": "10"}
     messages = {

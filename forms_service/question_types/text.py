@@ -30,6 +30,7 @@ _EXAMPLE = "Example answer"
 
 class TextType(QuestionType):
     name = "text"
+    always_limited = True  # its own max_length, or the service's
     component = "input"
     labels_an_item = True
     default_max: ClassVar[int] = 500  # characters, when the definition sets no max_length

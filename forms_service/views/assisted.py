@@ -22,7 +22,7 @@ from forms_service.performance.events import RESUMED
 from forms_service.roles import ADMIN, ASSISTED_DIGITAL
 from forms_service.views import form_pages
 from forms_service.views.common import get_form, store
-from forms_service.views.journey_events import note
+from forms_service.views.performance_events import note
 from forms_service.views.resume_links import (
     LIMITED,
     email_questions,

@@ -61,7 +61,7 @@ from forms_service.performance.events import (
 )
 from forms_service.question_types import question_type
 from forms_service.views.common import get_form, store, today
-from forms_service.views.journey_events import forget_journey, note
+from forms_service.views.performance_events import forget_journey, note
 from forms_service.views.question_fields import page_form, render_field, render_markdown_text
 from forms_service.views.resume_links import LIMITED, posted_email
 from forms_service.views.service_info import contact_details, duration_words

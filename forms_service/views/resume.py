@@ -32,7 +32,7 @@ from forms_service.question_types import values as V
 from forms_service.sessions import session_key
 from forms_service.tokens import hash_secret, new_token
 from forms_service.views.common import get_form, store
-from forms_service.views.journey_events import note
+from forms_service.views.performance_events import note
 from forms_service.views.resume_links import (
     LIMITED,
     email_error,
