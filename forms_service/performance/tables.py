@@ -231,8 +231,10 @@ def _costs(report: Report, words: _Words) -> Table:
 
 def _funnels(report: Report, words: _Words) -> list[Table]:
     """Each route's pages: journeys that reached each, as a share of journeys started, and
-    how many fewer than the step before (the first step: than started; negative when more
-    journeys reached a page than the one before, as a page shown on 2 days counts twice)."""
+    how many fewer than the step before (the first step: than started). Blank where more
+    journeys reached a page than the step before: another route joins this one there (page
+    counts are of every journey, whatever its route), or a page shown on two days counts on
+    each; a negative "drop" would mislead."""
     _ = words.gettext
     tables = []
     for number, funnel in enumerate(report.funnels, start=1):
@@ -244,7 +246,7 @@ def _funnels(report: Report, words: _Words) -> list[Table]:
                     step.title,
                     step.reached,
                     words.percent(Rate(step.reached, report.started)),
-                    previous - step.reached,
+                    previous - step.reached if step.reached <= previous else None,
                 )
             )
             previous = step.reached

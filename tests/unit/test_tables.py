@@ -2,6 +2,7 @@
 by hand)."""
 
 import csv
+import dataclasses
 import datetime
 import io
 
@@ -188,3 +189,16 @@ def test_csv_has_crlf_a_bom_and_no_formulas():
 def test_csv_keeps_negative_numbers_as_numbers_and_empty_cells_empty():
     table = Table("t", "T", ("A", "B", "C"), (("-3", -3, None), ("@x", 2.5, "+1")))
     assert table_csv(table) == "\ufeffA,B,C\r\n-3,-3,\r\n'@x,2.5,+1\r\n"
+
+
+def test_a_step_more_journeys_reached_than_the_one_before_has_no_drop():
+    report = make_report()
+    funnel = report.funnels[0]
+    joined = dataclasses.replace(funnel.steps[1], reached=97)  # another route joins here
+    report = dataclasses.replace(
+        report,
+        funnels=(dataclasses.replace(funnel, steps=(funnel.steps[0], joined, *funnel.steps[2:])),),
+    )
+    rows = tables_by_id(report)["funnel-1"].rows
+    assert rows[1] == ("=Visitor details", 97, 97.0, None)
+    assert rows[2][3] == 16  # 97 reached the step before
