@@ -197,7 +197,8 @@ def build_report(
     counted = store.event_breakdowns(
         scope,
         {
-            "pages": (_PAGE_KINDS, ("kind", "page", "question", "detail")),
+            # All forms show no page or question: their totals only, far fewer groups.
+            "pages": (_PAGE_KINDS, ("kind", "page", "question", "detail") if form else ("kind",)),
             "values": (_VALUE_KINDS, ("form_id", "kind", "channel", "value")),
             "decided": ((events.DECIDED,), ("day", "detail", "value")),
         },
@@ -208,7 +209,7 @@ def build_report(
     shown: dict[str, int] = {}
     errors: dict[tuple[str, str, str], int] = {}
     for row in by_page:
-        kind, page, question, detail = row.key
+        kind, page, question, detail = (*row.key, None, None, None)[:4]
         totals[kind] = totals.get(kind, 0) + row.events
         journeys[kind] = journeys.get(kind, 0) + row.journeys
         if kind == events.PAGE_SHOWN and page:
