@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
 from forms_service.data.database import Sessions
 from forms_service.data.events import COUNTING, DAILY, DIMENSIONS, EVENT_KEYS, EVENTS, WEEKLY
@@ -28,6 +28,7 @@ def _batches(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]
 
 class DemoHistory:
     sessions: Sessions
+    engine: Engine
     count_closed_days: Callable[[datetime.date], datetime.date | None]  # data/events.py
 
     def has_performance_history(self) -> bool:
@@ -70,3 +71,17 @@ class DemoHistory:
         # The days written as daily counts are counted: the weeks are built from them, and
         # the recent days' events counted as every other day's are.
         self.count_closed_days(counted_until)
+        self._settle(HISTORY)
+
+    def _settle(self, tables: Sequence[Any]) -> None:
+        """Refresh the planner's statistics (and, on PostgreSQL, the visibility map that
+        index-only scans need) for tables just filled in bulk: months of history would
+        have had them from autovacuum long ago."""
+        engine = self.engine
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                for table in (*tables, WEEKLY):
+                    connection.exec_driver_sql(f"VACUUM ANALYZE {table.name}")
+        else:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
