@@ -59,6 +59,17 @@ def today() -> datetime.date:
     return fixed or today_in_london()
 
 
+def missing_parts_message(kind: str, label: str) -> str:
+    """ "Start date must include a month and a year": a date input's "missing_month_and_year"
+    problem in the GOV.UK date input pattern's words (staff filters' dates)."""
+    missing = kind.removeprefix("missing_").split("_and_")
+    words = {"day": gettext("a day"), "month": gettext("a month"), "year": gettext("a year")}
+    return gettext("%(label)s must include %(parts)s") % {
+        "label": label,
+        "parts": f" {gettext('and')} ".join(words[m] for m in missing),
+    }
+
+
 def map_page(form: Form, back: str, back_text: str) -> str:
     """A form's journey map page: the picture (when Graphviz draws it) and the outline
     (staff's Forms pages, a definition an author uploaded, forms-service preview)."""

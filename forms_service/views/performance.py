@@ -38,7 +38,7 @@ from forms_service.performance.tables import report_tables, table_csv
 from forms_service.question_types.base import N_
 from forms_service.question_types.values import InvalidValue, parse_date
 from forms_service.roles import ADMIN, PERFORMANCE
-from forms_service.views.common import store
+from forms_service.views.common import missing_parts_message, store
 from forms_service.views.staff_access import audit, staff_actor, staff_required, tell
 
 bp = Blueprint("performance", __name__, url_prefix="/staff/performance")
@@ -152,17 +152,7 @@ def _date(choice: Choice, name: str, label: str, today: datetime.date) -> dateti
         if problem.kind == "required":
             _error(choice, name, gettext("Enter the %(label)s") % {"label": label.lower()})
         elif problem.kind.startswith("missing_"):
-            missing = problem.kind.removeprefix("missing_").split("_and_")
-            words = {
-                "day": gettext("a day"),
-                "month": gettext("a month"),
-                "year": gettext("a year"),
-            }
-            text = gettext("%(label)s must include %(parts)s") % {
-                "label": label,
-                "parts": f" {gettext('and')} ".join(words[m] for m in missing),
-            }
-            _error(choice, name, text, problem.parts)
+            _error(choice, name, missing_parts_message(problem.kind, label), problem.parts)
         elif problem.kind == "year_not_4_digits":
             text = gettext("The year of the %(label)s must include 4 numbers") % {
                 "label": label.lower()

@@ -46,6 +46,7 @@ from forms_service.views.common import (
     has_paper_form,
     make_paper_pdf,
     make_pdf,
+    missing_parts_message,
     store,
     today,
 )
@@ -935,16 +936,7 @@ def _audit_date(name: str, label: str, errors: list[dict[str, str]]) -> datetime
             return None
         first = problem.parts[0] if problem.parts else "day"
         if problem.kind.startswith("missing_"):
-            missing = problem.kind.removeprefix("missing_").split("_and_")
-            words = {
-                "day": gettext("a day"),
-                "month": gettext("a month"),
-                "year": gettext("a year"),
-            }
-            text = gettext("%(label)s must include %(parts)s") % {
-                "label": label,
-                "parts": f" {gettext('and')} ".join(words[m] for m in missing),
-            }
+            text = missing_parts_message(problem.kind, label)
         elif problem.kind == "year_not_4_digits":
             text = gettext("The year of %(label)s must include 4 numbers") % {
                 "label": label.lower()
