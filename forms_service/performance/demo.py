@@ -449,19 +449,10 @@ class _Maker:
             events,
             journeys,
         ) in self.daily.items():
-            form_id, version, channel, language = dims
             history.daily.append(
                 {
                     "day": first_day + datetime.timedelta(days=day),
-                    "form_id": form_id,
-                    "form_version": version,
-                    "channel": channel,
-                    "language": language,
-                    "kind": kind,
-                    "page": page,
-                    "question": question,
-                    "detail": detail,
-                    "value": value,
+                    **_event(dims, kind, page, question, detail, value),
                     "events": events,
                     "journeys": journeys,
                 }
@@ -472,10 +463,13 @@ class _Maker:
 
 
 def _raw(at, journey, dims, kind, page, question, detail, value) -> dict[str, Any]:
+    return {"at": at, "journey": journey, **_event(dims, kind, page, question, detail, value)}
+
+
+def _event(dims, kind, page, question, detail, value) -> dict[str, Any]:
+    """An event's dimensions and what it says, as raw events and daily counts both hold."""
     form_id, version, channel, language = dims
     return {
-        "at": at,
-        "journey": journey,
         "form_id": form_id,
         "form_version": version,
         "channel": channel,
